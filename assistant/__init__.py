@@ -1,0 +1,1 @@
+"""ReportQA: question answering over Chinese government budget and performance reports."""

@@ -1,0 +1,25 @@
+"""The composition root: the one place that reads settings and builds the real objects."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.embedding import BUILTIN, load_embedder
+from assistant.library import Library
+
+
+def embedder_name_for(setting: str) -> str:
+    if setting in BUILTIN:
+        return setting
+    return f"st:{Path(setting).expanduser().name}"
+
+
+def open_library(settings: Settings) -> Library:
+    """The store folder named by the settings, with the configured embedder (loaded lazily)."""
+    return Library(
+        settings.store.expanduser(),
+        embedder_factory=partial(load_embedder, settings.embed_model),
+        embedder_name=embedder_name_for(settings.embed_model),
+    )

@@ -1,0 +1,146 @@
+"""``reportqa``: ingest, list, remove (ask and eval come with the answering chain)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.app import open_library
+from assistant.config import load_settings
+from assistant.errors import ReportQAError
+from assistant.records import DOC_TYPES
+
+STORE_HELP = "资料库目录（默认：环境变量 REPORTQA_STORE，或 ~/.reportqa/store）"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reportqa", description="政务报告问答助手 ReportQA")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    ingest = sub.add_parser("ingest", help="把报告（PDF/DOCX/TXT 文件或文件夹）导入资料库")
+    ingest.add_argument("paths", nargs="+", type=Path, help="文件或文件夹（递归查找 .pdf .docx .txt）")
+    ingest.add_argument("--store", type=Path, help=STORE_HELP)
+    ingest.add_argument("--title", help="覆盖自动识别的标题")
+    ingest.add_argument("--department", help="覆盖自动识别的部门")
+    ingest.add_argument("--year", type=int, help="覆盖自动识别的年度")
+    ingest.add_argument("--doc-type", choices=DOC_TYPES, help="覆盖自动识别的文档类型")
+    ingest.add_argument("--quiet", action="store_true", help="不显示进度条")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    listing = sub.add_parser("list", help="列出资料库中的文档")
+    listing.add_argument("--store", type=Path, help=STORE_HELP)
+    listing.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
+    listing.set_defaults(handler=cmd_list)
+
+    remove = sub.add_parser("remove", help="从资料库删除文档（文件名、标题或 sha256）")
+    remove.add_argument("docs", nargs="+", help="文件名、标题或 sha256（至少 8 位）")
+    remove.add_argument("--store", type=Path, help=STORE_HELP)
+    remove.set_defaults(handler=cmd_remove)
+    return parser
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import FileResult, Overrides, Prepared, ingest_paths
+
+    settings = load_settings(store=args.store)
+    library = open_library(settings)
+    overrides = Overrides(args.title, args.department, args.year, args.doc_type)
+    bar: tqdm | None = None
+
+    def on_start(prepared: Prepared) -> None:
+        nonlocal bar
+        if not args.quiet:
+            bar = tqdm(total=len(prepared.chunks), desc=prepared.info.doc[:30], unit="段", file=sys.stderr, leave=False)
+
+    def on_embedded(n: int) -> None:
+        if bar is not None:
+            bar.update(n)
+
+    def on_file(result: FileResult) -> None:
+        nonlocal bar
+        if bar is not None:
+            bar.close()
+            bar = None
+        if result.status == "failed":
+            print(f"✗ {result.error}", file=sys.stderr)
+        elif result.status == "duplicate":
+            print(f"= {result.path.name}：已在资料库中，跳过")
+        elif result.info is not None:
+            verb = "已更新" if result.status == "replaced" else "已导入"
+            info = result.info
+            print(
+                f"✓ {info.doc}：{verb}（{info.title}｜{info.department}｜{info.year}｜{info.doc_type}｜{info.pages}页｜{info.chunks}段）"
+            )
+
+    report = ingest_paths(
+        args.paths,
+        library,
+        overrides,
+        batch_size=settings.embed_batch_size,
+        chunk_size=settings.chunk_size,
+        chunk_overlap=settings.chunk_overlap,
+        on_file=on_file,
+        on_embedded=on_embedded,
+        on_start=on_start,
+    )
+    added = report.count("added", "replaced")
+    print(
+        f"完成：导入 {added} 个文档，{report.pages} 页，{report.chunks} 段，用时 {report.seconds:.1f} 秒；"
+        f"跳过重复 {report.count('duplicate')} 个；失败 {len(report.failures)} 个。"
+    )
+    return 1 if report.failures else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    library = open_library(load_settings(store=args.store))
+    documents = library.documents()
+    if args.json:
+        for info in documents:
+            row = asdict(info)
+            row["sha256"] = row.pop("doc_id")
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    if not documents:
+        print("资料库为空：请先运行 reportqa ingest 导入报告。")
+        return 0
+    for info in documents:
+        print(
+            f"{info.doc}\t{info.title}\t{info.department}\t{info.year or '—'}\t{info.doc_type}\t{info.pages}页\t{info.chunks}段"
+        )
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    library = open_library(load_settings(store=args.store))
+    status = 0
+    for key in args.docs:
+        matches = library.find(key)
+        if len(matches) != 1:
+            reason = "未找到" if not matches else f"匹配到 {len(matches)} 个文档，请用 sha256 指定"
+            print(f"✗ {key}：{reason}", file=sys.stderr)
+            status = 1
+            continue
+        library.remove(matches[0].doc_id)
+        print(f"✓ 已删除 {matches[0].doc}（{matches[0].title}）")
+    library.keyword_index()
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ReportQAError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

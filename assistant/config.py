@@ -1,0 +1,31 @@
+"""Settings, read once: explicit argument, then ``REPORTQA_*`` environment, then default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_STORE = Path.home() / ".reportqa" / "store"
+
+
+class Settings(BaseSettings):
+    """Everything ReportQA can be configured with. Library code receives this object."""
+
+    model_config = SettingsConfigDict(env_prefix="REPORTQA_", extra="ignore")
+
+    store: Path = Field(default=DEFAULT_STORE, description="store folder (Chroma + keyword index)")
+    embed_model: str = Field(
+        default="e5-small",
+        description="embedder: e5-small | use-m3 | m3e-small | a sentence-transformers folder",
+    )
+    embed_batch_size: int = Field(default=16, ge=1)
+    chunk_size: int = Field(default=320, ge=80, description="target characters per chunk")
+    chunk_overlap: int = Field(default=60, ge=0, description="max characters repeated")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings; ``None`` overrides are ignored so CLI defaults don't mask the env."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**given)  # type: ignore[arg-type]

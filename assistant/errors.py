@@ -1,0 +1,35 @@
+"""Errors meant for the end user. The CLI and the UI turn them into Chinese messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ReportQAError(Exception):
+    """Base class: something the user can act on."""
+
+
+class IngestError(ReportQAError):
+    """A file could not be ingested; ``reason`` is the Chinese reason shown to the user."""
+
+    ENCRYPTED = "文件已加密，无法读取"
+    CORRUPT = "文件损坏，无法解析"
+    NO_TEXT = "无文本层（可能是扫描件）"
+    EMPTY = "空文件"
+    UNSUPPORTED = "不支持的格式（支持 .pdf .docx .txt）"
+    ENCODING = "无法识别文本编码（支持 UTF-8 与 GB18030/GBK）"
+    NOT_FOUND = "文件不存在"
+
+    def __init__(self, path: Path | str, reason: str, detail: str = "") -> None:
+        self.path = Path(path)
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{self.path.name}：{reason}" + (f"（{detail}）" if detail else ""))
+
+
+class StoreError(ReportQAError):
+    """The store folder cannot be used (missing, unreadable, made by another embedder)."""
+
+
+class SettingsError(ReportQAError):
+    """A setting is missing or invalid; the message names the variable to set."""

@@ -1,0 +1,105 @@
+"""A store folder: Chroma, the keyword index derived from it, and the embedder that fills it."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import ReportQAError
+from assistant.records import Chunk, DocumentInfo
+from assistant.stores.keyword import KeywordIndex, generation
+from assistant.stores.vector import ChromaStore, open_client
+from assistant.tokenize import tokenize
+
+
+class Library:
+    """Everything ingested into one store folder. The embedder loads on first use."""
+
+    def __init__(
+        self,
+        path: Path,
+        embedder_factory: Callable[[], Embeddings],
+        embedder_name: str,
+        store: ChromaStore | None = None,
+    ) -> None:
+        self.path = path
+        self.embedder_name = embedder_name
+        self._embedder_factory = embedder_factory
+        self._embedder: Embeddings | None = None
+        self.store = store or ChromaStore(open_client(path))
+        self.repaired = self.store.repair()
+        self._keyword: tuple[str, KeywordIndex] | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def embedder(self) -> Embeddings:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = self._embedder_factory()
+            return self._embedder
+
+    @property
+    def jieba_cache(self) -> Path:
+        return self.path / "jieba"
+
+    def tokenize(self, text: str) -> list[str]:
+        return tokenize(text, self.jieba_cache)
+
+    def documents(self) -> list[DocumentInfo]:
+        return sorted(self.store.documents(), key=lambda d: (d.doc, d.doc_id))
+
+    def find(self, key: str) -> list[DocumentInfo]:
+        """Documents whose file name, sha256 (or a prefix of 8+ characters) or title is ``key``."""
+        return [
+            d
+            for d in self.documents()
+            if key in (d.doc, d.title, Path(d.doc).stem) or (len(key) >= 8 and d.doc_id.startswith(key))
+        ]
+
+    # -- writing -------------------------------------------------------------------------
+    def add_document(self, info: DocumentInfo, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        tokens = [self.tokenize(c.text + " " + " ".join(c.headings)) for c in chunks]
+        with self._lock:
+            self.store.add_document(info, chunks, vectors, tokens, self.embedder_name)
+
+    def remove(self, doc_id: str) -> None:
+        with self._lock:
+            self.store.remove_document(doc_id)
+
+    # -- keyword index -------------------------------------------------------------------
+    def keyword_index(self) -> KeywordIndex:
+        """The BM25 index of the committed documents, loaded or rebuilt as needed."""
+        with self._lock:
+            gen = generation(self.store.documents())
+            if self._keyword is not None and self._keyword[0] == gen:
+                return self._keyword[1]
+            folder = self.path / "keyword" / gen
+            try:
+                index = KeywordIndex.load(folder)
+            except (OSError, ValueError, KeyError) as exc:
+                if folder.exists() and not isinstance(exc, FileNotFoundError):
+                    shutil.rmtree(folder, ignore_errors=True)  # a damaged cache: rebuild it
+                index = self._build_keyword_index()
+                index.save(folder)
+            self._drop_stale_indexes(keep=gen)
+            self._keyword = (gen, index)
+            return index
+
+    def _build_keyword_index(self) -> KeywordIndex:
+        ids, metas = self.store.all_chunks()
+        corpus = [str(m["tokens"]).split() for m in metas]
+        return KeywordIndex(ids, [str(m["doc_id"]) for m in metas], corpus)
+
+    def _drop_stale_indexes(self, keep: str) -> None:
+        root = self.path / "keyword"
+        for folder in root.iterdir() if root.exists() else ():
+            if folder.name != keep and not folder.name.startswith(".tmp-"):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+class EmptyStoreError(ReportQAError):
+    """No document has been ingested into the store yet."""

@@ -1,0 +1,75 @@
+"""The jieba BM25 keyword index, derived from the tokens stored with each chunk in Chroma.
+
+Chroma is the source of truth. The index is cached on disk beside it under a name that is
+the store's *generation* (a hash of the committed documents); an index whose generation does
+not match the registry is never used, it is rebuilt from Chroma. So the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from assistant.records import DocumentInfo
+
+
+def generation(documents: Sequence[DocumentInfo]) -> str:
+    keys = sorted(f"{d.doc_id}:{d.chunks}" for d in documents)
+    return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
+
+
+class KeywordIndex:
+    """BM25 over jieba tokens; ``search`` returns ``(chunk_id, score)`` best first."""
+
+    def __init__(self, ids: list[str], doc_ids: list[str], corpus: list[list[str]]) -> None:
+        self.ids = ids
+        self.doc_ids = doc_ids
+        self._bm25: bm25s.BM25 | None = None
+        self._lock = threading.Lock()
+        if ids:
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(corpus, show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, tokens: Sequence[str], k: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
+        if self._bm25 is None or not tokens:
+            return []
+        with self._lock:
+            scores = np.asarray(self._bm25.get_scores(list(tokens)))
+        if doc_ids is not None:
+            mask = np.fromiter((d in doc_ids for d in self.doc_ids), dtype=bool, count=len(self.doc_ids))
+            scores = np.where(mask, scores, 0.0)
+        order = np.argsort(-scores)[:k]
+        return [(self.ids[i], float(scores[i])) for i in order if scores[i] > 0]
+
+    # -- persistence ---------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
+        (tmp / "ids.json").write_text(json.dumps([self.ids, self.doc_ids]), encoding="utf-8")
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp / "bm25"))
+        if folder.exists():
+            shutil.rmtree(tmp)  # another process wrote the same generation first
+            return
+        os.replace(tmp, folder)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        ids, doc_ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        index = cls([], [], [])
+        index.ids, index.doc_ids = ids, doc_ids
+        if ids:
+            index._bm25 = bm25s.BM25.load(str(folder / "bm25"))
+        return index

@@ -1,0 +1,106 @@
+"""Chinese tokenization for the keyword index: jieba with budget terms, numbers kept whole."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from pathlib import Path
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+DOMAIN_TERMS = (
+    "三公经费", "机关运行经费", "财政拨款收入", "财政拨款支出", "一般公共预算", "政府性基金",
+    "国有资本经营预算", "政府采购", "公务接待费", "公务用车购置及运行费", "因公出国(境)费",
+    "基本支出", "项目支出", "人员经费", "公用经费", "垃圾分类", "预算执行率", "绩效目标",
+    "地区生产总值", "一般公共预算收入", "居民人均可支配收入", "城镇调查失业率", "12345热线",
+    "违法建设", "低保", "长寿金", "消防安全", "街道办事处",
+)  # fmt: skip
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "是",
+        "在",
+        "为",
+        "对",
+        "把",
+        "被",
+        "有",
+        "中",
+        "上",
+        "下",
+        "也",
+        "都",
+        "而",
+        "或",
+        "等",
+        "之",
+        "其",
+        "这",
+        "那",
+        "个",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "多少",
+        "什么",
+        "哪些",
+        "哪个",
+        "怎么",
+        "怎样",
+        "如何",
+        "是否",
+        "一共",
+        "总共",
+        "分别",
+        "请问",
+        "请",
+        "帮",
+        "我",
+        "我们",
+        "一下",
+        "情况",
+        "年",
+        "年度",
+        "今年",
+        "去年",
+    ]
+)
+THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+KEEP = re.compile(r"[\w.%]")
+_LOCK = threading.Lock()
+_TOKENIZER: jieba.Tokenizer | None = None
+
+
+def _tokenizer(cache_dir: Path | None) -> jieba.Tokenizer:
+    global _TOKENIZER
+    with _LOCK:
+        if _TOKENIZER is None:
+            tokenizer = jieba.Tokenizer()
+            if cache_dir is not None:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                tokenizer.tmp_dir = str(cache_dir)
+            tokenizer.initialize()
+            for term in DOMAIN_TERMS:
+                tokenizer.add_word(term, freq=20000)
+            _TOKENIZER = tokenizer
+        return _TOKENIZER
+
+
+def normalise_numbers(text: str) -> str:
+    """``6,522,681`` -> ``6522681`` so a figure is one token however it is written."""
+    return THOUSANDS.sub("", text)
+
+
+def tokenize(text: str, cache_dir: Path | None = None) -> list[str]:
+    """Search tokens of ``text``: jieba's search mode, lower-cased, stopwords dropped."""
+    tokenizer = _tokenizer(cache_dir)
+    tokens = tokenizer.lcut_for_search(normalise_numbers(text))
+    return [t.lower() for t in tokens if KEEP.search(t) and t not in STOPWORDS]

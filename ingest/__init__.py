@@ -1,0 +1,1 @@
+"""Ingestion: reports become cited, metadata-rich chunks in the store."""

@@ -1,0 +1,33 @@
+"""Pick the loader by file content (not only the extension) and report bad input clearly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.errors import IngestError
+from assistant.records import RawPage
+from ingest.docx import load_docx
+from ingest.pdf import load_pdf
+from ingest.text import load_text
+
+SUPPORTED = (".pdf", ".docx", ".txt")
+LOADERS: dict[str, Callable[[Path], list[RawPage]]] = {
+    ".pdf": load_pdf,
+    ".docx": load_docx,
+    ".txt": load_text,
+}
+
+
+def load_pages(path: Path, data: bytes) -> list[RawPage]:
+    """Raw pages of one file whose bytes are ``data``."""
+    suffix = path.suffix.lower()
+    if suffix not in LOADERS:
+        raise IngestError(path, IngestError.UNSUPPORTED, suffix or "无扩展名")
+    if not data.strip():
+        raise IngestError(path, IngestError.EMPTY)
+    if suffix == ".pdf" and not data.lstrip()[:5] == b"%PDF-":
+        raise IngestError(path, IngestError.CORRUPT, "不是 PDF 文件")
+    if suffix == ".docx" and not data.startswith(b"PK"):
+        raise IngestError(path, IngestError.CORRUPT, "不是 DOCX（zip）文件")
+    return LOADERS[suffix](path)

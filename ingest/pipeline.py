@@ -1,0 +1,181 @@
+"""file -> pages -> clean text -> chunks -> embeddings -> store, with a report per file."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from assistant.embedding import embed_in_batches
+from assistant.errors import IngestError, ReportQAError
+from assistant.library import Library
+from assistant.records import Chunk, DocumentInfo
+from ingest.chunk import chunk_document, embedding_text
+from ingest.clean import clean_document
+from ingest.load import SUPPORTED, load_pages
+from ingest.metadata import extract_metadata
+
+MIN_TEXT_CHARS = 20
+STAGES = ("load", "clean", "chunk", "embed", "store")
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Metadata given on the command line; ``None`` keeps what was extracted."""
+
+    title: str | None = None
+    department: str | None = None
+    year: int | None = None
+    doc_type: str | None = None
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: Path
+    status: str  # added | replaced | duplicate | failed
+    info: DocumentInfo | None = None
+    error: str = ""
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for r in self.results if r.status in statuses)
+
+    @property
+    def pages(self) -> int:
+        return sum(r.info.pages for r in self.results if r.info and r.status in ("added", "replaced"))
+
+    @property
+    def chunks(self) -> int:
+        return sum(r.info.chunks for r in self.results if r.info and r.status in ("added", "replaced"))
+
+    @property
+    def failures(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    info: DocumentInfo
+    chunks: list[Chunk]
+    texts: list[str]  # what gets embedded
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, plus supported files found recursively in folders, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED))
+        else:
+            found.append(path)
+    return found
+
+
+def prepare(
+    path: Path, data: bytes, overrides: Overrides, stages: dict[str, float], size: int, overlap: int
+) -> Prepared:
+    """Everything up to embedding; pure apart from parsing the bytes."""
+    tick = time.perf_counter()
+    raw = load_pages(path, data)
+    stages["load"] += time.perf_counter() - tick
+    tick = time.perf_counter()
+    cleaned = clean_document(raw).document
+    stages["clean"] += time.perf_counter() - tick
+    if len(cleaned.text.strip()) < MIN_TEXT_CHARS:
+        raise IngestError(path, IngestError.NO_TEXT)
+    tick = time.perf_counter()
+    meta = extract_metadata(cleaned.text, path.name)
+    doc_id = hashlib.sha256(data).hexdigest()
+    info = DocumentInfo(
+        doc_id=doc_id,
+        doc=path.name,
+        title=overrides.title or meta.title,
+        department=overrides.department or meta.department,
+        year=overrides.year or meta.year,
+        doc_type=overrides.doc_type or meta.doc_type,
+        pages=len(raw),
+        source_path=str(path.resolve()),
+    )
+    chunks = chunk_document(doc_id, cleaned, size=size, overlap=overlap)
+    info = replace(info, chunks=len(chunks))
+    texts = [embedding_text(c, info.title, info.year) for c in chunks]
+    stages["chunk"] += time.perf_counter() - tick
+    return Prepared(info, chunks, texts)
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    library: Library,
+    overrides: Overrides = Overrides(),
+    *,
+    batch_size: int = 16,
+    chunk_size: int = 320,
+    chunk_overlap: int = 60,
+    on_file: Callable[[FileResult], None] | None = None,
+    on_embedded: Callable[[int], None] | None = None,
+    on_start: Callable[[Prepared], None] | None = None,
+) -> IngestReport:
+    """Ingest files and folders; one bad file never stops the others or touches the store."""
+    report = IngestReport()
+    started = time.perf_counter()
+    seen = {d.doc_id for d in library.documents()}
+    for path in discover(paths):
+        result = _ingest_one(
+            path, library, overrides, seen, report, batch_size, chunk_size, chunk_overlap, on_embedded, on_start
+        )
+        report.results.append(result)
+        if on_file:
+            on_file(result)
+    report.seconds = time.perf_counter() - started
+    if report.count("added", "replaced"):
+        library.keyword_index()  # rebuild the keyword cache once per batch
+    return report
+
+
+def _ingest_one(
+    path: Path,
+    library: Library,
+    overrides: Overrides,
+    seen: set[str],
+    report: IngestReport,
+    batch_size: int,
+    chunk_size: int,
+    chunk_overlap: int,
+    on_embedded: Callable[[int], None] | None,
+    on_start: Callable[[Prepared], None] | None,
+) -> FileResult:
+    try:
+        if not path.is_file():
+            raise IngestError(path, IngestError.NOT_FOUND)
+        data = path.read_bytes()
+        doc_id = hashlib.sha256(data).hexdigest()
+        if doc_id in seen:
+            return FileResult(path, "duplicate")
+        prepared = prepare(path, data, overrides, report.stages, chunk_size, chunk_overlap)
+        if on_start:
+            on_start(prepared)
+        tick = time.perf_counter()
+        vectors = embed_in_batches(library.embedder, prepared.texts, batch_size, on_embedded)
+        report.stages["embed"] += time.perf_counter() - tick
+        tick = time.perf_counter()
+        older = [d for d in library.documents() if d.doc == path.name and d.doc_id != doc_id]
+        library.add_document(prepared.info, prepared.chunks, vectors)
+        for old in older:  # a changed file replaces its previous version, after the new one is in
+            library.remove(old.doc_id)
+        report.stages["store"] += time.perf_counter() - tick
+        seen.add(doc_id)
+        return FileResult(path, "replaced" if older else "added", prepared.info)
+    except IngestError as exc:
+        return FileResult(path, "failed", error=str(exc))
+    except ReportQAError:
+        raise
+    except OSError as exc:
+        return FileResult(path, "failed", error=f"{path.name}：无法读取文件（{exc.strerror or exc}）")

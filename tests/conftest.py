@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Nothing in the tests may reach a model hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from assistant.library import Library
+from assistant.testing import KeywordEmbedder
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+CORPUS = ROOT / "tests" / "data" / "corpus"
+LONGJIN_PDF = SAMPLES / "longjin_2022.pdf"
+WANLI_2024 = SAMPLES / "putuo_wanli_2024_budget.pdf"
+WANLI_2025 = SAMPLES / "putuo_wanli_2025_budget.pdf"
+LONGJIN_TXT = CORPUS / "longjin_2022.txt"
+CZJ_PDF = CORPUS / "putuo_czj_2024_final_accounts.pdf"
+BEIJING_DOCX = CORPUS / "gov_work_reports_2025" / "2025年北京市政府工作报告.docx"
+
+
+@pytest.fixture
+def fake_library(tmp_path: Path) -> Library:
+    """A real Chroma store in a temporary folder with the keyword-count fake embedder."""
+    embedder = KeywordEmbedder()
+    return Library(tmp_path / "store", embedder_factory=lambda: embedder, embedder_name=embedder.name)
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every bundled document ingested once with the real default embedder (e5-small)."""
+    from assistant.cli import main
+
+    store = tmp_path_factory.mktemp("corpus") / "store"
+    assert main(["ingest", str(SAMPLES), str(CORPUS), "--store", str(store), "--quiet"]) == 0
+    return store

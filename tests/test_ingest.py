@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+from assistant.library import Library
+from ingest.pipeline import ingest_paths
+from tests.badfiles import make_bad_files, make_gbk_text
+from tests.conftest import BEIJING_DOCX, CORPUS, LONGJIN_PDF, SAMPLES, WANLI_2025
+
+
+def test_ingest_is_idempotent_by_content_hash(fake_library: Library, tmp_path: Path) -> None:
+    copy = tmp_path / "same_report_other_name.pdf"
+    shutil.copy(LONGJIN_PDF, copy)
+    first = ingest_paths([LONGJIN_PDF, BEIJING_DOCX], fake_library)
+    assert first.count("added") == 2 and first.chunks > 0
+    chunks = fake_library.store.chunk_count()
+    again = ingest_paths([LONGJIN_PDF, BEIJING_DOCX, copy], fake_library)
+    assert again.count("duplicate") == 3 and again.chunks == 0
+    assert fake_library.store.chunk_count() == chunks
+    assert len(fake_library.keyword_index()) == chunks
+
+
+def test_changed_file_replaces_its_old_version(fake_library: Library, tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text("2023年度某某街道办事处部门整体支出绩效自评报告\n全年投入经费约800万元。", encoding="utf-8")
+    ingest_paths([report], fake_library)
+    report.write_text("2023年度某某街道办事处部门整体支出绩效自评报告\n全年投入经费约900万元。", encoding="utf-8")
+    result = ingest_paths([report], fake_library)
+    assert result.results[0].status == "replaced"
+    docs = fake_library.documents()
+    assert len(docs) == 1
+    ids, metas = fake_library.store.all_chunks()
+    texts = fake_library.store.get(ids)["documents"]
+    assert any("900万元" in t for t in texts) and not any("800万元" in t for t in texts)
+    assert {m["doc_id"] for m in metas} == {docs[0].doc_id}
+
+
+def test_bad_files_fail_clearly_and_leave_the_store_untouched(fake_library: Library, tmp_path: Path) -> None:
+    ingest_paths([WANLI_2025], fake_library)
+    before = (fake_library.documents(), fake_library.store.chunk_count())
+    bad = tmp_path / "bad"
+    expected = make_bad_files(bad)
+    gbk = make_gbk_text(bad)
+    report = ingest_paths([bad, tmp_path / "missing.pdf"], fake_library)
+    failed = {r.path.name: r.error for r in report.failures}
+    # .xlsx is not picked up from a folder; named directly it fails (see the CLI test)
+    assert set(failed) == (set(expected) - {"table.xlsx"}) | {"missing.pdf"}
+    for name, keyword in expected.items():
+        if name in failed:
+            assert name in failed[name] and keyword in failed[name]
+    assert [r.path for r in report.results if r.status == "added"] == [gbk]
+    docs_after = fake_library.documents()
+    assert [d for d in docs_after if d.doc != gbk.name] == before[0]
+
+
+def test_remove_takes_a_document_out_of_both_indexes(fake_library: Library) -> None:
+    ingest_paths([LONGJIN_PDF, BEIJING_DOCX], fake_library)
+    beijing = fake_library.find(BEIJING_DOCX.name)[0]
+    fake_library.remove(beijing.doc_id)
+    index = fake_library.keyword_index()
+    assert beijing.doc_id not in set(index.doc_ids)
+    assert len(index) == fake_library.store.chunk_count() == fake_library.documents()[0].chunks
+
+
+def test_interrupted_ingest_leaves_no_orphans(fake_library: Library, tmp_path: Path) -> None:
+    ingest_paths([LONGJIN_PDF], fake_library)
+    committed = fake_library.store.chunk_count()
+    # simulate a crash after the chunks were written but before the commit marker
+    fake_library.store.chunks.add(
+        ids=["orphan-1"], embeddings=[[1.0] + [0.0] * 255], documents=["半截"], metadatas=[{"doc_id": "x" * 64}]
+    )
+    reopened = Library(fake_library.path, fake_library._embedder_factory, fake_library.embedder_name)
+    assert reopened.repaired == 1
+    assert reopened.store.chunk_count() == committed
+    assert len(reopened.keyword_index()) == committed
+
+
+def test_keyword_index_on_disk_follows_the_registry(fake_library: Library) -> None:
+    ingest_paths([LONGJIN_PDF], fake_library)
+    folders = list((fake_library.path / "keyword").iterdir())
+    assert len(folders) == 1
+    ingest_paths([BEIJING_DOCX], fake_library)
+    newer = list((fake_library.path / "keyword").iterdir())
+    assert len(newer) == 1 and newer != folders
+    hits = fake_library.keyword_index().search(fake_library.tokenize("12345热线工单"), k=3)
+    assert hits
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ([], ["ingest"], ["list"], ["remove"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main([*command, "--help"])
+        assert exit_info.value.code == 0
+        assert capsys.readouterr().out.strip()
+
+
+def test_cli_exit_status_and_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "store"
+    bad = tmp_path / "table.xlsx"
+    bad.write_bytes(b"PK\x03\x04")
+    assert main(["ingest", str(bad), "--store", str(store), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "table.xlsx" in err and "不支持的格式" in err
+    assert main(["list", "--store", str(store)]) == 0
+    assert "资料库为空" in capsys.readouterr().out
+
+
+@pytest.mark.e2e
+def test_whole_corpus_with_the_real_model(corpus_store: Path) -> None:
+    """The contract commands on every bundled document, through the installed console script."""
+    listed = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "list", "--store", str(corpus_store), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = {row["doc"]: row for row in map(json.loads, listed.stdout.splitlines())}
+    assert len(rows) == len(list(SAMPLES.glob("*.pdf"))) + len([p for p in CORPUS.rglob("*") if p.is_file()])
+    for row in rows.values():
+        assert {"doc", "title", "department", "year", "doc_type", "pages", "chunks", "sha256"} <= set(row)
+        assert row["chunks"] > 0 and row["pages"] > 0
+    assert (rows["longjin_2022.pdf"]["year"], rows["longjin_2022.pdf"]["department"]) == (
+        2022,
+        "广州市荔湾区人民政府龙津街道办事处",
+    )
+    for year in (2024, 2025):
+        row = rows[f"putuo_wanli_{year}_budget.pdf"]
+        assert (row["year"], row["department"]) == (year, "上海市普陀区人民政府万里街道办事处")
+        assert row["doc_type"] == "部门预算"
+
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "ingest",
+            str(SAMPLES),
+            str(CORPUS),
+            "--store",
+            str(corpus_store),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "导入 0 个文档" in again.stdout and "0 段" in again.stdout
