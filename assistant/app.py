@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
 from assistant.embedding import BUILTIN, load_embedder
 from assistant.library import Library
+
+if TYPE_CHECKING:
+    from assistant.answering import Assistant
 
 
 def embedder_name_for(setting: str) -> str:
@@ -23,3 +27,10 @@ def open_library(settings: Settings) -> Library:
         embedder_factory=partial(load_embedder, settings.embed_model),
         embedder_name=embedder_name_for(settings.embed_model),
     )
+
+
+def build_assistant(settings: Settings) -> Assistant:
+    """The assistant over the configured store, extractive unless an LLM is configured."""
+    from assistant.answering import Assistant
+
+    return Assistant(open_library(settings))

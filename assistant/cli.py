@@ -42,7 +42,67 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("docs", nargs="+", help="文件名、标题或 sha256（至少 8 位）")
     remove.add_argument("--store", type=Path, help=STORE_HELP)
     remove.set_defaults(handler=cmd_remove)
+    ask = sub.add_parser("ask", help="提问（可一次提多个问题）")
+    ask.add_argument("questions", nargs="+", help="问题")
+    ask.add_argument("--store", type=Path, help=STORE_HELP)
+    ask.add_argument("--year", type=int, help="只在该年度的报告中查找")
+    ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
+    ask.set_defaults(handler=cmd_ask)
+
+    evaluate = sub.add_parser("eval", help="在问题集上评测（JSONL，格式同 tests/eval/questions.jsonl）")
+    evaluate.add_argument("questions", type=Path, help="问题集文件")
+    evaluate.add_argument("--store", type=Path, help=STORE_HELP)
+    evaluate.add_argument("--show-failures", action="store_true", help="列出答错的问题")
+    evaluate.set_defaults(handler=cmd_eval)
     return parser
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.app import build_assistant
+
+    assistant = build_assistant(load_settings(store=args.store))
+    for question in args.questions:
+        answer = assistant.ask(question, year=args.year)
+        if args.json:
+            row = asdict(answer)
+            row["citations"] = [
+                {k: c[k] for k in ("n", "doc", "title", "page", "page_label", "text", "score")}
+                for c in row["citations"]
+            ]
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            continue
+        print(f"问：{question}")
+        print(f"答（{'摘录模式' if answer.mode == 'extractive' else '大模型'}）：{answer.answer}")
+        for c in answer.citations:
+            print(f"  [{c.n}] {c.title}｜{c.doc}｜{c.page_label}：{c.text[:80].replace(chr(10), ' ')}…")
+        if answer.figures:
+            marks = "、".join(f"{f.text}{'✓' if f.verified else '✗'}" for f in answer.figures)
+            print(f"  数字核对：{marks}")
+        for item in answer.nearest:
+            print(f"  相近内容：{item}")
+        print()
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.app import build_assistant
+    from assistant.evaluation import evaluate, load_questions
+
+    assistant = build_assistant(load_settings(store=args.store))
+    result = evaluate(assistant, load_questions(args.questions))
+    m = result.metrics()
+    print(f"questions: {m['questions']}")
+    print(f"concise figure accuracy: {m['figure_accuracy']:.3f}")
+    print(f"citation accuracy:       {m['citation_accuracy']:.3f}")
+    print(f"refusal accuracy:        {m['refusal_accuracy']:.3f}")
+    print(f"wrong refusals:          {m['wrong_refusals']:.3f}")
+    print(f"latency p50/p95 ms:      {m['p50_ms']:.0f} / {m['p95_ms']:.0f}")
+    if args.show_failures:
+        for r in result.rows:
+            ok = r["refused"] if r["gold_refuse"] else (r["figure_ok"] and r["citation_ok"])
+            if not ok:
+                print(f"✗ {r['id']} {r['question']} -> {r['answer'][:150]}")
+    return 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -137,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
+    except BrokenPipeError:
+        return 0
     except ReportQAError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

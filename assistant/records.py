@@ -103,3 +103,36 @@ class Hit:
     headings: tuple[str, ...] = ()
     index: int = 0
     sources: tuple[str, ...] = field(default=())  # which retrievers found it
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Source ``[n]`` of an answer: the passage, where it is, and how well it matched."""
+
+    n: int
+    doc: str
+    title: str
+    page: int | None
+    page_label: str
+    text: str
+    score: float
+    chunk_id: str = ""
+
+
+@dataclass(frozen=True)
+class CheckedFigure:
+    text: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    refused: bool
+    reason: str
+    citations: tuple[Citation, ...]
+    figures: tuple[CheckedFigure, ...]
+    mode: str  # "extractive" | "llm"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    nearest: tuple[str, ...] = ()

@@ -35,12 +35,21 @@ class KeywordIndex:
         self.doc_ids = doc_ids
         self._bm25: bm25s.BM25 | None = None
         self._lock = threading.Lock()
+        self.df: dict[str, int] = {}
+        for tokens in corpus:
+            for token in set(tokens):
+                self.df[token] = self.df.get(token, 0) + 1
         if ids:
             self._bm25 = bm25s.BM25()
             self._bm25.index(corpus, show_progress=False)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency; unseen tokens get the highest weight."""
+        n = max(len(self.ids), 1)
+        return float(np.log(1 + (n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5)))
 
     def search(self, tokens: Sequence[str], k: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
         if self._bm25 is None or not tokens:
@@ -57,7 +66,9 @@ class KeywordIndex:
     def save(self, folder: Path) -> None:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
-        (tmp / "ids.json").write_text(json.dumps([self.ids, self.doc_ids]), encoding="utf-8")
+        (tmp / "ids.json").write_text(
+            json.dumps([self.ids, self.doc_ids, self.df], ensure_ascii=False), encoding="utf-8"
+        )
         if self._bm25 is not None:
             self._bm25.save(str(tmp / "bm25"))
         if folder.exists():
@@ -67,9 +78,9 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
-        ids, doc_ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        ids, doc_ids, df = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
         index = cls([], [], [])
-        index.ids, index.doc_ids = ids, doc_ids
+        index.ids, index.doc_ids, index.df = ids, doc_ids, df
         if ids:
             index._bm25 = bm25s.BM25.load(str(folder / "bm25"))
         return index

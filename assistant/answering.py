@@ -1,0 +1,224 @@
+"""The answering chain (LCEL): retrieve -> prompt -> model -> citations -> figure check.
+
+The model step is swappable: the extractive answerer is the offline default; an LLM plugs in
+as another Runnable with the same input and output.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+
+from assistant.extractive import pick_sentences, trim, weights
+from assistant.figures import find_figures, supported
+from assistant.library import Library
+from assistant.prompting import format_sources, load_prompt, render
+from assistant.query import QueryAnalysis, aliases, analyse
+from assistant.records import Answer, CheckedFigure, Citation, DocumentInfo, Hit
+from assistant.retrieval import HybridRetriever
+
+MIN_COVERAGE = 0.5
+MARKER = re.compile(r"\[(\d+)\]")
+GENERIC = frozenset(
+    [
+        "街道",
+        "部门",
+        "单位",
+        "报告",
+        "支出",
+        "预算",
+        "决算",
+        "经费",
+        "资金",
+        "工作",
+        "全年",
+        "共",
+        "累计",
+        "钱",
+        "花",
+        "发",
+        "万元",
+        "元",
+        "亿元",
+        "了",
+        "达到",
+        "到",
+    ]
+)
+NOT_FOUND = "报告中未找到"
+
+
+def content_tokens(library: Library, analysis: QueryAnalysis, documents: Sequence[DocumentInfo]) -> list[str]:
+    """Question tokens that must be matched by an answer: no years, names of departments or filler."""
+    names = {
+        t
+        for d in documents
+        if d.department in analysis.departments
+        for a in aliases(d.department)
+        for t in library.tokenize(a)
+    }
+    tokens = library.tokenize(analysis.question)
+    return [t for t in tokens if t not in names and t not in GENERIC and not re.fullmatch(r"(?:19|20)\d{2}", t)]
+
+
+def refusal_reason(analysis: QueryAnalysis, documents: Sequence[DocumentInfo], hits: Sequence[Hit]) -> str:
+    """Why the store cannot answer, judged before reading the passages; "" when it may."""
+    if not documents:
+        return "资料库为空：请先导入报告。"
+    if analysis.unknown_orgs and not analysis.departments:
+        have = "、".join(sorted({d.department for d in documents if d.department}))
+        return f"已收录的报告中没有{'、'.join(analysis.unknown_orgs)}的报告；现有部门：{have}"
+    if analysis.years:
+        scoped = [d for d in documents if d.doc_id in analysis.doc_ids] or list(documents)
+        have_years = {d.year for d in scoped if d.year}
+        # work reports review the year before; budgets report the year before's execution
+        covered = have_years | {
+            d.year - 1 for d in scoped if d.year and d.doc_type in ("政府工作报告", "部门预算", "单位预算")
+        }
+        mentioned = {y for y in analysis.years if any(f"{y}年" in h.text or h.info.year == y for h in hits)}
+        missing = [y for y in analysis.years if y not in covered and y not in mentioned]
+        if missing:
+            who = "、".join(analysis.departments) or "所选范围"
+            years = "、".join(str(y) for y in sorted(have_years)) or "无"
+            return f"已收录的报告中没有{who}{'、'.join(map(str, missing))}年度的报告；现有年份：{years}"
+    return ""
+
+
+def extractive_model(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The offline model step: returns a draft with [n] markers, or a refusal."""
+    hits: list[Hit] = inputs["hits"]
+    if inputs["reason"]:
+        return {"text": "", "refused": True, "reason": inputs["reason"]}
+    picks = pick_sentences(inputs["question"], inputs["tokens"], hits, inputs["idf"])
+    if not picks or picks[0].coverage < MIN_COVERAGE:
+        return {"text": "", "refused": True, "reason": f"{NOT_FOUND}：已收录的报告中没有与问题直接对应的内容"}
+    weight = weights(inputs["tokens"], inputs["idf"])
+    parts = []
+    for pick in picks:
+        hit = hits[pick.hit_index]
+        who = f"{hit.info.department}{hit.info.year}年" if hit.info.year else hit.info.department
+        parts.append(f"（{who}）{trim(pick.text, weight)}[{pick.hit_index + 1}]")
+    return {"text": "；".join(parts), "refused": False, "reason": ""}
+
+
+def resolve_citations(text: str, hits: Sequence[Hit]) -> tuple[str, list[Citation]]:
+    """Renumber the [n] markers that point at a source; drop the ones that point nowhere."""
+    order: dict[int, int] = {}
+    citations: list[Citation] = []
+
+    def renumber(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        if not 1 <= n <= len(hits):
+            return ""
+        if n not in order:
+            hit = hits[n - 1]
+            order[n] = len(order) + 1
+            citations.append(
+                Citation(
+                    order[n],
+                    hit.info.doc,
+                    hit.info.title,
+                    hit.page,
+                    hit.page_label,
+                    hit.text,
+                    round(hit.score, 4),
+                    hit.chunk_id,
+                )
+            )
+        return f"[{order[n]}]"
+
+    return MARKER.sub(renumber, text), citations
+
+
+def check_figures(text: str, citations: Sequence[Citation]) -> tuple[str, list[CheckedFigure]]:
+    """Every figure in the answer must be stated in a cited passage; unsupported ones are removed."""
+    passages = [c.text for c in citations]
+    checked, kept = [], text
+    for figure in reversed(find_figures(text)):
+        ok = supported(figure, passages)
+        checked.append(CheckedFigure(figure.text, ok))
+        if not ok:
+            kept = kept[: figure.start] + "［未核实数字已删除］" + kept[figure.end :]
+    return kept, list(reversed(checked))
+
+
+def nearest_items(hits: Sequence[Hit], limit: int = 3) -> list[str]:
+    items = []
+    for hit in hits[:limit]:
+        snippet = hit.text.replace("\n", " ")[:60]
+        items.append(f"《{hit.info.title}》{hit.page_label}：{snippet}…")
+    return items
+
+
+class Assistant:
+    """Answers questions over one Library. Build it with ``assistant.open_assistant``."""
+
+    def __init__(
+        self,
+        library: Library,
+        model: Runnable[dict[str, Any], dict[str, Any]] | None = None,
+        mode: str = "extractive",
+        k: int = 6,
+    ) -> None:
+        self.library = library
+        self.retriever = HybridRetriever(library=library, k=k)
+        self.prompt = load_prompt("answer")
+        self.mode = mode
+        self.chain = self._build_chain(model or RunnableLambda(extractive_model))
+
+    def _build_chain(self, model: Runnable[dict[str, Any], dict[str, Any]]) -> Runnable[dict[str, Any], dict[str, Any]]:
+        return (
+            RunnablePassthrough.assign(context=RunnableLambda(self._retrieve))
+            | RunnableLambda(lambda x: {**x, **x.pop("context")})
+            | RunnablePassthrough.assign(
+                prompt=RunnableLambda(
+                    lambda x: render(self.prompt, sources=format_sources(x["hits"]), question=x["question"])
+                )
+            )
+            | RunnablePassthrough.assign(draft=model)
+            | RunnableLambda(self._finish)
+        )
+
+    def _retrieve(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        tick = time.perf_counter()
+        documents = self.library.documents()
+        analysis = analyse(inputs["question"], documents)
+        hits = self.retriever.search(analysis, year=inputs.get("year"))
+        index = self.library.keyword_index()
+        return {
+            "analysis": analysis,
+            "hits": hits,
+            "tokens": content_tokens(self.library, analysis, documents),
+            "idf": index.idf,
+            "reason": refusal_reason(analysis, documents, hits),
+            "retrieve_ms": (time.perf_counter() - tick) * 1000,
+        }
+
+    def _finish(self, x: dict[str, Any]) -> dict[str, Any]:
+        draft = x["draft"]
+        text, citations = resolve_citations(draft["text"], x["hits"])
+        text, figures = check_figures(text, citations)
+        return {**x, "answer_text": text, "citations": citations, "figures": figures}
+
+    def ask(self, question: str, year: int | None = None) -> Answer:
+        tick = time.perf_counter()
+        out = self.chain.invoke({"question": question.strip(), "year": year})
+        draft = out["draft"]
+        refused = bool(draft["refused"])
+        answer_text = out["answer_text"] if not refused else f"{NOT_FOUND}。{draft['reason']}"
+        total = (time.perf_counter() - tick) * 1000
+        return Answer(
+            question=question,
+            answer=answer_text,
+            refused=refused,
+            reason=draft["reason"],
+            citations=tuple(out["citations"]) if not refused else (),
+            figures=tuple(out["figures"]) if not refused else (),
+            mode=self.mode,
+            timings_ms={"retrieve": round(out["retrieve_ms"], 1), "total": round(total, 1)},
+            nearest=tuple(nearest_items(out["hits"])) if refused else (),
+        )

@@ -1,0 +1,76 @@
+"""``reportqa eval``: figure, citation and refusal accuracy and latency on a question set."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.answering import Assistant
+from assistant.figures import plain_number
+from assistant.records import Answer
+
+MAX_CONCISE = 300
+
+
+@dataclass
+class EvalResult:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def _answerable(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows if r["gold_refuse"] is False]
+
+    def _unanswerable(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows if r["gold_refuse"]]
+
+    def metrics(self) -> dict[str, float]:
+        ans, un = self._answerable(), self._unanswerable()
+        latencies = sorted(r["ms"] for r in self.rows)
+        p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else 0.0
+        return {
+            "questions": len(self.rows),
+            "figure_accuracy": _mean(r["figure_ok"] for r in ans),
+            "citation_accuracy": _mean(r["citation_ok"] for r in ans),
+            "refusal_accuracy": _mean(r["refused"] for r in un),
+            "wrong_refusals": _mean(r["refused"] for r in ans),
+            "p50_ms": statistics.median(latencies) if latencies else 0.0,
+            "p95_ms": p95,
+        }
+
+
+def _mean(values: Any) -> float:
+    items = list(values)
+    return sum(items) / len(items) if items else 0.0
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def judge(question: dict[str, Any], answer: Answer) -> dict[str, Any]:
+    gold_refuse = question.get("answer") == "NOT_IN_CORPUS"
+    figures = [plain_number(f) for f in question.get("must_contain", [])]
+    text = plain_number(answer.answer)
+    figure_ok = not answer.refused and len(answer.answer) <= MAX_CONCISE and all(f in text for f in figures)
+    gold_doc = question.get("doc")
+    cited = [plain_number(c.text) for c in answer.citations if Path(c.doc).stem == gold_doc]
+    citation_ok = not answer.refused and all(any(f in c for c in cited) for f in figures) and bool(cited)
+    return {
+        "id": question.get("id"),
+        "question": question["question"],
+        "gold_refuse": gold_refuse,
+        "refused": answer.refused,
+        "figure_ok": figure_ok,
+        "citation_ok": citation_ok,
+        "ms": answer.timings_ms.get("total", 0.0),
+        "answer": answer.answer,
+    }
+
+
+def evaluate(assistant: Assistant, questions: list[dict[str, Any]]) -> EvalResult:
+    result = EvalResult()
+    for question in questions:
+        result.rows.append(judge(question, assistant.ask(question["question"])))
+    return result

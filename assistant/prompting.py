@@ -1,0 +1,35 @@
+"""Prompts are files in ``prompts/``, loaded by name; a missing variable fails loudly."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from pathlib import Path
+
+from langchain_core.prompts import PromptTemplate
+
+from assistant.records import Hit
+
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+
+
+def load_prompt(name: str, folder: Path = PROMPTS) -> PromptTemplate:
+    text = (folder / f"{name}.md").read_text(encoding="utf-8")
+    return PromptTemplate.from_template(text)
+
+
+def format_sources(hits: Sequence[Hit]) -> str:
+    """Numbered sources, each delimited so its text is read as data."""
+    blocks = []
+    for n, hit in enumerate(hits, start=1):
+        where = f"{hit.info.title}｜{hit.info.year or ''}｜{hit.page_label}"
+        blocks.append(f"[{n}] （{where}）\n<<<\n{hit.text}\n>>>")
+    return "\n\n".join(blocks)
+
+
+def render(template: PromptTemplate, **values: str) -> str:
+    missing = set(template.input_variables) - set(values)
+    if missing:
+        raise KeyError(f"prompt variables missing: {sorted(missing)}")
+    names = {field for _, field, _, _ in string.Formatter().parse(template.template) if field}
+    return template.format(**{k: v for k, v in values.items() if k in names})

@@ -1,0 +1,146 @@
+"""What a question says about where to look: years, departments, document types. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.records import DocumentInfo
+
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–~至到]+\s*((?:19|20)\d{2})\s*年")
+RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2}
+RECENT = re.compile(r"近([两二三四五])年")
+NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
+DOC_TYPE_WORDS = (
+    ("自评", "绩效自评报告"),
+    ("决算", "部门决算"),
+    ("预算", "部门预算"),
+    ("政府工作报告", "政府工作报告"),
+)
+# A place or body named in a question: 南县政协, 龙津街道, 普陀区财政局, 北京市 ...
+ORG_MENTION = re.compile(
+    r"([\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|县|区|市|省)(?:政协|人大|财政局|[\u4e00-\u9fff]{1,4}局|委员会|府办|办事处)?)"
+)
+NOT_PLACES = (
+    "社区",
+    "地区",
+    "园区",
+    "城区",
+    "景区",
+    "小区",
+    "辖区",
+    "片区",
+    "街区",
+    "城市",
+    "超市",
+    "上市",
+    "开市",
+    "全省",
+    "全市",
+    "全区",
+    "全县",
+    "全镇",
+)
+GENERIC_PLACES = frozenset(
+    {"街道", "本街道", "全市", "全省", "全区", "全县", "我市", "我省", "我区", "城市", "社区", "城区", "本市", "该区"}
+)
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    question: str
+    years: tuple[int, ...] = ()  # named explicitly (2021年, 2023—2025年)
+    relative_years: tuple[int, ...] = ()  # resolved from 去年, 近三年 against the newest report
+    departments: tuple[str, ...] = ()  # departments of the store the question names
+    unknown_orgs: tuple[str, ...] = ()  # places/bodies named that no document belongs to
+    doc_types: tuple[str, ...] = ()
+    doc_ids: frozenset[str] = field(default_factory=frozenset)  # documents in scope
+
+
+def aliases(department: str) -> set[str]:
+    """Short names people use for a department: 龙津街道 for 广州市荔湾区人民政府龙津街道办事处."""
+    names = {department}
+    tail = department.split("人民政府")[-1] or department
+    if len(tail) >= 4:
+        names.add(tail)
+    for suffix in ("街道办事处", "办事处"):
+        if tail.endswith(suffix):
+            stem = tail[: -len(suffix)]
+            names |= {stem + "街道", stem + "街", stem} if suffix == "街道办事处" else {stem}
+    if department.endswith("人民政府"):
+        place = department[: -len("人民政府")]
+        names |= {place, place + "政府", place.rstrip("省市区县") if len(place) > 2 else place}
+    if department.endswith("人民政府办公室"):
+        place = department[: -len("人民政府办公室")]
+        names |= {place + "府办", place[-1] + "府办"}
+    committee = re.fullmatch(r"政协(.+?)委员会", department)
+    if committee:
+        names |= {committee.group(1) + "政协"}
+    org = re.search(r"([\u4e00-\u9fff]{2,3}[区县市])([\u4e00-\u9fff]+局)$", department)
+    if org:
+        names |= {org.group(1) + org.group(2), org.group(2) if len(org.group(2)) > 2 else org.group(1) + org.group(2)}
+    return {n for n in names if len(n) >= 2}
+
+
+def explicit_years(question: str) -> tuple[int, ...]:
+    years: set[int] = set()
+    for start, end in YEAR_RANGE.findall(question):
+        years |= set(range(int(start), int(end) + 1))
+    years |= {int(y) for y in YEAR.findall(question)}
+    years |= {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:和|与|、|及|至|到|-|—))", question)}
+    return tuple(sorted(years))
+
+
+def relative_years(question: str, newest: int | None) -> tuple[int, ...]:
+    if newest is None:
+        return ()
+    years = {newest + delta for word, delta in RELATIVE.items() if word in question}
+    recent = RECENT.search(question)
+    if recent:
+        span = NUMERALS[recent.group(1)]
+        years |= set(range(newest - span + 1, newest + 1))
+    return tuple(sorted(years))
+
+
+def analyse(question: str, documents: Sequence[DocumentInfo]) -> QueryAnalysis:
+    newest = max((d.year for d in documents if d.year), default=None)
+    named: dict[str, set[str]] = {}
+    for doc in documents:
+        for alias in aliases(doc.department):
+            if alias in question:
+                named.setdefault(doc.department, set()).add(alias)
+    departments = tuple(sorted(named))
+    known = {alias for doc in documents for alias in aliases(doc.department)}
+    bare = re.sub(r"(?<!\d)(?:19|20)\d{2}", " ", YEAR.sub(" ", question))
+    unknown = tuple(
+        sorted(
+            {
+                m
+                for m in ORG_MENTION.findall(bare)
+                if m not in GENERIC_PLACES
+                and not m.endswith(NOT_PLACES)
+                and not any(word in m for word in ("了", "的", "个", "几", "多少", "和", "与"))
+                and not any(alias in m or m in alias for alias in known if len(alias) >= 2)
+                and not any(m in d.department or m in d.title for d in documents)
+            }
+        )
+    )
+    doc_types = tuple(t for word, t in DOC_TYPE_WORDS if word in question)
+    scope = [d for d in documents if not departments or d.department in departments]
+    years = explicit_years(question)
+    if years and not departments:  # "2022年三公经费": the reports about that year (or reviewing it)
+        in_year = [
+            d for d in scope if d.year in years or (d.year and d.year - 1 in years and d.doc_type == "政府工作报告")
+        ]
+        scope = in_year or scope
+    return QueryAnalysis(
+        question=question,
+        years=explicit_years(question),
+        relative_years=relative_years(question, newest),
+        departments=departments,
+        unknown_orgs=unknown,
+        doc_types=doc_types,
+        doc_ids=frozenset(d.doc_id for d in scope),
+    )

@@ -1,0 +1,45 @@
+"""The whole chain with the real embedder on every bundled document."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant import open_assistant
+from assistant.evaluation import evaluate, load_questions
+
+EVAL = Path(__file__).parent / "eval"
+
+pytestmark = pytest.mark.e2e
+
+
+def test_ask_contract_json(corpus_store: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "--store", str(corpus_store), "--json",
+         "2025年万里街道机关运行经费预算是多少？", "南县政协2021年的收入是多少？"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    first, second = (json.loads(line) for line in out.stdout.splitlines())
+    assert set(first) >= {"question", "answer", "refused", "reason", "citations", "figures", "mode", "timings_ms"}
+    assert first["mode"] == "extractive" and not first["refused"]
+    assert "464.64" in first["answer"]
+    assert first["citations"][0]["doc"] == "putuo_wanli_2025_budget.pdf" and first["citations"][0]["page"] == 30
+    assert all(f["verified"] for f in first["figures"])
+    assert second["refused"] and "南县政协" in second["reason"]
+
+
+def test_eval_numbers_do_not_regress(corpus_store: Path) -> None:
+    """Pinned floors, raised deliberately as retrieval and answering improve."""
+    assistant = open_assistant(corpus_store)
+    own = evaluate(assistant, load_questions(EVAL / "questions.jsonl")).metrics()
+    assert own["figure_accuracy"] >= 0.60
+    assert own["citation_accuracy"] >= 0.65
+    assert own["refusal_accuracy"] >= 0.85
+    assert own["wrong_refusals"] <= 0.10
+    dev = evaluate(assistant, load_questions(EVAL / "dev_questions.jsonl")).metrics()
+    assert dev["refusal_accuracy"] == 1.0
+    assert dev["figure_accuracy"] >= 0.55
