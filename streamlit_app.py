@@ -14,4 +14,6 @@ documents = library.documents()
 if not documents:
     st.info("资料库为空：请先运行 `reportqa ingest samples` 导入示例报告。")
 for info in documents:
-    st.write(f"**{info.title}**｜{info.department}｜{info.year or '—'}｜{info.doc_type}｜{info.pages}页｜{info.chunks}段")
+    st.write(
+        f"**{info.title}**｜{info.department}｜{info.year or '—'}｜{info.doc_type}｜{info.pages}页｜{info.chunks}段"
+    )
