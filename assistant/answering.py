@@ -17,52 +17,17 @@ from assistant.extractive import pick_sentences, trim, weights
 from assistant.figures import find_figures, supported
 from assistant.library import Library
 from assistant.prompting import format_sources, load_prompt, render
-from assistant.query import QueryAnalysis, aliases, analyse
+from assistant.query import QueryAnalysis, analyse, short_name
 from assistant.records import Answer, CheckedFigure, Citation, DocumentInfo, Hit
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import HybridRetriever, question_tokens
 
 MIN_COVERAGE = 0.5
 MARKER = re.compile(r"\[(\d+)\]")
 GENERIC = frozenset(
-    [
-        "街道",
-        "部门",
-        "单位",
-        "报告",
-        "支出",
-        "预算",
-        "决算",
-        "经费",
-        "资金",
-        "工作",
-        "全年",
-        "共",
-        "累计",
-        "钱",
-        "花",
-        "发",
-        "万元",
-        "元",
-        "亿元",
-        "了",
-        "达到",
-        "到",
-    ]
+    ["街道", "部门", "单位", "报告", "支出", "预算", "决算", "经费", "资金", "工作", "全年", "共", "累计", "钱", "花", "发", "万元", "元", "亿元", "了", "达到", "到", "科目", "安排", "是", "有", "多少", "数", "金额", "规模"]
 )
+GENERIC_WEIGHT = 0.3
 NOT_FOUND = "报告中未找到"
-
-
-def content_tokens(library: Library, analysis: QueryAnalysis, documents: Sequence[DocumentInfo]) -> list[str]:
-    """Question tokens that must be matched by an answer: no years, names of departments or filler."""
-    names = {
-        t
-        for d in documents
-        if d.department in analysis.departments
-        for a in aliases(d.department)
-        for t in library.tokenize(a)
-    }
-    tokens = library.tokenize(analysis.question)
-    return [t for t in tokens if t not in names and t not in GENERIC and not re.fullmatch(r"(?:19|20)\d{2}", t)]
 
 
 def refusal_reason(analysis: QueryAnalysis, documents: Sequence[DocumentInfo], hits: Sequence[Hit]) -> str:
@@ -93,14 +58,16 @@ def extractive_model(inputs: dict[str, Any]) -> dict[str, Any]:
     hits: list[Hit] = inputs["hits"]
     if inputs["reason"]:
         return {"text": "", "refused": True, "reason": inputs["reason"]}
-    picks = pick_sentences(inputs["question"], inputs["tokens"], hits, inputs["idf"])
+    years = inputs["analysis"].years
+    picks = pick_sentences(inputs["question"], inputs["tokens"], hits, inputs["idf"], years)
     if not picks or picks[0].coverage < MIN_COVERAGE:
         return {"text": "", "refused": True, "reason": f"{NOT_FOUND}：已收录的报告中没有与问题直接对应的内容"}
     weight = weights(inputs["tokens"], inputs["idf"])
     parts = []
     for pick in picks:
         hit = hits[pick.hit_index]
-        who = f"{hit.info.department}{hit.info.year}年" if hit.info.year else hit.info.department
+        name = short_name(hit.info.department)
+        who = f"{name}，{hit.info.year}年" if hit.info.year else name
         parts.append(f"（{who}）{trim(pick.text, weight)}[{pick.hit_index + 1}]")
     return {"text": "；".join(parts), "refused": False, "reason": ""}
 
@@ -187,16 +154,34 @@ class Assistant:
         tick = time.perf_counter()
         documents = self.library.documents()
         analysis = analyse(inputs["question"], documents)
-        hits = self.retriever.search(analysis, year=inputs.get("year"))
+        hits = self._search(analysis, inputs.get("year"), documents)
         index = self.library.keyword_index()
+
+        def idf(token: str) -> float:  # filler words count, but little
+            return index.idf(token) * (GENERIC_WEIGHT if token in GENERIC else 1.0)
+
         return {
             "analysis": analysis,
             "hits": hits,
-            "tokens": content_tokens(self.library, analysis, documents),
-            "idf": index.idf,
+            "tokens": question_tokens(self.library, analysis, documents),
+            "idf": idf,
             "reason": refusal_reason(analysis, documents, hits),
             "retrieve_ms": (time.perf_counter() - tick) * 1000,
         }
+
+    def _search(self, analysis: QueryAnalysis, year: int | None, documents: Sequence[DocumentInfo]) -> list[Hit]:
+        """Hits for the question; a question about several years is searched year by year."""
+        in_scope = {d.year for d in documents if d.doc_id in analysis.doc_ids}
+        years = [y for y in analysis.years if y in in_scope] if year is None else []
+        if len(years) < 2:
+            return self.retriever.search(analysis, year=year, documents_list=documents)
+        merged: dict[str, Hit] = {}
+        per_year = [self.retriever.search(analysis, year=y, documents_list=documents) for y in years]
+        for rank in range(self.retriever.k):  # interleave: each year's best first
+            for hits in per_year:
+                if rank < len(hits):
+                    merged.setdefault(hits[rank].chunk_id, hits[rank])
+        return list(merged.values())
 
     def _finish(self, x: dict[str, Any]) -> dict[str, Any]:
         draft = x["draft"]

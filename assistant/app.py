@@ -20,12 +20,14 @@ def embedder_name_for(setting: str) -> str:
     return f"st:{Path(setting).expanduser().name}"
 
 
-def open_library(settings: Settings) -> Library:
-    """The store folder named by the settings, with the configured embedder (loaded lazily)."""
+def open_library(settings: Settings, create: bool = True) -> Library:
+    """The store folder named by the settings, with the configured embedder (loaded lazily).
+    ``create=False`` for readers: a mistyped folder is an error, not a new empty store."""
     return Library(
         settings.store.expanduser(),
         embedder_factory=partial(load_embedder, settings.embed_model),
         embedder_name=embedder_name_for(settings.embed_model),
+        create=create,
     )
 
 
@@ -33,4 +35,4 @@ def build_assistant(settings: Settings) -> Assistant:
     """The assistant over the configured store, extractive unless an LLM is configured."""
     from assistant.answering import Assistant
 
-    return Assistant(open_library(settings))
+    return Assistant(open_library(settings, create=False))

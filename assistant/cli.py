@@ -14,6 +14,7 @@ from tqdm import tqdm
 from assistant.app import open_library
 from assistant.config import load_settings
 from assistant.errors import ReportQAError
+from assistant.library import Library
 from assistant.records import DOC_TYPES
 
 STORE_HELP = "资料库目录（默认：环境变量 REPORTQA_STORE，或 ~/.reportqa/store）"
@@ -158,8 +159,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    library = open_library(load_settings(store=args.store))
-    documents = library.documents()
+    settings = load_settings(store=args.store)
+    exists = (settings.store.expanduser() / "chroma").exists()
+    documents = open_library(settings, create=False).documents() if exists else []
     if args.json:
         for info in documents:
             row = asdict(info)
@@ -177,9 +179,17 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    library = open_library(load_settings(store=args.store))
+    library = open_library(load_settings(store=args.store), create=False)
     status = 0
-    for key in args.docs:
+    with library.writing():
+        status = _remove_all(library, args.docs)
+        library.keyword_index()
+    return status
+
+
+def _remove_all(library: Library, keys: Sequence[str]) -> int:
+    status = 0
+    for key in keys:
         matches = library.find(key)
         if len(matches) != 1:
             reason = "未找到" if not matches else f"匹配到 {len(matches)} 个文档，请用 sha256 指定"
@@ -188,7 +198,6 @@ def cmd_remove(args: argparse.Namespace) -> int:
             continue
         library.remove(matches[0].doc_id)
         print(f"✓ 已删除 {matches[0].doc}（{matches[0].title}）")
-    library.keyword_index()
     return status
 
 

@@ -17,9 +17,13 @@ CLAUSE = re.compile(r"[^，,；;：:]*[，,；;：:]?")
 FIGURE_QUESTION = re.compile(
     r"多少|几|金额|数额|比例|比重|率|增长|下降|增加|减少|规模|面积|总额|合计|预算数|决算数|分别"
 )
-HAS_FIGURE = re.compile(r"\d")
+HAS_FIGURE = re.compile(r"\d(?![\d]*\s*年)")
+TABLE_ROW = re.compile(r"^(?:\d{3}(?: \d{2}){0,2} )?\S+(?: -?[\d,]+(?:\.\d+)?){2,}$")
+TABLE_TITLE = re.compile(r"表$")
+QUOTES = re.compile(r"[\s“”‘’\"'「」《》,，]")
 MAX_SNIPPET = 140
-TWO_PART = re.compile(r"分别|和|与|及|、|以及|比较|对比|变化")
+TWO_PART = re.compile(r"分别|和|与|及|、|以及|比较|对比|变化|各")
+PARTIAL = 0.5  # credit for a question word whose characters appear apart (拆掉 ~ 拆除)
 
 
 @dataclass(frozen=True)
@@ -27,24 +31,99 @@ class Pick:
     hit_index: int
     text: str
     score: float
-    coverage: float
+    coverage: float  # share of the question's weighted words the sentence (with its headings) holds
+    years: frozenset[int] = frozenset()  # the years the sentence speaks of
+
+
+YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+THIS_YEAR = re.compile(r"今年|本年")
+LAST_YEAR = re.compile(r"过去一年|去年|上年|上一年")
+
+
+def sentence_years(sentence: str, previous: str, headings: str, hit: Hit) -> frozenset[int]:
+    """Years a sentence is about: named in it; 今年/过去一年 in a work report; named in its
+    headings; said just before it; otherwise the year of its report."""
+    named = {int(y) for y in YEAR_MENTION.findall(sentence)}
+    if named:
+        return frozenset(named)
+    year = hit.info.year
+    work_report = bool(year) and hit.info.doc_type == "政府工作报告"
+
+    def relative(text: str) -> frozenset[int] | None:
+        if not (work_report and year):
+            return None
+        if THIS_YEAR.search(text) or "预期目标" in text:
+            return frozenset({year})
+        if LAST_YEAR.search(text) or "回顾" in text:
+            return frozenset({year - 1})
+        return None
+
+    for found in (relative(sentence), _named(headings), relative(headings), relative(previous), _named(previous)):
+        if found:
+            return found
+    return frozenset({year}) if year else frozenset()
+
+
+def _named(text: str) -> frozenset[int] | None:
+    years = {int(y) for y in YEAR_MENTION.findall(text)}
+    return frozenset(years) if years else None
+
+
+HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
+SENTENCE_END = "。！？；!?;"
+
+
+def lines_as_paragraphs(text: str) -> list[str]:
+    """Lines, with a line that continues an unfinished sentence joined back to it."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if (
+            out
+            and out[-1][-1] not in SENTENCE_END
+            and not (HEADING_START.match(out[-1]) and len(out[-1]) <= 40)
+            and " " not in out[-1]
+            and " " not in line
+            and not is_table_row(out[-1])
+            and not is_table_row(line)
+            and not HEADING_START.match(line)
+            and not TABLE_TITLE.search(out[-1])
+        ):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE.findall(text) if s.strip()]
+    return [s.strip() for para in lines_as_paragraphs(text) for s in SENTENCE.findall(para) if s.strip()]
 
 
 def weights(tokens: Sequence[str], idf: Callable[[str], float]) -> dict[str, float]:
     return {t: idf(t) for t in dict.fromkeys(tokens)}
 
 
-QUOTES = re.compile(r"[\s“”‘’\"'「」《》,，]")
-
-
 def coverage(text: str, weight: dict[str, float]) -> float:
+    """Weighted share of question words found in ``text``; partial credit for shared characters."""
     total = sum(weight.values()) or 1.0
     plain = QUOTES.sub("", text.lower())
-    return sum(w for t, w in weight.items() if t in plain) / total
+    got = 0.0
+    for token, w in weight.items():
+        if token in plain:
+            got += w
+        elif len(token) >= 2:
+            got += PARTIAL * w * sum(ch in plain for ch in token) / len(token)
+    return got / total
+
+
+def is_table_row(sentence: str) -> bool:
+    return bool(TABLE_ROW.match(sentence))
+
+
+def table_title(hit: Hit) -> str:
+    return next((h for h in reversed(hit.headings) if TABLE_TITLE.search(h)), "")
 
 
 def trim(sentence: str, weight: dict[str, float]) -> str:
@@ -59,7 +138,7 @@ def trim(sentence: str, weight: dict[str, float]) -> str:
         grew = False
         for nxt in (hi + 1, lo - 1):
             fits = 0 <= nxt < len(clauses) and len("".join(clauses[min(lo, nxt) : max(hi, nxt) + 1])) <= MAX_SNIPPET
-            if fits and (scores[nxt] > 0 or nxt == best + 1):
+            if fits and (scores[nxt] > 0.2 or nxt == best + 1):
                 lo, hi = min(lo, nxt), max(hi, nxt)
                 grew = True
         if not grew:
@@ -68,34 +147,66 @@ def trim(sentence: str, weight: dict[str, float]) -> str:
     return window if len(window) <= MAX_SNIPPET * 1.5 else window[:MAX_SNIPPET]
 
 
-def pick_sentences(
-    question: str, q_tokens: Sequence[str], hits: Sequence[Hit], idf: Callable[[str], float]
-) -> list[Pick]:
-    """The best sentence, and a second one from another source when the question has two parts."""
-    weight = weights(q_tokens, idf)
+def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], years: Sequence[int] = ()) -> list[Pick]:
+    """Every sentence of the hits, scored: question words in the sentence first, then in its
+    headings and the sentence before it, the hit's rank, whether it states a figure when one is
+    asked for, and whether it speaks of a year the question names."""
     wants_figure = bool(FIGURE_QUESTION.search(question))
-    candidates: list[Pick] = []
-    top = hits[0].score if hits else 1.0
+    top = max((h.score for h in hits), default=1.0) or 1.0
+    picks = []
     for i, hit in enumerate(hits):
+        headings = " ".join(hit.headings)
+        previous = ""
         for sentence in sentences(hit.text):
-            cov = coverage(sentence, weight)
-            score = cov + 0.25 * (hit.score / top) - 0.02 * i
+            if sentence in hit.headings or "……" in sentence:
+                continue  # headings and table-of-contents lines are not answers
+            context = headings + " " + previous
+            own = coverage(sentence, weight)
+            with_context = coverage(sentence + " " + context, weight)
+            spoken = sentence_years(sentence, previous, headings, hit)
+            score = 0.7 * own + 0.3 * with_context + 0.25 * (hit.score / top) - 0.01 * i
             if wants_figure and HAS_FIGURE.search(sentence):
                 score += 0.15
-            candidates.append(Pick(i, sentence, score, cov))
-    if not candidates:
+            if years and spoken & set(years):
+                score += 0.2
+            picks.append(Pick(i, sentence, score, max(own, with_context), spoken))
+            previous = sentence
+    picks.sort(key=lambda p: -p.score)
+    return picks
+
+
+def pick_sentences(
+    question: str,
+    q_tokens: Sequence[str],
+    hits: Sequence[Hit],
+    idf: Callable[[str], float],
+    years: Sequence[int] = (),
+) -> list[Pick]:
+    """The best sentence; for several years, the best sentence of each year; otherwise a second
+    sentence when the question has two parts the first misses."""
+    weight = weights(q_tokens, idf)
+    ranked = candidates(question, weight, hits, years)
+    if not ranked:
         return []
-    candidates.sort(key=lambda p: -p.score)
-    best = candidates[0]
+    best = ranked[0]
+    if len(years) >= 2:
+        per_year: list[Pick] = []
+        for year in years:
+            if any(year in p.years for p in per_year):
+                continue  # one sentence already gives this year too
+            found = next((p for p in ranked if year in p.years and p.coverage >= 0.4), None)
+            if found is not None and found not in per_year:
+                per_year.append(found)
+        if per_year:
+            return per_year
     picks = [best]
     if TWO_PART.search(question):
-        missing = {t: w for t, w in weight.items() if t not in best.text.lower()}
-        for other in candidates[1:6]:
-            if other.text == best.text:
+        missing = {t: w for t, w in weight.items() if t not in QUOTES.sub("", best.text.lower())}
+        for other in ranked[1:8]:
+            if other.text == best.text or other.text in best.text:
                 continue
             gain = coverage(other.text, missing) if missing else 0.0
-            same_doc = hits[other.hit_index].info.doc_id == hits[best.hit_index].info.doc_id
-            if (gain >= 0.3 or (not same_doc and other.score >= 0.8 * best.score)) and other.coverage >= 0.4:
+            if gain >= 0.3 and other.coverage >= 0.4:
                 picks.append(other)
                 break
     return picks

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import ReportQAError
+from assistant.errors import StoreError
 from assistant.records import Chunk, DocumentInfo
 from assistant.stores.keyword import KeywordIndex, generation
 from assistant.stores.vector import ChromaStore, open_client
@@ -25,15 +27,38 @@ class Library:
         embedder_factory: Callable[[], Embeddings],
         embedder_name: str,
         store: ChromaStore | None = None,
+        create: bool = True,
     ) -> None:
+        if not create and store is None and not (path / "chroma").exists():
+            raise StoreError(f"资料库不存在：{path}（请先用 reportqa ingest 导入报告，或检查 --store）")
         self.path = path
         self.embedder_name = embedder_name
         self._embedder_factory = embedder_factory
         self._embedder: Embeddings | None = None
         self.store = store or ChromaStore(open_client(path))
-        self.repaired = self.store.repair()
+        stored = self.store.embedder()
+        if stored is not None and stored != embedder_name:
+            raise StoreError(
+                f"该资料库由嵌入模型 {stored} 建立，当前配置为 {embedder_name}："
+                "请把 REPORTQA_EMBED_MODEL 设回原模型，或新建资料库"
+            )
+        self.repaired = 0
         self._keyword: tuple[str, KeywordIndex] | None = None
         self._lock = threading.RLock()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store's write lock (one writer across processes) and clear up what an
+        interrupted writer left. Readers never take it and never delete anything."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / ".write.lock", "w", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                with self._lock:
+                    self.repaired = self.store.repair()
+                    yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @property
     def embedder(self) -> Embeddings:
@@ -71,10 +96,11 @@ class Library:
             self.store.remove_document(doc_id)
 
     # -- keyword index -------------------------------------------------------------------
-    def keyword_index(self) -> KeywordIndex:
-        """The BM25 index of the committed documents, loaded or rebuilt as needed."""
+    def keyword_index(self, documents: Sequence[DocumentInfo] | None = None) -> KeywordIndex:
+        """The BM25 index of the committed documents (``documents``: a snapshot already read)."""
         with self._lock:
-            gen = generation(self.store.documents())
+            committed = list(documents) if documents is not None else self.store.documents()
+            gen = generation(committed)
             if self._keyword is not None and self._keyword[0] == gen:
                 return self._keyword[1]
             folder = self.path / "keyword" / gen
@@ -83,23 +109,21 @@ class Library:
             except (OSError, ValueError, KeyError) as exc:
                 if folder.exists() and not isinstance(exc, FileNotFoundError):
                     shutil.rmtree(folder, ignore_errors=True)  # a damaged cache: rebuild it
-                index = self._build_keyword_index()
+                index = self._build_keyword_index({d.doc_id for d in committed})
                 index.save(folder)
             self._drop_stale_indexes(keep=gen)
             self._keyword = (gen, index)
             return index
 
-    def _build_keyword_index(self) -> KeywordIndex:
+    def _build_keyword_index(self, committed: set[str]) -> KeywordIndex:
+        """From the tokens stored in Chroma, of committed documents only (a writer may be busy)."""
         ids, metas = self.store.all_chunks()
-        corpus = [str(m["tokens"]).split() for m in metas]
-        return KeywordIndex(ids, [str(m["doc_id"]) for m in metas], corpus)
+        rows = [(cid, m) for cid, m in zip(ids, metas, strict=True) if m["doc_id"] in committed]
+        corpus = [str(m["tokens"]).split() for _, m in rows]
+        return KeywordIndex([cid for cid, _ in rows], [str(m["doc_id"]) for _, m in rows], corpus)
 
     def _drop_stale_indexes(self, keep: str) -> None:
         root = self.path / "keyword"
         for folder in root.iterdir() if root.exists() else ():
             if folder.name != keep and not folder.name.startswith(".tmp-"):
                 shutil.rmtree(folder, ignore_errors=True)
-
-
-class EmptyStoreError(ReportQAError):
-    """No document has been ingested into the store yet."""

@@ -144,3 +144,11 @@ def analyse(question: str, documents: Sequence[DocumentInfo]) -> QueryAnalysis:
         doc_types=doc_types,
         doc_ids=frozenset(d.doc_id for d in scope),
     )
+
+
+def short_name(department: str) -> str:
+    """The name people use in a memo: 万里街道 for 上海市普陀区人民政府万里街道办事处."""
+    names = [a for a in aliases(department) if len(a) >= 3 and a != department]
+    preferred = [a for a in names if a.endswith(("街道", "局", "委员会", "政协", "府办")) or a.endswith(("省", "市"))]
+    pool = preferred or names
+    return min(pool, key=len) if pool else department

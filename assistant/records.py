@@ -103,6 +103,8 @@ class Hit:
     headings: tuple[str, ...] = ()
     index: int = 0
     sources: tuple[str, ...] = field(default=())  # which retrievers found it
+    start: int = 0  # offsets of ``text`` in the document's cleaned text
+    end: int = 0
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ scoped and boosted by what the question names (department, years, document type)
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -13,10 +16,26 @@ from pydantic import ConfigDict
 
 from assistant.fusion import reciprocal_rank_fusion
 from assistant.library import Library
-from assistant.query import QueryAnalysis, analyse
+from assistant.query import QueryAnalysis, aliases, analyse
 from assistant.records import DocumentInfo, Hit
 
 YEAR_BOOST = 1.6
+SENTENCE_END = "。！？；!?;"
+YEAR_TOKEN = re.compile(r"(?:19|20)\d{2}")
+
+
+def question_tokens(library: Library, analysis: QueryAnalysis, documents: Sequence[DocumentInfo]) -> list[str]:
+    """Search words of a question, without the years and department names that already scope it."""
+    names = {
+        t
+        for d in documents
+        if d.department in analysis.departments
+        for a in aliases(d.department)
+        for t in library.tokenize(a)
+    }
+    return [t for t in library.tokenize(analysis.question) if t not in names and not YEAR_TOKEN.fullmatch(t)]
+
+
 TYPE_BOOST = 1.2
 
 
@@ -33,8 +52,11 @@ class HybridRetriever(BaseRetriever):
         analysis = analyse(query, self.library.documents())
         return [hit_to_document(hit) for hit in self.search(analysis)]
 
-    def search(self, analysis: QueryAnalysis, year: int | None = None) -> list[Hit]:
-        documents = {d.doc_id: d for d in self.library.documents()}
+    def search(
+        self, analysis: QueryAnalysis, year: int | None = None, documents_list: Sequence[DocumentInfo] | None = None
+    ) -> list[Hit]:
+        listed = list(documents_list) if documents_list is not None else self.library.documents()
+        documents = {d.doc_id: d for d in listed}
         if not documents:
             return []
         scope = set(analysis.doc_ids) or set(documents)
@@ -42,7 +64,8 @@ class HybridRetriever(BaseRetriever):
             scope = {d for d in scope if documents[d].year == year}
         restrict = scope if len(scope) < len(documents) else None
         dense = self._dense(analysis.question, restrict)
-        keyword = self.library.keyword_index().search(self.library.tokenize(analysis.question), self.fetch_k, restrict)
+        tokens = question_tokens(self.library, analysis, listed)
+        keyword = self.library.keyword_index().search(tokens, self.fetch_k, restrict)
         fused = reciprocal_rank_fusion([[cid for cid, _ in dense], [cid for cid, _ in keyword]])
         wanted_years = set(analysis.years) | set(analysis.relative_years)
         records = self.library.store.get(cid for cid, _ in fused)
@@ -66,7 +89,29 @@ class HybridRetriever(BaseRetriever):
                 _hit(cid, text, score, info, meta, dense_ids={c for c, _ in dense}, kw_ids={c for c, _ in keyword})
             )
         hits.sort(key=lambda h: -h.score)
-        return hits[: self.k]
+        return self.expand(hits[: self.k])
+
+    def expand(self, hits: list[Hit]) -> list[Hit]:
+        """Append the next chunk to a hit whose last sentence runs on past its end."""
+        open_ended = [h for h in hits if h.text.rstrip()[-1:] not in SENTENCE_END]
+        if not open_ended:
+            return hits
+        wanted = {f"{h.chunk_id.rsplit('-', 1)[0]}-{h.index + 1:05d}": h.chunk_id for h in open_ended}
+        got = self.library.store.get(wanted)
+        following = {
+            wanted[cid]: (text, meta)
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+        merged = []
+        for hit in hits:
+            if hit.chunk_id not in following:
+                merged.append(hit)
+                continue
+            text, meta = following[hit.chunk_id]
+            start = int(meta["start"])
+            tail = text[hit.end - start :] if start <= hit.end else "\n" + text
+            merged.append(replace(hit, text=hit.text + tail, end=int(meta["end"])))
+        return merged
 
     def _dense(self, question: str, restrict: set[str] | None) -> list[tuple[str, float]]:
         vector = self.library.embedder.embed_query(question)
@@ -97,6 +142,8 @@ def _hit(
         headings=tuple(json.loads(str(meta.get("headings", "[]")))),
         index=int(meta["index"]),
         sources=sources,
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
     )
 
 

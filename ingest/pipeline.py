@@ -126,6 +126,28 @@ def ingest_paths(
     """Ingest files and folders; one bad file never stops the others or touches the store."""
     report = IngestReport()
     started = time.perf_counter()
+    with library.writing():
+        _ingest_all(
+            paths, library, overrides, report, batch_size, chunk_size, chunk_overlap, on_file, on_embedded, on_start
+        )
+        report.seconds = time.perf_counter() - started
+        if report.count("added", "replaced"):
+            library.keyword_index()  # rebuild the keyword cache once per batch
+    return report
+
+
+def _ingest_all(
+    paths: Iterable[Path],
+    library: Library,
+    overrides: Overrides,
+    report: IngestReport,
+    batch_size: int,
+    chunk_size: int,
+    chunk_overlap: int,
+    on_file: Callable[[FileResult], None] | None,
+    on_embedded: Callable[[int], None] | None,
+    on_start: Callable[[Prepared], None] | None,
+) -> None:
     seen = {d.doc_id for d in library.documents()}
     for path in discover(paths):
         result = _ingest_one(
@@ -134,10 +156,6 @@ def ingest_paths(
         report.results.append(result)
         if on_file:
             on_file(result)
-    report.seconds = time.perf_counter() - started
-    if report.count("added", "replaced"):
-        library.keyword_index()  # rebuild the keyword cache once per batch
-    return report
 
 
 def _ingest_one(
@@ -166,7 +184,8 @@ def _ingest_one(
         vectors = embed_in_batches(library.embedder, prepared.texts, batch_size, on_embedded)
         report.stages["embed"] += time.perf_counter() - tick
         tick = time.perf_counter()
-        older = [d for d in library.documents() if d.doc == path.name and d.doc_id != doc_id]
+        source = str(path.resolve())
+        older = [d for d in library.documents() if d.source_path == source and d.doc_id != doc_id]
         library.add_document(prepared.info, prepared.chunks, vectors)
         for old in older:  # a changed file replaces its previous version, after the new one is in
             library.remove(old.doc_id)

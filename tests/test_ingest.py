@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
+from assistant.errors import StoreError
 from assistant.library import Library
 from ingest.pipeline import ingest_paths
 from tests.badfiles import make_bad_files, make_gbk_text
@@ -40,6 +41,29 @@ def test_changed_file_replaces_its_old_version(fake_library: Library, tmp_path: 
     texts = fake_library.store.get(ids)["documents"]
     assert any("900万元" in t for t in texts) and not any("800万元" in t for t in texts)
     assert {m["doc_id"] for m in metas} == {docs[0].doc_id}
+
+
+def test_same_file_name_in_two_folders_are_two_documents(fake_library: Library, tmp_path: Path) -> None:
+    for folder, figure in (("a", "800"), ("b", "900")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "部门预算.txt").write_text(
+            f"2024年某某街道办事处部门预算\n全年投入经费约{figure}万元。", encoding="utf-8"
+        )
+    report = ingest_paths([tmp_path / "a", tmp_path / "b"], fake_library)
+    assert report.count("added") == 2
+    assert len(fake_library.documents()) == 2
+
+
+def test_store_made_with_another_embedder_is_refused(fake_library: Library) -> None:
+    ingest_paths([BEIJING_DOCX], fake_library)
+    with pytest.raises(StoreError, match="嵌入模型"):
+        Library(fake_library.path, fake_library._embedder_factory, "another-model")
+
+
+def test_readers_do_not_create_a_mistyped_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--store", str(tmp_path / "typo"), "问题"]) == 2
+    assert "资料库不存在" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()
 
 
 def test_bad_files_fail_clearly_and_leave_the_store_untouched(fake_library: Library, tmp_path: Path) -> None:
@@ -77,7 +101,10 @@ def test_interrupted_ingest_leaves_no_orphans(fake_library: Library, tmp_path: P
         ids=["orphan-1"], embeddings=[[1.0] + [0.0] * 255], documents=["半截"], metadatas=[{"doc_id": "x" * 64}]
     )
     reopened = Library(fake_library.path, fake_library._embedder_factory, fake_library.embedder_name)
-    assert reopened.repaired == 1
+    assert reopened.store.chunk_count() == committed + 1  # readers never delete: a writer may be busy
+    assert len(reopened.keyword_index()) == committed  # and never index uncommitted chunks
+    with reopened.writing():  # the next writer clears up
+        assert reopened.repaired == 1
     assert reopened.store.chunk_count() == committed
     assert len(reopened.keyword_index()) == committed
 
@@ -94,7 +121,7 @@ def test_keyword_index_on_disk_follows_the_registry(fake_library: Library) -> No
 
 
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ([], ["ingest"], ["list"], ["remove"]):
+    for command in ([], ["ingest"], ["list"], ["remove"], ["ask"], ["eval"]):
         with pytest.raises(SystemExit) as exit_info:
             main([*command, "--help"])
         assert exit_info.value.code == 0
