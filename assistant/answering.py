@@ -14,26 +14,62 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from assistant.extractive import pick_sentences, trim, weights
-from assistant.figures import find_figures, supported
+from assistant.figures import chinese_figures, cited_after, find_figures, supported
 from assistant.library import Library
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import QueryAnalysis, analyse, short_name
-from assistant.records import Answer, CheckedFigure, Citation, DocumentInfo, Hit
+from assistant.records import Answer, CheckedFigure, Citation, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
 
 MIN_COVERAGE = 0.5
 MARKER = re.compile(r"\[(\d+)\]")
 GENERIC = frozenset(
-    ["街道", "部门", "单位", "报告", "支出", "预算", "决算", "经费", "资金", "工作", "全年", "共", "累计", "钱", "花", "发", "万元", "元", "亿元", "了", "达到", "到", "科目", "安排", "是", "有", "多少", "数", "金额", "规模"]
+    [
+        "街道",
+        "部门",
+        "单位",
+        "报告",
+        "支出",
+        "预算",
+        "决算",
+        "经费",
+        "资金",
+        "工作",
+        "全年",
+        "共",
+        "累计",
+        "钱",
+        "花",
+        "发",
+        "万元",
+        "元",
+        "亿元",
+        "了",
+        "达到",
+        "到",
+        "科目",
+        "安排",
+        "是",
+        "有",
+        "多少",
+        "数",
+        "金额",
+        "规模",
+    ]
 )
 GENERIC_WEIGHT = 0.3
 NOT_FOUND = "报告中未找到"
 
 
-def refusal_reason(analysis: QueryAnalysis, documents: Sequence[DocumentInfo], hits: Sequence[Hit]) -> str:
+def refusal_reason(
+    analysis: QueryAnalysis, documents: Sequence[DocumentInfo], hits: Sequence[Hit], year: int | None = None
+) -> str:
     """Why the store cannot answer, judged before reading the passages; "" when it may."""
     if not documents:
         return "资料库为空：请先导入报告。"
+    if year is not None and not any(d.year == year for d in documents if d.doc_id in analysis.doc_ids):
+        have = "、".join(str(y) for y in sorted({d.year for d in documents if d.year})) or "无"
+        return f"已收录的报告中没有{year}年度的报告；现有年份：{have}"
     if analysis.unknown_orgs and not analysis.departments:
         have = "、".join(sorted({d.department for d in documents if d.department}))
         return f"已收录的报告中没有{'、'.join(analysis.unknown_orgs)}的报告；现有部门：{have}"
@@ -53,15 +89,15 @@ def refusal_reason(analysis: QueryAnalysis, documents: Sequence[DocumentInfo], h
     return ""
 
 
-def extractive_model(inputs: dict[str, Any]) -> dict[str, Any]:
+def extractive_model(inputs: dict[str, Any]) -> Draft:
     """The offline model step: returns a draft with [n] markers, or a refusal."""
     hits: list[Hit] = inputs["hits"]
     if inputs["reason"]:
-        return {"text": "", "refused": True, "reason": inputs["reason"]}
+        return Draft("", refused=True, reason=inputs["reason"])
     years = inputs["analysis"].years
     picks = pick_sentences(inputs["question"], inputs["tokens"], hits, inputs["idf"], years)
     if not picks or picks[0].coverage < MIN_COVERAGE:
-        return {"text": "", "refused": True, "reason": f"{NOT_FOUND}：已收录的报告中没有与问题直接对应的内容"}
+        return Draft("", refused=True, reason="已收录的报告中没有与问题直接对应的内容")
     weight = weights(inputs["tokens"], inputs["idf"])
     parts = []
     for pick in picks:
@@ -69,7 +105,7 @@ def extractive_model(inputs: dict[str, Any]) -> dict[str, Any]:
         name = short_name(hit.info.department)
         who = f"{name}，{hit.info.year}年" if hit.info.year else name
         parts.append(f"（{who}）{trim(pick.text, weight)}[{pick.hit_index + 1}]")
-    return {"text": "；".join(parts), "refused": False, "reason": ""}
+    return Draft("；".join(parts))
 
 
 def resolve_citations(text: str, hits: Sequence[Hit]) -> tuple[str, list[Citation]]:
@@ -102,15 +138,22 @@ def resolve_citations(text: str, hits: Sequence[Hit]) -> tuple[str, list[Citatio
 
 
 def check_figures(text: str, citations: Sequence[Citation]) -> tuple[str, list[CheckedFigure]]:
-    """Every figure in the answer must be stated in a cited passage; unsupported ones are removed."""
-    passages = [c.text for c in citations]
-    checked, kept = [], text
-    for figure in reversed(find_figures(text)):
-        ok = supported(figure, passages)
-        checked.append(CheckedFigure(figure.text, ok))
+    """Every figure must be stated in a passage its own sentence cites (the first [n] run after
+    it; all sources when none follows). Unsupported figures are removed, never shown as fact."""
+    by_number = {c.n: c.text for c in citations}
+    checked: list[tuple[int, int, str, bool]] = []
+    for figure in find_figures(text):
+        cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number] or list(by_number.values())
+        checked.append((figure.start, figure.end, figure.text, supported(figure, cited)))
+    for match in chinese_figures(text):
+        cited = [by_number[n] for n in cited_after(text, match.end()) if n in by_number] or list(by_number.values())
+        checked.append((match.start(), match.end(), match.group(), any(match.group() in p for p in cited)))
+    checked.sort()
+    kept = text
+    for start, end, _, ok in reversed(checked):
         if not ok:
-            kept = kept[: figure.start] + "［未核实数字已删除］" + kept[figure.end :]
-    return kept, list(reversed(checked))
+            kept = kept[:start] + "［未核实数字已删除］" + kept[end:]
+    return kept, [CheckedFigure(figure, ok) for _, _, figure, ok in checked]
 
 
 def nearest_items(hits: Sequence[Hit], limit: int = 3) -> list[str]:
@@ -127,7 +170,7 @@ class Assistant:
     def __init__(
         self,
         library: Library,
-        model: Runnable[dict[str, Any], dict[str, Any]] | None = None,
+        model: Runnable[dict[str, Any], Draft] | None = None,
         mode: str = "extractive",
         k: int = 6,
     ) -> None:
@@ -137,7 +180,7 @@ class Assistant:
         self.mode = mode
         self.chain = self._build_chain(model or RunnableLambda(extractive_model))
 
-    def _build_chain(self, model: Runnable[dict[str, Any], dict[str, Any]]) -> Runnable[dict[str, Any], dict[str, Any]]:
+    def _build_chain(self, model: Runnable[dict[str, Any], Draft]) -> Runnable[dict[str, Any], dict[str, Any]]:
         return (
             RunnablePassthrough.assign(context=RunnableLambda(self._retrieve))
             | RunnableLambda(lambda x: {**x, **x.pop("context")})
@@ -155,7 +198,7 @@ class Assistant:
         documents = self.library.documents()
         analysis = analyse(inputs["question"], documents)
         hits = self._search(analysis, inputs.get("year"), documents)
-        index = self.library.keyword_index()
+        index = self.library.keyword_index(documents)
 
         def idf(token: str) -> float:  # filler words count, but little
             return index.idf(token) * (GENERIC_WEIGHT if token in GENERIC else 1.0)
@@ -165,7 +208,7 @@ class Assistant:
             "hits": hits,
             "tokens": question_tokens(self.library, analysis, documents),
             "idf": idf,
-            "reason": refusal_reason(analysis, documents, hits),
+            "reason": refusal_reason(analysis, documents, hits, inputs.get("year")),
             "retrieve_ms": (time.perf_counter() - tick) * 1000,
         }
 
@@ -184,23 +227,23 @@ class Assistant:
         return list(merged.values())
 
     def _finish(self, x: dict[str, Any]) -> dict[str, Any]:
-        draft = x["draft"]
-        text, citations = resolve_citations(draft["text"], x["hits"])
+        draft: Draft = x["draft"]
+        text, citations = resolve_citations(draft.text, x["hits"])
         text, figures = check_figures(text, citations)
         return {**x, "answer_text": text, "citations": citations, "figures": figures}
 
     def ask(self, question: str, year: int | None = None) -> Answer:
         tick = time.perf_counter()
         out = self.chain.invoke({"question": question.strip(), "year": year})
-        draft = out["draft"]
-        refused = bool(draft["refused"])
-        answer_text = out["answer_text"] if not refused else f"{NOT_FOUND}。{draft['reason']}"
+        draft: Draft = out["draft"]
+        refused = draft.refused
+        answer_text = out["answer_text"] if not refused else f"{NOT_FOUND}。{draft.reason}"
         total = (time.perf_counter() - tick) * 1000
         return Answer(
             question=question,
             answer=answer_text,
             refused=refused,
-            reason=draft["reason"],
+            reason=draft.reason,
             citations=tuple(out["citations"]) if not refused else (),
             figures=tuple(out["figures"]) if not refused else (),
             mode=self.mode,

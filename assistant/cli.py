@@ -92,12 +92,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     assistant = build_assistant(load_settings(store=args.store))
     result = evaluate(assistant, load_questions(args.questions))
     m = result.metrics()
-    print(f"questions: {m['questions']}")
-    print(f"concise figure accuracy: {m['figure_accuracy']:.3f}")
-    print(f"citation accuracy:       {m['citation_accuracy']:.3f}")
-    print(f"refusal accuracy:        {m['refusal_accuracy']:.3f}")
-    print(f"wrong refusals:          {m['wrong_refusals']:.3f}")
-    print(f"latency p50/p95 ms:      {m['p50_ms']:.0f} / {m['p95_ms']:.0f}")
+    print(f"问题数 questions:                        {m['questions']:.0f}")
+    print(f"数字准确率 concise figure accuracy:      {m['figure_accuracy']:.3f}")
+    print(f"引用准确率 citation accuracy:            {m['citation_accuracy']:.3f}")
+    print(f"拒答准确率 refusal accuracy:             {m['refusal_accuracy']:.3f}")
+    print(f"误拒率 wrong refusals:                   {m['wrong_refusals']:.3f}")
+    print(f"延迟 latency p50/p95 ms:                 {m['p50_ms']:.0f} / {m['p95_ms']:.0f}")
     if args.show_failures:
         for r in result.rows:
             ok = r["refused"] if r["gold_refuse"] else (r["figure_ok"] and r["citation_ok"])

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answering import Assistant
-from assistant.figures import plain_number
+from assistant.figures import gold_value, states_value
 from assistant.records import Answer
 
 MAX_CONCISE = 300
@@ -51,15 +51,19 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 
 def judge(question: dict[str, Any], answer: Answer) -> dict[str, Any]:
     gold_refuse = question.get("answer") == "NOT_IN_CORPUS"
-    figures = [plain_number(f) for f in question.get("must_contain", [])]
-    text = plain_number(answer.answer)
-    figure_ok = not answer.refused and len(answer.answer) <= MAX_CONCISE and all(f in text for f in figures)
+    figures = [v for v in (gold_value(f) for f in question.get("must_contain", [])) if v is not None]
+    # a gold figure counts only when stated as a figure (so "5" is not found in "2025年")
+    figure_ok = (
+        not answer.refused
+        and len(answer.answer) <= MAX_CONCISE
+        and all(states_value(answer.answer, f) for f in figures)
+    )
     gold_doc = question.get("doc")
-    cited = [plain_number(c.text) for c in answer.citations]
+    cited = [c.text for c in answer.citations]
     from_gold = any(Path(c.doc).stem == gold_doc for c in answer.citations)
     # each gold figure stated in a cited passage, and the gold document among the sources (a
     # two-year question cites the other year's report as well)
-    citation_ok = not answer.refused and from_gold and all(any(f in c for c in cited) for f in figures)
+    citation_ok = not answer.refused and from_gold and all(any(states_value(c, f) for c in cited) for f in figures)
     return {
         "id": question.get("id"),
         "question": question["question"],

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.figures import find_figures
 from assistant.records import Hit
 
 SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]+[”’」』)）]*|[^。！？；!?;\n]+")
@@ -144,7 +145,16 @@ def trim(sentence: str, weight: dict[str, float]) -> str:
         if not grew:
             break
     window = "".join(clauses[lo : hi + 1]).rstrip("，,；;：:")
-    return window if len(window) <= MAX_SNIPPET * 1.5 else window[:MAX_SNIPPET]
+    return window if len(window) <= MAX_SNIPPET * 1.5 else safe_prefix(window, MAX_SNIPPET)
+
+
+def safe_prefix(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, never ending inside a figure."""
+    cut = limit
+    for figure in find_figures(text):
+        if figure.start < cut < figure.end:
+            cut = figure.start
+    return text[:cut].rstrip("，,；;：:")
 
 
 def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], years: Sequence[int] = ()) -> list[Pick]:

@@ -1,41 +1,78 @@
-"""Figures in answers: find them, normalise them and check them against the cited passages. Pure."""
+"""Figures in answers: find them, normalise them and check them against the cited passages. Pure.
+
+A figure is supported by a passage that states the same quantity: the same number of the same
+kind (money, percent, count of the same thing), money compared after unit conversion
+(6,522,681元 = 652.2681万元), and not with the opposite direction (增长 vs 下降).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
-FIGURE = re.compile(
-    r"(?<![\d.])(\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(%|‰|亿元|万元|元|亿|万)?",
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
+FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])\s*(%|‰|亿元|万元|元|亿|万)?")
+MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+MONEY = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+MEASURE = re.compile(r"\s*([\u4e00-\u9fff]{1,2})")
+NOT_MEASURES = frozenset(
+    [
+        "左右",
+        "以上",
+        "以内",
+        "以下",
+        "多",
+        "余",
+        "约",
+        "和",
+        "与",
+        "及",
+        "或",
+        "的",
+        "为",
+        "是",
+        "比",
+        "较",
+        "同比",
+        "其中",
+        "主要",
+        "增长",
+        "增加",
+        "下降",
+        "减少",
+    ]
 )
-UNIT_SCALE = {
-    "元": Decimal(1),
-    "万元": Decimal(10_000),
-    "亿元": Decimal(100_000_000),
-    "万": Decimal(10_000),
-    "亿": Decimal(100_000_000),
-}
-IGNORED_CONTEXT = re.compile(r"^\s*(?:年|月|日|号|季度|次会议|届)")
+IGNORED_CONTEXT = re.compile(r"^\s*(?:年|月|日|号|季度|次会议|届|部分)")
+DOWN = re.compile(r"(?:下降|减少|降低|下滑|回落|缩减|减)[^\d，。；]{0,3}$")
+UP = re.compile(r"(?:增长|增加|提高|上升|提升|增)[^\d，。；]{0,3}$")
+CN_FIGURE = re.compile(r"[零一二两三四五六七八九十百千万亿]{2,}(?:万元|亿元|元|万人|人|个|件|次|项|家|处|倍)")
+MARKER_RUN = re.compile(r"(?:\[\d+\])+")
 
 
 @dataclass(frozen=True)
 class Figure:
-    text: str  # as written in the answer
-    value: Decimal  # plain number, before units
-    unit: str  # "", "%", "元", "万元", "亿元", ...
+    text: str  # as written
+    value: Decimal  # the number as written, before units
+    kind: str  # "money" | "percent" | "count"
+    amount: Decimal  # value in yuan (money), percent points (percent), or units (count)
+    measure: str  # what a count counts: 人, 件, 平方 ... ("" when nothing follows)
+    direction: int  # -1 after 下降/减少, +1 after 增长/增加, 0 otherwise
     start: int
     end: int
-
-    @property
-    def amount_yuan(self) -> Decimal | None:
-        scale = UNIT_SCALE.get(self.unit)
-        return self.value * scale if scale is not None else None
 
 
 def normalise(text: str) -> str:
     return text.translate(FULL_WIDTH)
+
+
+def _direction(before: str) -> int:
+    if DOWN.search(before):
+        return -1
+    if UP.search(before):
+        return 1
+    return 0
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -46,29 +83,65 @@ def find_figures(text: str) -> list[Figure]:
         number, unit = match.group(1), match.group(2) or ""
         if match.start() > 0 and text[match.start() - 1] == "[":
             continue  # a citation marker [n]
-        if not unit and IGNORED_CONTEXT.match(text[match.end() :]):
+        rest = text[match.end() :]
+        if not unit and IGNORED_CONTEXT.match(rest):
             continue  # 2022年, 3月, 15日
         try:
-            value = Decimal(re.sub(r"[,，]", "", number))
+            value = Decimal(number.replace(",", ""))
         except InvalidOperation:
             continue
-        figures.append(Figure(match.group(0).strip(), value, unit, match.start(), match.end()))
+        measure_match = MEASURE.match(rest)
+        measure = measure_match.group(1) if measure_match else ""
+        measure = "" if measure in NOT_MEASURES or measure[:1] in NOT_MEASURES else measure
+        if unit in MONEY:
+            kind, amount = "money", value * MONEY[unit]
+        elif unit in ("%", "‰"):
+            kind, amount = "percent", value if unit == "%" else value / 10
+        else:
+            kind, amount = "count", value * MULTIPLIER.get(unit, Decimal(1))
+        direction = _direction(text[max(0, match.start() - 6) : match.start()])
+        figures.append(
+            Figure(match.group(0).strip(), value, kind, amount, measure, direction, match.start(), match.end())
+        )
     return figures
 
 
-def supported(figure: Figure, passages: list[str]) -> bool:
-    """Whether a passage states the same quantity: same number and unit, or the same amount in
-    another money unit (6,522,681元 = 652.2681万元), or the same plain number."""
-    for passage in passages:
-        for other in find_figures(passage):
-            if other.value == figure.value and (other.unit == figure.unit or not figure.unit or not other.unit):
-                return True
-            a, b = figure.amount_yuan, other.amount_yuan
-            if a is not None and b is not None and a == b:
-                return True
-    return False
+def same_quantity(a: Figure, b: Figure) -> bool:
+    if a.kind != b.kind or a.amount != b.amount:
+        return False
+    if a.direction and b.direction and a.direction != b.direction:
+        return False
+    return a.kind != "count" or a.measure == b.measure or not a.measure or not b.measure
+
+
+def supported(figure: Figure, passages: Sequence[str]) -> bool:
+    """Whether one of the passages states the same quantity."""
+    return any(same_quantity(figure, other) for passage in passages for other in find_figures(passage))
+
+
+def chinese_figures(text: str) -> list[re.Match[str]]:
+    """Quantities written in Chinese numerals (三千万元): verifiable only as exact quotes."""
+    return list(CN_FIGURE.finditer(text))
+
+
+def cited_after(text: str, position: int) -> list[int]:
+    """The source numbers of the first run of [n] markers after ``position`` ([] if none)."""
+    run = MARKER_RUN.search(text, position)
+    return [int(n) for n in re.findall(r"\d+", run.group())] if run else []
 
 
 def plain_number(text: str) -> str:
     """A figure as compared by the evaluation: no spaces or thousands separators."""
-    return re.sub(r"[\s,，]", "", normalise(text))
+    return re.sub(r"[\s,]", "", normalise(text))
+
+
+def gold_value(text: str) -> Decimal | None:
+    try:
+        return Decimal(re.sub(r"[\s,%％]", "", normalise(text)))
+    except InvalidOperation:
+        return None
+
+
+def states_value(text: str, value: Decimal) -> bool:
+    """Whether ``text`` states the number ``value`` as a figure (not as part of a year or a code)."""
+    return any(f.value == value for f in find_figures(text))

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import string
 from collections.abc import Sequence
-from pathlib import Path
+from importlib import resources
 
 from langchain_core.prompts import PromptTemplate
 
 from assistant.records import Hit
 
-PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
-
-def load_prompt(name: str, folder: Path = PROMPTS) -> PromptTemplate:
-    text = (folder / f"{name}.md").read_text(encoding="utf-8")
+def load_prompt(name: str) -> PromptTemplate:
+    """A prompt shipped in the ``prompts`` package (``prompts/NAME.md``)."""
+    text = resources.files("prompts").joinpath(f"{name}.md").read_text(encoding="utf-8")
     return PromptTemplate.from_template(text)
 
 

@@ -128,6 +128,15 @@ class CheckedFigure:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """What the model step of the chain returns: text with [n] markers, or a refusal."""
+
+    text: str
+    refused: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     answer: str

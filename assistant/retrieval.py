@@ -62,10 +62,12 @@ class HybridRetriever(BaseRetriever):
         scope = set(analysis.doc_ids) or set(documents)
         if year is not None:
             scope = {d for d in scope if documents[d].year == year}
+            if not scope:
+                return []
         restrict = scope if len(scope) < len(documents) else None
         dense = self._dense(analysis.question, restrict)
         tokens = question_tokens(self.library, analysis, listed)
-        keyword = self.library.keyword_index().search(tokens, self.fetch_k, restrict)
+        keyword = self.library.keyword_index(listed).search(tokens, self.fetch_k, restrict)
         fused = reciprocal_rank_fusion([[cid for cid, _ in dense], [cid for cid, _ in keyword]])
         wanted_years = set(analysis.years) | set(analysis.relative_years)
         records = self.library.store.get(cid for cid, _ in fused)
@@ -73,6 +75,7 @@ class HybridRetriever(BaseRetriever):
             cid: (text, meta)
             for cid, text, meta in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
         }
+        dense_ids, kw_ids = {c for c, _ in dense}, {c for c, _ in keyword}
         hits = []
         for cid, score in fused:
             if cid not in by_id:
@@ -85,9 +88,7 @@ class HybridRetriever(BaseRetriever):
                 score *= YEAR_BOOST
             if info.doc_type in analysis.doc_types:
                 score *= TYPE_BOOST
-            hits.append(
-                _hit(cid, text, score, info, meta, dense_ids={c for c, _ in dense}, kw_ids={c for c, _ in keyword})
-            )
+            hits.append(_hit(cid, text, score, info, meta, dense_ids=dense_ids, kw_ids=kw_ids))
         hits.sort(key=lambda h: -h.score)
         return self.expand(hits[: self.k])
 
@@ -115,7 +116,7 @@ class HybridRetriever(BaseRetriever):
 
     def _dense(self, question: str, restrict: set[str] | None) -> list[tuple[str, float]]:
         vector = self.library.embedder.embed_query(question)
-        where: Any = {"doc_id": {"$in": sorted(restrict)}} if restrict else None
+        where: Any = {"doc_id": {"$in": sorted(restrict)}} if restrict is not None else None
         result = self.library.store.chunks.query(
             query_embeddings=[vector],  # type: ignore[arg-type]
             n_results=self.fetch_k,

@@ -14,7 +14,10 @@ from typing import Any
 
 import chromadb
 from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.errors import StoreError
 from assistant.records import Chunk, DocumentInfo
@@ -22,6 +25,36 @@ from assistant.records import Chunk, DocumentInfo
 CHUNKS = "chunks"
 DOCUMENTS = "documents"
 MARKER = [1.0]  # the registry holds no vectors worth searching; Chroma wants one per record
+
+
+@register_embedding_function
+class OwnVectorsOnly(EmbeddingFunction[Documents]):
+    """Set on every collection so Chroma can never fall back to its own (downloading) embedder:
+    ReportQA always passes vectors it computed itself."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, input: Documents) -> Embeddings:
+        raise StoreError("内部错误：ReportQA 只接受自行计算的向量（不会让 Chroma 下载模型）")
+
+    @staticmethod
+    def name() -> str:
+        return "reportqa-own-vectors"
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> OwnVectorsOnly:
+        return OwnVectorsOnly()
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+
+def _collection(client: ClientAPI, name: str, metadata: dict[str, Any] | None) -> Collection:
+    try:
+        return client.get_or_create_collection(name, metadata=metadata, embedding_function=OwnVectorsOnly())  # type: ignore[arg-type]
+    except ValueError:  # a store made before the guard existed: keep its persisted setting
+        return client.get_or_create_collection(name, metadata=metadata)
 
 
 def open_client(path: Path) -> ClientAPI:
@@ -83,8 +116,8 @@ class ChromaStore:
 
     def __init__(self, client: ClientAPI) -> None:
         self.client = client
-        self.chunks = client.get_or_create_collection(CHUNKS, metadata={"hnsw:space": "cosine"})
-        self.registry = client.get_or_create_collection(DOCUMENTS)
+        self.chunks = _collection(client, CHUNKS, {"hnsw:space": "cosine"})
+        self.registry = _collection(client, DOCUMENTS, None)
         self.batch = max(1, min(client.get_max_batch_size(), 2000))
 
     # -- reading -------------------------------------------------------------------------
