@@ -18,8 +18,7 @@ install: $(STAMP)
 demo: install
 	$(BIN)/reportqa ingest samples --store $(DEMO_STORE)
 	$(BIN)/reportqa list --store $(DEMO_STORE)
-	@if $(BIN)/reportqa ask --help >/dev/null 2>&1; then \
-		$(BIN)/reportqa ask --store $(DEMO_STORE) "街道在垃圾分类上一共投入了多少钱？"; fi
+	$(BIN)/reportqa ask --store $(DEMO_STORE) "街道在垃圾分类上一共投入了多少钱？" "2025年万里街道三公经费预算是多少？"
 
 lint: install
 	$(BIN)/ruff format --check .

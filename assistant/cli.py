@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 from dataclasses import asdict
 from pathlib import Path
 
@@ -20,9 +21,24 @@ from assistant.records import DOC_TYPES
 STORE_HELP = "资料库目录（默认：环境变量 REPORTQA_STORE，或 ~/.reportqa/store）"
 
 
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
+def _chinese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Section titles and the help option in Chinese (argparse's own words are English)."""
+    parser._positionals.title = "参数"
+    parser._optionals.title = "选项"
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = "显示帮助并退出"
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reportqa", description="政务报告问答助手 ReportQA")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    parser = argparse.ArgumentParser(prog="reportqa", description="政务报告问答助手 ReportQA", formatter_class=ChineseHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令", title="命令", parser_class=argparse.ArgumentParser)
 
     ingest = sub.add_parser("ingest", help="把报告（PDF/DOCX/TXT 文件或文件夹）导入资料库")
     ingest.add_argument("paths", nargs="+", type=Path, help="文件或文件夹（递归查找 .pdf .docx .txt）")
@@ -55,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--store", type=Path, help=STORE_HELP)
     evaluate.add_argument("--show-failures", action="store_true", help="列出答错的问题")
     evaluate.set_defaults(handler=cmd_eval)
+    for each in (parser, *sub.choices.values()):
+        each.formatter_class = ChineseHelpFormatter
+        _chinese(each)
     return parser
 
 
@@ -95,7 +114,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"问题数 questions:                        {m['questions']:.0f}")
     print(f"数字准确率 concise figure accuracy:      {m['figure_accuracy']:.3f}")
     print(f"引用准确率 citation accuracy:            {m['citation_accuracy']:.3f}")
-    print(f"拒答准确率 refusal accuracy:             {m['refusal_accuracy']:.3f}")
+    refusal = f"{m['refusal_accuracy']:.3f}" if m["unanswerable"] else "无（问题集中没有无法回答的问题）"
+    print(f"拒答准确率 refusal accuracy:             {refusal}")
     print(f"误拒率 wrong refusals:                   {m['wrong_refusals']:.3f}")
     print(f"延迟 latency p50/p95 ms:                 {m['p50_ms']:.0f} / {m['p95_ms']:.0f}")
     if args.show_failures:

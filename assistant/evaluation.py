@@ -31,6 +31,7 @@ class EvalResult:
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else 0.0
         return {
             "questions": len(self.rows),
+            "unanswerable": len(un),
             "figure_accuracy": _mean(r["figure_ok"] for r in ans),
             "citation_accuracy": _mean(r["citation_ok"] for r in ans),
             "refusal_accuracy": _mean(r["refused"] for r in un),

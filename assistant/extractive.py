@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.figures import find_figures
 from assistant.records import Hit
+from assistant.tokenize import SYNONYMS
 
 SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]+[”’」』)）]*|[^。！？；!?;\n]+")
 CLAUSE = re.compile(r"[^，,；;：:]*[，,；;：:]?")
@@ -19,6 +20,10 @@ FIGURE_QUESTION = re.compile(
     r"多少|几|金额|数额|比例|比重|率|增长|下降|增加|减少|规模|面积|总额|合计|预算数|决算数|分别"
 )
 HAS_FIGURE = re.compile(r"\d(?![\d]*\s*年)")
+PERCENT_QUESTION = re.compile(r"率|比例|比重|百分|增速|增幅|增长多少|下降多少|增长了多少|增长目标|目标是多少")
+MONEY_QUESTION = re.compile(r"钱|金额|经费|资金|投入|花了|预算|支出|收入|拨款|费用|元|规模")
+COUNT_QUESTION = re.compile(r"多少(?:个|人|件|次|家|项|名|户|宗|处|场|套|所|条|位)|几(?:个|处|家|项|次|位)|面积|多少平方")
+CODE = re.compile(r"^\d{3}(?: \d{2}){0,2} ")
 TABLE_ROW = re.compile(r"^(?:\d{3}(?: \d{2}){0,2} )?\S+(?: -?[\d,]+(?:\.\d+)?){2,}$")
 TABLE_TITLE = re.compile(r"表$")
 QUOTES = re.compile(r"[\s“”‘’\"'「」《》,，]")
@@ -107,12 +112,13 @@ def weights(tokens: Sequence[str], idf: Callable[[str], float]) -> dict[str, flo
 
 
 def coverage(text: str, weight: dict[str, float]) -> float:
-    """Weighted share of question words found in ``text``; partial credit for shared characters."""
+    """Weighted share of question words found in ``text`` (or the reports' word for them);
+    partial credit for shared characters."""
     total = sum(weight.values()) or 1.0
     plain = QUOTES.sub("", text.lower())
     got = 0.0
     for token, w in weight.items():
-        if token in plain:
+        if token in plain or any(syn in plain for syn in SYNONYMS.get(token, ())):
             got += w
         elif len(token) >= 2:
             got += PARTIAL * w * sum(ch in plain for ch in token) / len(token)
@@ -157,26 +163,58 @@ def safe_prefix(text: str, limit: int) -> str:
     return text[:cut].rstrip("，,；;：:")
 
 
+def expected_kind(question: str) -> str:
+    """The kind of figure a question asks for: percent, money or count ("" when unclear)."""
+    if PERCENT_QUESTION.search(question):
+        return "percent"
+    if COUNT_QUESTION.search(question):
+        return "count"
+    if MONEY_QUESTION.search(question):
+        return "money"
+    return ""
+
+
+def row_label(row: str) -> str:
+    """The item a table row is about: ``212 01 04 城管执法 6,522,681 ...`` -> ``城管执法``."""
+    return " ".join(cell for cell in CODE.sub("", row).split() if not re.fullmatch(r"-?[\d,]+(?:\.\d+)?", cell))
+
+
+def figure_bonus(sentence: str, kind: str) -> float:
+    """Reward a sentence for stating the kind of figure the question asks for."""
+    if is_table_row(sentence):
+        return 0.15 if kind in ("money", "") else 0.0
+    figures = find_figures(sentence)
+    if not figures:
+        return 0.0
+    if not kind:
+        return 0.15
+    return 0.25 if any(f.kind == kind for f in figures) else 0.05
+
+
 def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], years: Sequence[int] = ()) -> list[Pick]:
     """Every sentence of the hits, scored: question words in the sentence first, then in its
     headings and the sentence before it, the hit's rank, whether it states a figure when one is
     asked for, and whether it speaks of a year the question names."""
     wants_figure = bool(FIGURE_QUESTION.search(question))
+    kind = expected_kind(question)
     top = max((h.score for h in hits), default=1.0) or 1.0
     picks = []
     for i, hit in enumerate(hits):
         headings = " ".join(hit.headings)
         previous = ""
         for sentence in sentences(hit.text):
-            if sentence in hit.headings or "……" in sentence:
-                continue  # headings and table-of-contents lines are not answers
+            if sentence in hit.headings or "……" in sentence or (" " in sentence and not HAS_FIGURE.search(sentence)):
+                continue  # headings, table-of-contents lines and table header rows are not answers
             context = headings + " " + previous
             own = coverage(sentence, weight)
             with_context = coverage(sentence + " " + context, weight)
             spoken = sentence_years(sentence, previous, headings, hit)
             score = 0.7 * own + 0.3 * with_context + 0.25 * (hit.score / top) - 0.01 * i
-            if wants_figure and HAS_FIGURE.search(sentence):
-                score += 0.15
+            if wants_figure:
+                score += figure_bonus(sentence, kind)
+            if is_table_row(sentence):
+                label = row_label(sentence)
+                score += 0.2 if label and label in question else -0.05
             if years and spoken & set(years):
                 score += 0.2
             picks.append(Pick(i, sentence, score, max(own, with_context), spoken))

@@ -18,6 +18,7 @@ from assistant.fusion import reciprocal_rank_fusion
 from assistant.library import Library
 from assistant.query import QueryAnalysis, aliases, analyse
 from assistant.records import DocumentInfo, Hit
+from assistant.tokenize import expand_synonyms
 
 YEAR_BOOST = 1.6
 SENTENCE_END = "。！？；!?;"
@@ -67,7 +68,7 @@ class HybridRetriever(BaseRetriever):
         restrict = scope if len(scope) < len(documents) else None
         dense = self._dense(analysis.question, restrict)
         tokens = question_tokens(self.library, analysis, listed)
-        keyword = self.library.keyword_index(listed).search(tokens, self.fetch_k, restrict)
+        keyword = self.library.keyword_index(listed).search(expand_synonyms(tokens), self.fetch_k, restrict)
         fused = reciprocal_rank_fusion([[cid for cid, _ in dense], [cid for cid, _ in keyword]])
         wanted_years = set(analysis.years) | set(analysis.relative_years)
         records = self.library.store.get(cid for cid, _ in fused)

@@ -104,3 +104,26 @@ def tokenize(text: str, cache_dir: Path | None = None) -> list[str]:
     tokenizer = _tokenizer(cache_dir)
     tokens = tokenizer.lcut_for_search(normalise_numbers(text))
     return [t.lower() for t in tokens if KEEP.search(t) and t not in STOPWORDS]
+
+
+# Words officials use for what reports call otherwise; a question word also matches these.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "执行率": ("支出率", "完成率", "执行"),
+    "拆掉": ("拆除",),
+    "拆": ("拆除",),
+    "钱": ("经费", "资金", "万元"),
+    "花": ("支出", "投入"),
+    "花费": ("支出", "投入"),
+    "投入": ("投资", "经费"),
+    "违建": ("违法建设",),
+    "老人": ("老年人", "长者"),
+    "三公": ("三公经费",),
+    "人数": ("人",),
+    "收入": ("收入预算", "收入决算"),
+}
+
+
+def expand_synonyms(tokens: list[str]) -> list[str]:
+    """The tokens followed by the report wording of any of them (for the keyword search)."""
+    extra = [syn for t in tokens for syn in SYNONYMS.get(t, ()) if syn not in tokens]
+    return tokens + list(dict.fromkeys(extra))

@@ -90,7 +90,7 @@ def prepare(
     cleaned = clean_document(raw).document
     stages["clean"] += time.perf_counter() - tick
     if len(cleaned.text.strip()) < MIN_TEXT_CHARS:
-        raise IngestError(path, IngestError.NO_TEXT)
+        raise IngestError(path, IngestError.NO_TEXT if path.suffix.lower() == ".pdf" else IngestError.TOO_SHORT)
     tick = time.perf_counter()
     meta = extract_metadata(cleaned.text, path.name)
     doc_id = hashlib.sha256(data).hexdigest()
