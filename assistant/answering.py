@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.extractive import pick_sentences, trim, weights
-from assistant.figures import chinese_figures, cited_after, find_figures, supported
+from assistant.extractive import CODE, is_table_row, pick_sentences, table_title, trim, weights
+from assistant.figures import chinese_figures, cited_after, converted, find_figures, supported
 from assistant.library import Library
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import QueryAnalysis, analyse, short_name
@@ -23,41 +24,6 @@ from assistant.retrieval import HybridRetriever, question_tokens
 
 MIN_COVERAGE = 0.5
 MARKER = re.compile(r"\[(\d+)\]")
-GENERIC = frozenset(
-    [
-        "街道",
-        "部门",
-        "单位",
-        "报告",
-        "支出",
-        "预算",
-        "决算",
-        "经费",
-        "资金",
-        "工作",
-        "全年",
-        "共",
-        "累计",
-        "钱",
-        "花",
-        "发",
-        "万元",
-        "元",
-        "亿元",
-        "了",
-        "达到",
-        "到",
-        "科目",
-        "安排",
-        "是",
-        "有",
-        "多少",
-        "数",
-        "金额",
-        "规模",
-    ]
-)
-GENERIC_WEIGHT = 0.3
 NOT_FOUND = "报告中未找到"
 
 
@@ -104,8 +70,23 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
         hit = hits[pick.hit_index]
         name = short_name(hit.info.department)
         who = f"{name}，{hit.info.year}年" if hit.info.year else name
-        parts.append(f"（{who}）{trim(pick.text, weight)}[{pick.hit_index + 1}]")
+        if is_table_row(pick.text):
+            parts.append(f"（{who}）{describe_row(pick.text, hit)}[{pick.hit_index + 1}]")
+        else:
+            parts.append(f"（{who}）{trim(pick.text, weight)}[{pick.hit_index + 1}]")
     return Draft("；".join(parts))
+
+
+def describe_row(row: str, hit: Hit) -> str:
+    """A table row with its table and unit; an amount in 元 also in 万元, converted in code."""
+    title = table_title(hit)
+    where = "，".join(part for part in (title, f"单位：{hit.table_unit}" if hit.table_unit else "") if part)
+    text = f"{row}（{where}）" if where else row
+    figures = find_figures(CODE.sub("", row))  # the 科目 code (212 01 04) is not an amount
+    if hit.table_unit == "元" and figures and figures[0].value >= 10_000:
+        first = figures[0].value
+        text += f"，其中{first:,}元约合{converted(first, '万元', Decimal('0.01'))}万元"
+    return text
 
 
 def resolve_citations(text: str, hits: Sequence[Hit]) -> tuple[str, list[Citation]]:
@@ -130,6 +111,7 @@ def resolve_citations(text: str, hits: Sequence[Hit]) -> tuple[str, list[Citatio
                     hit.text,
                     round(hit.score, 4),
                     hit.chunk_id,
+                    hit.table_unit,
                 )
             )
         return f"[{order[n]}]"
@@ -140,14 +122,19 @@ def resolve_citations(text: str, hits: Sequence[Hit]) -> tuple[str, list[Citatio
 def check_figures(text: str, citations: Sequence[Citation]) -> tuple[str, list[CheckedFigure]]:
     """Every figure must be stated in a passage its own sentence cites (the first [n] run after
     it; all sources when none follows). Unsupported figures are removed, never shown as fact."""
-    by_number = {c.n: c.text for c in citations}
+    by_number = {c.n: c for c in citations}
+
+    def cited(position: int) -> list[Citation]:
+        return [by_number[n] for n in cited_after(text, position) if n in by_number] or list(citations)
+
     checked: list[tuple[int, int, str, bool]] = []
     for figure in find_figures(text):
-        cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number] or list(by_number.values())
-        checked.append((figure.start, figure.end, figure.text, supported(figure, cited)))
+        sources = cited(figure.end)
+        ok = supported(figure, [c.text for c in sources], [c.table_unit for c in sources])
+        checked.append((figure.start, figure.end, figure.text, ok))
     for match in chinese_figures(text):
-        cited = [by_number[n] for n in cited_after(text, match.end()) if n in by_number] or list(by_number.values())
-        checked.append((match.start(), match.end(), match.group(), any(match.group() in p for p in cited)))
+        ok = any(match.group() in c.text for c in cited(match.end()))
+        checked.append((match.start(), match.end(), match.group(), ok))
     checked.sort()
     kept = text
     for start, end, _, ok in reversed(checked):
@@ -199,15 +186,11 @@ class Assistant:
         analysis = analyse(inputs["question"], documents)
         hits = self._search(analysis, inputs.get("year"), documents)
         index = self.library.keyword_index(documents)
-
-        def idf(token: str) -> float:  # filler words count, but little
-            return index.idf(token) * (GENERIC_WEIGHT if token in GENERIC else 1.0)
-
         return {
             "analysis": analysis,
             "hits": hits,
             "tokens": question_tokens(self.library, analysis, documents),
-            "idf": idf,
+            "idf": index.idf,
             "reason": refusal_reason(analysis, documents, hits, inputs.get("year")),
             "retrieve_ms": (time.perf_counter() - tick) * 1000,
         }

@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -37,8 +37,12 @@ def _chinese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reportqa", description="政务报告问答助手 ReportQA", formatter_class=ChineseHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="命令", title="命令", parser_class=argparse.ArgumentParser)
+    parser = argparse.ArgumentParser(
+        prog="reportqa", description="政务报告问答助手 ReportQA", formatter_class=ChineseHelpFormatter
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="命令", title="命令", parser_class=argparse.ArgumentParser
+    )
 
     ingest = sub.add_parser("ingest", help="把报告（PDF/DOCX/TXT 文件或文件夹）导入资料库")
     ingest.add_argument("paths", nargs="+", type=Path, help="文件或文件夹（递归查找 .pdf .docx .txt）")

@@ -22,7 +22,9 @@ FIGURE_QUESTION = re.compile(
 HAS_FIGURE = re.compile(r"\d(?![\d]*\s*年)")
 PERCENT_QUESTION = re.compile(r"率|比例|比重|百分|增速|增幅|增长多少|下降多少|增长了多少|增长目标|目标是多少")
 MONEY_QUESTION = re.compile(r"钱|金额|经费|资金|投入|花了|预算|支出|收入|拨款|费用|元|规模")
-COUNT_QUESTION = re.compile(r"多少(?:个|人|件|次|家|项|名|户|宗|处|场|套|所|条|位)|几(?:个|处|家|项|次|位)|面积|多少平方")
+COUNT_QUESTION = re.compile(
+    r"多少(?:个|人|件|次|家|项|名|户|宗|处|场|套|所|条|位)|几(?:个|处|家|项|次|位)|面积|多少平方"
+)
 CODE = re.compile(r"^\d{3}(?: \d{2}){0,2} ")
 TABLE_ROW = re.compile(r"^(?:\d{3}(?: \d{2}){0,2} )?\S+(?: -?[\d,]+(?:\.\d+)?){2,}$")
 TABLE_TITLE = re.compile(r"表$")
@@ -41,7 +43,7 @@ class Pick:
     years: frozenset[int] = frozenset()  # the years the sentence speaks of
 
 
-YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+YEAR_MENTION = re.compile(r"(?<![\d比较])((?:19|20)\d{2})\s*年")  # not "比2024年": a comparison
 THIS_YEAR = re.compile(r"今年|本年")
 LAST_YEAR = re.compile(r"过去一年|去年|上年|上一年")
 
@@ -211,7 +213,8 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
             spoken = sentence_years(sentence, previous, headings, hit)
             score = 0.7 * own + 0.3 * with_context + 0.25 * (hit.score / top) - 0.01 * i
             if wants_figure:
-                score += figure_bonus(sentence, kind)
+                bonus = figure_bonus(sentence, kind)
+                score += bonus if bonus else -0.2  # a figure question is not answered without one
             if is_table_row(sentence):
                 label = row_label(sentence)
                 score += 0.2 if label and label in question else -0.05

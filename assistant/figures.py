@@ -56,6 +56,7 @@ class Figure:
     text: str  # as written
     value: Decimal  # the number as written, before units
     kind: str  # "money" | "percent" | "count"
+    unit: str  # as written: 元, 万元, %, 万 ... ("" for none)
     amount: Decimal  # value in yuan (money), percent points (percent), or units (count)
     measure: str  # what a count counts: 人, 件, 平方 ... ("" when nothing follows)
     direction: int  # -1 after 下降/减少, +1 after 增长/增加, 0 otherwise
@@ -75,12 +76,14 @@ def _direction(before: str) -> int:
     return 0
 
 
-def find_figures(text: str) -> list[Figure]:
-    """Numbers in ``text`` that state a quantity (years, dates and citation markers excluded)."""
+def find_figures(text: str, default_unit: str = "") -> list[Figure]:
+    """Numbers in ``text`` that state a quantity (years, dates and citation markers excluded).
+    ``default_unit``: the unit of a table (单位：元) for its numbers written without one."""
     text = normalise(text)
     figures = []
     for match in FIGURE.finditer(text):
         number, unit = match.group(1), match.group(2) or ""
+        unit = unit or (default_unit if default_unit in MONEY and not MEASURE.match(text[match.end() :]) else "")
         if match.start() > 0 and text[match.start() - 1] == "[":
             continue  # a citation marker [n]
         rest = text[match.end() :]
@@ -101,22 +104,39 @@ def find_figures(text: str) -> list[Figure]:
             kind, amount = "count", value * MULTIPLIER.get(unit, Decimal(1))
         direction = _direction(text[max(0, match.start() - 6) : match.start()])
         figures.append(
-            Figure(match.group(0).strip(), value, kind, amount, measure, direction, match.start(), match.end())
+            Figure(match.group(0).strip(), value, kind, unit, amount, measure, direction, match.start(), match.end())
         )
     return figures
 
 
+def converted(amount: Decimal, unit: str, like: Decimal) -> Decimal:
+    """``amount`` yuan in ``unit``, rounded to as many decimals as ``like`` has."""
+    places = max(0, -int(like.as_tuple().exponent))
+    return (amount / MONEY[unit]).quantize(Decimal(1).scaleb(-places))
+
+
 def same_quantity(a: Figure, b: Figure) -> bool:
-    if a.kind != b.kind or a.amount != b.amount:
+    """Whether answer figure ``a`` states passage figure ``b``; money written in another unit may
+    be rounded (6,043,390元 is 604.34万元), as code that converts units writes it."""
+    if a.kind != b.kind:
         return False
+    if a.amount != b.amount:
+        rounded = a.kind == "money" and a.unit != b.unit and converted(b.amount, a.unit, a.value) == a.value
+        if not rounded:
+            return False
     if a.direction and b.direction and a.direction != b.direction:
         return False
     return a.kind != "count" or a.measure == b.measure or not a.measure or not b.measure
 
 
-def supported(figure: Figure, passages: Sequence[str]) -> bool:
-    """Whether one of the passages states the same quantity."""
-    return any(same_quantity(figure, other) for passage in passages for other in find_figures(passage))
+def supported(figure: Figure, passages: Sequence[str], units: Sequence[str] = ()) -> bool:
+    """Whether one of the passages states the same quantity (``units``: each passage's table unit)."""
+    for i, passage in enumerate(passages):
+        unit = units[i] if i < len(units) else ""
+        others = find_figures(passage) + (find_figures(passage, unit) if unit else [])
+        if any(same_quantity(figure, other) for other in others):
+            return True
+    return False
 
 
 def chinese_figures(text: str) -> list[re.Match[str]]:

@@ -113,7 +113,7 @@ def analyse(question: str, documents: Sequence[DocumentInfo]) -> QueryAnalysis:
     doc_types = tuple(t for word, t in DOC_TYPE_WORDS if word in question)
     scope = [d for d in documents if not departments or d.department in departments]
     years = explicit_years(question)
-    if years and not departments:  # "2022年三公经费": the reports about that year (or reviewing it)
+    if years:  # "2022年三公经费": the reports about that year (or reviewing it), when there are any
         in_year = [
             d for d in scope if d.year in years or (d.year and d.year - 1 in years and d.doc_type == "政府工作报告")
         ]

@@ -84,6 +84,7 @@ class Chunk:
     page_end: int | None
     page_label: str
     headings: tuple[str, ...] = ()
+    table_unit: str = ""  # unit of the table this chunk is part of (元, 万元), from its 单位 line
 
     @property
     def chunk_id(self) -> str:
@@ -105,6 +106,7 @@ class Hit:
     sources: tuple[str, ...] = field(default=())  # which retrievers found it
     start: int = 0  # offsets of ``text`` in the document's cleaned text
     end: int = 0
+    table_unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class Citation:
     text: str
     score: float
     chunk_id: str = ""
+    table_unit: str = ""  # unit of the table the passage is from (元, 万元), "" for prose
 
 
 @dataclass(frozen=True)

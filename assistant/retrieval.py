@@ -146,6 +146,7 @@ def _hit(
         sources=sources,
         start=int(meta.get("start", 0)),
         end=int(meta.get("end", 0)),
+        table_unit=str(meta.get("table_unit", "")),
     )
 
 

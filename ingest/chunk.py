@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.records import Chunk, CleanDocument
-from ingest.clean import HEADING_START, NUMBER, TABLE_TITLE, is_structured
+from ingest.clean import HEADING_START, NUMBER, TABLE_TITLE, UNIT_LINE, is_structured
 
 SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』)）]*|[^。！？；!?;]+$")
 CLAUSE_END = "，、,："
@@ -25,6 +25,8 @@ LEVELS = (
     (re.compile(r"^[（(]\d{1,2}[）)]"), 4),
 )
 TABLE_LEVEL = 2
+YEAR_SECTION = re.compile(r"^(?:19|20)\d{2}年[\u4e00-\u9fff]{2,10}$")  # 2024年工作回顾 (no 一、 before it)
+UNIT_LOOKAHEAD = 200  # characters after a table title where its 单位：元 line stands
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ def heading_level(line: str) -> int:
             return level
     if TABLE_TITLE.match(line) and not HEADING_START.match(line):
         return TABLE_LEVEL
+    if YEAR_SECTION.match(line):
+        return 1
     return 0
 
 
@@ -98,14 +102,20 @@ def chunk_document(doc_id: str, document: CleanDocument, size: int = 320, overla
     headings: list[tuple[int, str]] = []
     current: list[Unit] = []
     current_headings: tuple[str, ...] = ()
+    units_of_table: dict[str, str] = {}  # table title -> its unit (单位：元)
 
     def emit(final: bool = False) -> None:
         if any(not u.heading for u in current) or (final and current):
-            chunks.append(_make_chunk(doc_id, len(chunks), document, current, current_headings))
+            unit = next((units_of_table[h] for h in reversed(current_headings) if h in units_of_table), "")
+            chunks.append(_make_chunk(doc_id, len(chunks), document, current, current_headings, unit))
 
     for unit in units_of(document, max_size):
         text = document.text[unit.start : unit.end]
         if unit.heading:
+            if unit.heading == TABLE_LEVEL and TABLE_TITLE.match(text.strip()):
+                found = UNIT_LINE.search(document.text, unit.end, unit.end + UNIT_LOOKAHEAD)
+                if found:
+                    units_of_table[text.strip()] = found.group(1)
             emit()
             current = [] if any(not u.heading for u in current) else current
             headings = [(lvl, h) for lvl, h in headings if lvl < unit.heading] + [(unit.heading, text.strip())]
@@ -134,7 +144,7 @@ def _overlap_tail(units: list[Unit], overlap: int) -> list[Unit]:
 
 
 def _make_chunk(
-    doc_id: str, index: int, document: CleanDocument, units: list[Unit], headings: tuple[str, ...]
+    doc_id: str, index: int, document: CleanDocument, units: list[Unit], headings: tuple[str, ...], unit: str = ""
 ) -> Chunk:
     start, end = units[0].start, units[-1].end
     text = document.text[start:end]
@@ -150,6 +160,7 @@ def _make_chunk(
         page_end=last.number,
         page_label=page.label,
         headings=headings,
+        table_unit=unit,
     )
 
 

@@ -32,7 +32,7 @@ HEADING_START = re.compile(
 )
 NUMBER = re.compile(r"[-+]?\d[\d,，]*(?:\.\d+)?%?")
 HEADER_CELL = re.compile(r"[\u4e00-\u9fff()（）/]{1,12}")
-UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:元|万元|亿元|千元)")
+UNIT_LINE = re.compile(r"单位\s*[:：]\s*(元|万元|亿元|千元)")
 LABEL_START = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")  # 编制部门：… 预算主管部门：…
 TABLE_TITLE = re.compile(r"^\S{0,40}表$")
 SENTENCE_END = "。！？；：!?;…"

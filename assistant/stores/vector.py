@@ -107,6 +107,7 @@ def chunk_metadata(chunk: Chunk, info: DocumentInfo, tokens: Sequence[str]) -> d
         "start": chunk.start,
         "end": chunk.end,
         "headings": json.dumps(list(chunk.headings), ensure_ascii=False),
+        "table_unit": chunk.table_unit,
         "tokens": " ".join(tokens),
     }
 

@@ -1,0 +1,51 @@
+"""The answering chain on a real Chroma store with the keyword-count fake embedder."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering import Assistant
+from assistant.library import Library
+from ingest.pipeline import ingest_paths
+from tests.conftest import LONGJIN_PDF, WANLI_2024, WANLI_2025
+
+
+@pytest.fixture
+def assistant(fake_library: Library) -> Assistant:
+    ingest_paths([LONGJIN_PDF, WANLI_2024, WANLI_2025], fake_library)
+    return Assistant(fake_library)
+
+
+def test_figure_question_is_answered_with_a_verified_cited_figure(assistant: Assistant) -> None:
+    answer = assistant.ask("街道在垃圾分类上一共投入了多少钱？")
+    assert not answer.refused and answer.mode == "extractive"
+    assert "800万元" in answer.answer
+    assert answer.citations[0].doc == "longjin_2022.pdf" and answer.citations[0].page == 9
+    assert "累计投入经费约800万元" in answer.citations[0].text
+    assert {"800万元"} <= {f.text for f in answer.figures if f.verified}
+    assert all(f.verified for f in answer.figures)
+    assert len(answer.answer) < 300
+
+
+def test_two_years_are_answered_from_each_years_report(assistant: Assistant) -> None:
+    answer = assistant.ask("万里街道2024年和2025年“三公”经费预算分别是多少？")
+    assert "47.91万元" in answer.answer and "37.91万元" in answer.answer
+    assert {c.doc for c in answer.citations} == {WANLI_2024.name, WANLI_2025.name}
+
+
+def test_table_row_answer_names_its_table_and_converts_units_in_code(assistant: Assistant) -> None:
+    answer = assistant.ask("万里街道2025年物业管理费预算是多少？")
+    assert "1,143,816" in answer.answer and "单位：元" in answer.answer
+    assert "约合114.38万元" in answer.answer
+    assert all(f.verified for f in answer.figures)
+
+
+def test_missing_year_department_and_fact_are_refused_with_reasons(assistant: Assistant) -> None:
+    year = assistant.ask("龙津街道2023年低保救济金发了多少？")
+    assert year.refused and "2023" in year.reason and "2022" in year.reason
+    assert year.answer.startswith("报告中未找到")
+    other = assistant.ask("南县政协2021年的收入是多少？")
+    assert other.refused and "南县政协" in other.reason
+    fact = assistant.ask("龙津街道2022年的三公经费支出是多少？")
+    assert fact.refused and fact.nearest
+    assert assistant.ask("低保救济金发了多少？", year=2030).refused
