@@ -14,7 +14,15 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.extractive import CODE, is_table_row, pick_sentences, table_title, trim, weights
+from assistant.extractive import (
+    CODE,
+    FIGURE_QUESTION,
+    is_table_row,
+    pick_sentences,
+    table_title,
+    trim,
+    weights,
+)
 from assistant.figures import chinese_figures, cited_after, converted, find_figures, supported
 from assistant.library import Library
 from assistant.prompting import format_sources, load_prompt, render
@@ -60,11 +68,14 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
     hits: list[Hit] = inputs["hits"]
     if inputs["reason"]:
         return Draft("", refused=True, reason=inputs["reason"])
-    years = inputs["analysis"].years
+    analysis = inputs["analysis"]
+    years = analysis.years or analysis.relative_years
     picks = pick_sentences(inputs["question"], inputs["tokens"], hits, inputs["idf"], years)
     if not picks or picks[0].coverage < MIN_COVERAGE:
         return Draft("", refused=True, reason="已收录的报告中没有与问题直接对应的内容")
     weight = weights(inputs["tokens"], inputs["idf"])
+    if FIGURE_QUESTION.search(inputs["question"]) and not any(find_figures(p.text) for p in picks):
+        return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数字")
     parts = []
     for pick in picks:
         hit = hits[pick.hit_index]
@@ -190,7 +201,7 @@ class Assistant:
             "analysis": analysis,
             "hits": hits,
             "tokens": question_tokens(self.library, analysis, documents),
-            "idf": index.idf,
+            "idf": index.weight,
             "reason": refusal_reason(analysis, documents, hits, inputs.get("year")),
             "retrieve_ms": (time.perf_counter() - tick) * 1000,
         }

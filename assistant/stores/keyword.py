@@ -21,6 +21,8 @@ import numpy as np
 
 from assistant.records import DocumentInfo
 
+UNSEEN_WEIGHT = 0.25
+
 
 def generation(documents: Sequence[DocumentInfo]) -> str:
     keys = sorted(f"{d.doc_id}:{d.chunks}" for d in documents)
@@ -45,6 +47,11 @@ class KeywordIndex:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def weight(self, token: str) -> float:
+        """How much a question word counts when matching: its IDF, but little for a word no
+        report uses (colloquial wording such as 砍了 cannot be matched, only paraphrased)."""
+        return self.idf(token) * (1.0 if token in self.df else UNSEEN_WEIGHT)
 
     def idf(self, token: str) -> float:
         """Inverse document frequency; unseen tokens get the highest weight."""
