@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.figures import find_figures
+from assistant.figures import MONEY, converted, find_figures
 from assistant.records import Hit
 from assistant.tokenize import SYNONYMS
 
@@ -193,6 +193,25 @@ def figure_bonus(sentence: str, kind: str) -> float:
     return 0.25 if any(f.kind == kind for f in figures) else 0.05
 
 
+ITEM = re.compile(r"([\u4e00-\u9fff]{2,20})（项）")
+PHRASE_WEIGHT = 0.2
+GRAM = 4
+NOT_TEXT = re.compile(r"[^\u4e00-\u9fff\w]")
+
+
+def question_grams(question: str) -> set[str]:
+    """Runs of four characters of the question: a sentence sharing them uses its phrases."""
+    plain = NOT_TEXT.sub("", YEAR_MENTION.sub("", question))
+    return {plain[i : i + GRAM] for i in range(len(plain) - GRAM + 1)}
+
+
+def phrase_overlap(grams: set[str], sentence: str) -> float:
+    if not grams:
+        return 0.0
+    plain = NOT_TEXT.sub("", sentence)
+    return sum(1 for g in grams if g in plain) / len(grams)
+
+
 def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], years: Sequence[int] = ()) -> list[Pick]:
     """Every sentence of the hits, scored: question words in the sentence first, then in its
     headings and the sentence before it, the hit's rank, whether it states a figure when one is
@@ -200,6 +219,7 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
     wants_figure = bool(FIGURE_QUESTION.search(question))
     kind = expected_kind(question)
     top = max((h.score for h in hits), default=1.0) or 1.0
+    grams = question_grams(question)
     picks = []
     for i, hit in enumerate(hits):
         headings = " ".join(hit.headings)
@@ -218,12 +238,40 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
             if is_table_row(sentence):
                 label = row_label(sentence)
                 score += 0.2 if label and label in question else -0.05
+            else:
+                items = ITEM.findall(sentence)  # “…（类）…（款）城管执法（项）”
+                if items:
+                    score += 0.2 if items[-1] in question else -0.05
+            score += PHRASE_WEIGHT * phrase_overlap(grams, sentence)
             if years and spoken & set(years):
                 score += 0.2
             picks.append(Pick(i, sentence, score, max(own, with_context), spoken))
             previous = sentence
     picks.sort(key=lambda p: -p.score)
     return picks
+
+
+def prefer_narrative(best: Pick, ranked: Sequence[Pick], hits: Sequence[Hit]) -> Pick:
+    """A table row in 元 gives way to a sentence of the report stating the same item and amount
+    in 万元: that is how officials quote it, and the sentence says what the amount is."""
+    if not is_table_row(best.text) or hits[best.hit_index].table_unit != "元":
+        return best
+    label = row_label(best.text)
+    amounts = find_figures(CODE.sub("", best.text))
+    if not label or not amounts:
+        return best
+    yuan = amounts[0].value
+    for other in ranked[:40]:
+        if is_table_row(other.text) or label not in other.text:
+            continue
+        for figure in find_figures(other.text):
+            if (
+                figure.kind == "money"
+                and figure.unit in MONEY
+                and converted(yuan, figure.unit, figure.value) == figure.value
+            ):
+                return other
+    return best
 
 
 def pick_sentences(
@@ -239,7 +287,7 @@ def pick_sentences(
     ranked = candidates(question, weight, hits, years)
     if not ranked:
         return []
-    best = ranked[0]
+    best = prefer_narrative(ranked[0], ranked, hits)
     if len(years) >= 2:
         per_year: list[Pick] = []
         for year in years:
