@@ -99,7 +99,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"问：{question}")
         print(f"答（{'摘录模式' if answer.mode == 'extractive' else '大模型'}）：{answer.answer}")
         for c in answer.citations:
-            print(f"  [{c.n}] {c.title}｜{c.doc}｜{c.page_label}：{c.text[:80].replace(chr(10), ' ')}…")
+            print(f"  [{c.n}] {c.title}｜{c.doc}｜{c.page_label}：{preview(c.text, [f.text for f in answer.figures])}")
         if answer.figures:
             marks = "、".join(f"{f.text}{'✓' if f.verified else '✗'}" for f in answer.figures)
             print(f"  数字核对：{marks}")
@@ -107,6 +107,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(f"  相近内容：{item}")
         print()
     return 0
+
+
+def preview(passage: str, figures: Sequence[str], width: int = 80) -> str:
+    """The part of a cited passage around the first figure of the answer that it states."""
+    text = passage.replace("\n", " ")
+    at = min((text.find(f) for f in figures if f in text), default=0)
+    start = max(0, at - width // 2)
+    snippet = text[start : start + width]
+    return ("…" if start else "") + snippet + ("…" if start + width < len(text) else "")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
