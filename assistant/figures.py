@@ -49,6 +49,8 @@ DOWN = re.compile(r"(?:下降|减少|降低|下滑|回落|缩减|减)[^\d，。�
 UP = re.compile(r"(?:增长|增加|提高|上升|提升|增)[^\d，。；]{0,3}$")
 CN_FIGURE = re.compile(r"[零一二两三四五六七八九十百千万亿]{2,}(?:万元|亿元|元|万人|人|个|件|次|项|家|处|倍)")
 MARKER_RUN = re.compile(r"(?:\[\d+\])+")
+# 科目 codes of budget tables (212, 212 01, 212 01 04) name an item; they are not quantities
+SUBJECT_CODE = re.compile(r"(?<![\d,.])\d{3}(?: \d{2}){0,2}(?= [\u4e00-\u9fff])")
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,11 @@ def find_figures(text: str, default_unit: str = "") -> list[Figure]:
     """Numbers in ``text`` that state a quantity (years, dates and citation markers excluded).
     ``default_unit``: the unit of a table (单位：元) for its numbers written without one."""
     text = normalise(text)
+    codes = [m.span() for m in SUBJECT_CODE.finditer(text)]
     figures = []
     for match in FIGURE.finditer(text):
+        if any(start <= match.start() < end for start, end in codes):
+            continue
         number, unit = match.group(1), match.group(2) or ""
         unit = unit or (default_unit if default_unit in MONEY and not MEASURE.match(text[match.end() :]) else "")
         if match.start() > 0 and text[match.start() - 1] == "[":

@@ -150,3 +150,9 @@ def test_year_with_no_report_is_refused_with_the_years_there_are() -> None:
     docs = [LONGJIN, WANLI]
     reason = refusal_reason(analyse("低保金发了多少？", docs), docs, [], year=2030)
     assert "2030" in reason and "2022、2025" in reason
+
+
+def test_subject_codes_of_budget_tables_are_not_figures() -> None:
+    row = "212 01 04 城管执法 6,522,681 6,522,681 0"
+    assert [f.text for f in find_figures(row)] == ["6,522,681", "6,522,681", "0"]
+    assert [f.text for f in find_figures("212 城乡社区支出 154,369,326")] == ["154,369,326"]
