@@ -77,6 +77,7 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
     if FIGURE_QUESTION.search(inputs["question"]) and not any(find_figures(p.text) for p in picks):
         return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数字")
     parts = []
+    quotes = tuple((pick.hit_index + 1, pick.text) for pick in picks)
     for pick in picks:
         hit = hits[pick.hit_index]
         name = short_name(hit.info.department)
@@ -85,7 +86,7 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
             parts.append(f"（{who}）{describe_row(pick.text, hit)}[{pick.hit_index + 1}]")
         else:
             parts.append(f"（{who}）{trim(pick.text, weight)}[{pick.hit_index + 1}]")
-    return Draft("；".join(parts))
+    return Draft("；".join(parts), quotes=quotes)
 
 
 def describe_row(row: str, hit: Hit) -> str:
@@ -100,8 +101,12 @@ def describe_row(row: str, hit: Hit) -> str:
     return text
 
 
-def resolve_citations(text: str, hits: Sequence[Hit]) -> tuple[str, list[Citation]]:
-    """Renumber the [n] markers that point at a source; drop the ones that point nowhere."""
+def resolve_citations(
+    text: str, hits: Sequence[Hit], quotes: Sequence[tuple[int, str]] = ()
+) -> tuple[str, list[Citation]]:
+    """Renumber the [n] markers that point at a source; drop the ones that point nowhere. The
+    page of a citation is the page of the sentence quoted from it, when the model says which."""
+    quoted = dict(quotes)
     order: dict[int, int] = {}
     citations: list[Citation] = []
 
@@ -112,13 +117,15 @@ def resolve_citations(text: str, hits: Sequence[Hit]) -> tuple[str, list[Citatio
         if n not in order:
             hit = hits[n - 1]
             order[n] = len(order) + 1
+            at = hit.text.find(quoted[n]) if n in quoted else -1
+            page, label = hit.page_of(at) if at >= 0 else (hit.page, hit.page_label)
             citations.append(
                 Citation(
                     order[n],
                     hit.info.doc,
                     hit.info.title,
-                    hit.page,
-                    hit.page_label,
+                    page,
+                    label,
                     hit.text,
                     round(hit.score, 4),
                     hit.chunk_id,
@@ -222,7 +229,7 @@ class Assistant:
 
     def _finish(self, x: dict[str, Any]) -> dict[str, Any]:
         draft: Draft = x["draft"]
-        text, citations = resolve_citations(draft.text, x["hits"])
+        text, citations = resolve_citations(draft.text, x["hits"], draft.quotes)
         text, figures = check_figures(text, citations)
         return {**x, "answer_text": text, "citations": citations, "figures": figures}
 

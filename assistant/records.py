@@ -85,6 +85,8 @@ class Chunk:
     page_label: str
     headings: tuple[str, ...] = ()
     table_unit: str = ""  # unit of the table this chunk is part of (元, 万元), from its 单位 line
+    # (offset in ``text``, page number, page label) of every page the chunk touches, first at 0
+    page_spans: tuple[tuple[int, int | None, str], ...] = ()
 
     @property
     def chunk_id(self) -> str:
@@ -107,6 +109,15 @@ class Hit:
     start: int = 0  # offsets of ``text`` in the document's cleaned text
     end: int = 0
     table_unit: str = ""
+    page_spans: tuple[tuple[int, int | None, str], ...] = ()
+
+    def page_of(self, offset: int) -> tuple[int | None, str]:
+        """The page (number, label) of a position in ``text``: where a quoted sentence stands."""
+        found = (self.page, self.page_label)
+        for start, number, label in self.page_spans:
+            if start <= offset:
+                found = (number, label)
+        return found
 
 
 @dataclass(frozen=True)
@@ -137,6 +148,7 @@ class Draft:
     text: str
     refused: bool = False
     reason: str = ""
+    quotes: tuple[tuple[int, str], ...] = ()  # source n -> the sentence quoted from it
 
 
 @dataclass(frozen=True)

@@ -114,8 +114,14 @@ class HybridRetriever(BaseRetriever):
                 continue
             text, meta = following[hit.chunk_id]
             start = int(meta["start"])
-            tail = text[hit.end - start :] if start <= hit.end else "\n" + text
-            merged.append(replace(hit, text=hit.text + tail, end=int(meta["end"])))
+            skip = max(0, hit.end - start)  # the overlap both chunks hold
+            tail = text[skip:] if start <= hit.end else "\n" + text
+            base = len(hit.text) + (0 if start <= hit.end else 1)
+            spans = json.loads(str(meta.get("page_spans", "[]")))
+            more = tuple(
+                (base + max(0, int(o) - skip), n, str(label)) for o, n, label in spans if int(o) >= skip or int(o) == 0
+            )
+            merged.append(replace(hit, text=hit.text + tail, end=int(meta["end"]), page_spans=hit.page_spans + more))
         return merged
 
     def _dense(self, question: str, restrict: set[str] | None) -> list[tuple[str, float]]:
@@ -150,6 +156,7 @@ def _hit(
         start=int(meta.get("start", 0)),
         end=int(meta.get("end", 0)),
         table_unit=str(meta.get("table_unit", "")),
+        page_spans=tuple((int(o), n, str(label)) for o, n, label in json.loads(str(meta.get("page_spans", "[]")))),
     )
 
 

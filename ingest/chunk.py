@@ -150,6 +150,9 @@ def _make_chunk(
     text = document.text[start:end]
     first_body = next((u for u in units if not u.heading), units[0])
     page, last = document.page_at(first_body.start), document.page_at(max(start, end - 1))
+    spans = tuple(
+        (max(p.start, start) - start, p.number, p.label) for p in document.pages if p.start < end and p.end > start
+    )
     return Chunk(
         doc_id=doc_id,
         index=index,
@@ -161,6 +164,7 @@ def _make_chunk(
         page_label=page.label,
         headings=headings,
         table_unit=unit,
+        page_spans=spans,
     )
 
 

@@ -27,6 +27,12 @@ def test_figure_question_is_answered_with_a_verified_cited_figure(assistant: Ass
     assert len(answer.answer) < 300
 
 
+def test_citation_page_is_the_page_of_the_quoted_sentence(assistant: Assistant) -> None:
+    answer = assistant.ask("2025年万里街道三公经费预算是多少？")
+    assert "37.91万元" in answer.answer
+    assert (answer.citations[0].doc, answer.citations[0].page) == (WANLI_2025.name, 30)
+
+
 def test_two_years_are_answered_from_each_years_report(assistant: Assistant) -> None:
     answer = assistant.ask("万里街道2024年和2025年“三公”经费预算分别是多少？")
     assert "47.91万元" in answer.answer and "37.91万元" in answer.answer

@@ -63,6 +63,16 @@ def test_real_reports_chunk_with_heading_paths_pages_and_whole_table_rows() -> N
     covered_whole(budget, table_chunks)
 
 
+def test_page_spans_say_on_which_page_each_part_of_a_chunk_stands() -> None:
+    doc = clean_document(load_pdf(WANLI_2025)).document
+    for chunk in chunk_document("e" * 64, doc):
+        assert chunk.page_spans[0][0] == 0
+        for offset, number, label in chunk.page_spans:
+            page = doc.page_at(chunk.start + offset)
+            assert (page.number, page.label) == (number, label)
+        assert chunk.page_spans[-1][1] == chunk.page_end
+
+
 def test_heading_levels() -> None:
     assert heading_level("一、基本情况") == 1
     assert heading_level("（一）部门职能") == 2

@@ -108,6 +108,7 @@ def chunk_metadata(chunk: Chunk, info: DocumentInfo, tokens: Sequence[str]) -> d
         "end": chunk.end,
         "headings": json.dumps(list(chunk.headings), ensure_ascii=False),
         "table_unit": chunk.table_unit,
+        "page_spans": json.dumps([list(span) for span in chunk.page_spans], ensure_ascii=False),
         "tokens": " ".join(tokens),
     }
 
