@@ -6,11 +6,18 @@ import streamlit as st
 
 from assistant.app import open_library
 from assistant.config import load_settings
+from assistant.library import Library
 
 st.set_page_config(page_title="政务报告问答助手", page_icon="📑")
 st.title("政务报告问答助手 ReportQA")
-library = open_library(load_settings())
-documents = library.documents()
+
+
+@st.cache_resource
+def library() -> Library:
+    return open_library(load_settings())
+
+
+documents = library().documents()
 if not documents:
     st.info("资料库为空：请先运行 `reportqa ingest samples` 导入示例报告。")
 for info in documents:

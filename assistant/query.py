@@ -88,7 +88,6 @@ def relative_years(question: str, newest: int | None) -> tuple[int, ...]:
 
 
 def analyse(question: str, documents: Sequence[DocumentInfo]) -> QueryAnalysis:
-    newest = max((d.year for d in documents if d.year), default=None)
     named: dict[str, set[str]] = {}
     for doc in documents:
         for alias in aliases(doc.department):
@@ -118,9 +117,10 @@ def analyse(question: str, documents: Sequence[DocumentInfo]) -> QueryAnalysis:
             d for d in scope if d.year in years or (d.year and d.year - 1 in years and d.doc_type == "政府工作报告")
         ]
         scope = in_year or scope
+    newest = max((d.year for d in scope if d.year), default=None)  # 去年: before this department's newest report
     return QueryAnalysis(
         question=question,
-        years=explicit_years(question),
+        years=years,
         relative_years=relative_years(question, newest),
         departments=departments,
         unknown_orgs=unknown,

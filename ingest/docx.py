@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -16,9 +17,9 @@ from assistant.records import RawPage
 PARAGRAPHS_PER_SECTION = 30
 
 
-def load_docx(path: Path) -> list[RawPage]:
+def load_docx(path: Path, data: bytes | None = None) -> list[RawPage]:
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data) if data is not None else str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise IngestError(path, IngestError.CORRUPT, type(exc).__name__) from exc
     blocks = [text for text in _blocks(document) if text.strip()]

@@ -12,7 +12,7 @@ from ingest.pdf import load_pdf
 from ingest.text import load_text
 
 SUPPORTED = (".pdf", ".docx", ".txt")
-LOADERS: dict[str, Callable[[Path], list[RawPage]]] = {
+LOADERS: dict[str, Callable[[Path, bytes], list[RawPage]]] = {
     ".pdf": load_pdf,
     ".docx": load_docx,
     ".txt": load_text,
@@ -30,4 +30,4 @@ def load_pages(path: Path, data: bytes) -> list[RawPage]:
         raise IngestError(path, IngestError.CORRUPT, "不是 PDF 文件")
     if suffix == ".docx" and not data.startswith(b"PK"):
         raise IngestError(path, IngestError.CORRUPT, "不是 DOCX（zip）文件")
-    return LOADERS[suffix](path)
+    return LOADERS[suffix](path, data)  # the bytes that were hashed, not the file read again

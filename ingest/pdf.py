@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
@@ -15,9 +16,10 @@ from assistant.records import RawPage
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-def load_pdf(path: Path) -> list[RawPage]:
+def load_pdf(path: Path, data: bytes | None = None) -> list[RawPage]:
+    """Pages of the PDF whose bytes are ``data`` (read from ``path`` when not given)."""
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(io.BytesIO(data) if data is not None else str(path))
         if reader.is_encrypted:
             try:
                 reader.decrypt("")  # many "protected" PDFs open with an empty user password

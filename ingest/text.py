@@ -31,9 +31,9 @@ def _plausible(text: str) -> bool:
     return bad / len(text) < 0.01
 
 
-def load_text(path: Path) -> list[RawPage]:
+def load_text(path: Path, data: bytes | None = None) -> list[RawPage]:
     try:
-        text, _encoding = decode_text(path.read_bytes())
+        text, _encoding = decode_text(data if data is not None else path.read_bytes())
     except ValueError as exc:
         raise IngestError(path, IngestError.ENCODING) from exc
     if "\f" in text:
