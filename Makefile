@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The main job on the bundled sample reports: ingest them, then answer a sample question.
+# The main job on the bundled sample reports: ingest them, then answer two sample questions.
 demo: install
 	$(BIN)/reportqa ingest samples --store $(DEMO_STORE)
 	$(BIN)/reportqa list --store $(DEMO_STORE)

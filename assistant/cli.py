@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from chromadb.errors import ChromaError
 from tqdm import tqdm
@@ -22,6 +22,13 @@ from assistant.records import DOC_TYPES
 STORE_HELP = "资料库目录（默认：环境变量 REPORTQA_STORE，或 ~/.reportqa/store）"
 
 
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """argparse's own words are English; say in Chinese that the command line is wrong."""
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：命令行参数有误（{message}）。用 -h 查看帮助。\n")
+
+
 class ChineseHelpFormatter(argparse.HelpFormatter):
     def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
@@ -29,7 +36,7 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
 
 def _chinese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Section titles and the help option in Chinese (argparse's own words are English)."""
-    parser._positionals.title = "参数"
+    parser._positionals.title = "参数" if parser.prog != "reportqa" else "命令"
     parser._optionals.title = "选项"
     for action in parser._actions:
         if isinstance(action, argparse._HelpAction):
@@ -38,42 +45,42 @@ def _chinese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="reportqa", description="政务报告问答助手 ReportQA", formatter_class=ChineseHelpFormatter
     )
-    sub = parser.add_subparsers(
-        dest="command", required=True, metavar="命令", title="命令", parser_class=argparse.ArgumentParser
-    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令", parser_class=ChineseArgumentParser)
 
     ingest = sub.add_parser("ingest", help="把报告（PDF/DOCX/TXT 文件或文件夹）导入资料库")
-    ingest.add_argument("paths", nargs="+", type=Path, help="文件或文件夹（递归查找 .pdf .docx .txt）")
-    ingest.add_argument("--store", type=Path, help=STORE_HELP)
-    ingest.add_argument("--title", help="覆盖自动识别的标题")
-    ingest.add_argument("--department", help="覆盖自动识别的部门")
-    ingest.add_argument("--year", type=int, help="覆盖自动识别的年度")
-    ingest.add_argument("--doc-type", choices=DOC_TYPES, help="覆盖自动识别的文档类型")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="路径", help="文件或文件夹（递归查找 .pdf .docx .txt）")
+    ingest.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
+    ingest.add_argument("--title", metavar="标题", help="覆盖自动识别的标题")
+    ingest.add_argument("--department", metavar="部门", help="覆盖自动识别的部门")
+    ingest.add_argument("--year", type=int, metavar="年度", help="覆盖自动识别的年度")
+    ingest.add_argument(
+        "--doc-type", choices=DOC_TYPES, metavar="类型", help="覆盖自动识别的文档类型：" + "、".join(DOC_TYPES)
+    )
     ingest.add_argument("--quiet", action="store_true", help="不显示进度条")
     ingest.set_defaults(handler=cmd_ingest)
 
     listing = sub.add_parser("list", help="列出资料库中的文档")
-    listing.add_argument("--store", type=Path, help=STORE_HELP)
+    listing.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
     listing.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
     listing.set_defaults(handler=cmd_list)
 
     remove = sub.add_parser("remove", help="从资料库删除文档（文件名、标题或 sha256）")
-    remove.add_argument("docs", nargs="+", help="文件名、标题或 sha256（至少 8 位）")
-    remove.add_argument("--store", type=Path, help=STORE_HELP)
+    remove.add_argument("docs", nargs="+", metavar="文档", help="文件名、标题或 sha256（至少 8 位）")
+    remove.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
     remove.set_defaults(handler=cmd_remove)
     ask = sub.add_parser("ask", help="提问（可一次提多个问题）")
-    ask.add_argument("questions", nargs="+", help="问题")
-    ask.add_argument("--store", type=Path, help=STORE_HELP)
-    ask.add_argument("--year", type=int, help="只在该年度的报告中查找")
+    ask.add_argument("questions", nargs="+", metavar="问题", help="问题")
+    ask.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
+    ask.add_argument("--year", type=int, metavar="年度", help="只在该年度的报告中查找")
     ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
     ask.set_defaults(handler=cmd_ask)
 
     evaluate = sub.add_parser("eval", help="在问题集上评测（JSONL，格式同 tests/eval/questions.jsonl）")
-    evaluate.add_argument("questions", type=Path, help="问题集文件")
-    evaluate.add_argument("--store", type=Path, help=STORE_HELP)
+    evaluate.add_argument("questions", type=Path, metavar="问题集", help="问题集文件")
+    evaluate.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
     evaluate.add_argument("--show-failures", action="store_true", help="列出答错的问题")
     evaluate.set_defaults(handler=cmd_eval)
     for each in (parser, *sub.choices.values()):
@@ -145,6 +152,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = load_settings(store=args.store)
     library = open_library(settings)
+    _ = library.embedder  # a wrong model setting fails here, before anything is read
     overrides = Overrides(args.title, args.department, args.year, args.doc_type)
     bar: tqdm | None = None
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import SettingsError
 
 DEFAULT_STORE = Path.home() / ".reportqa" / "store"
 
@@ -28,4 +30,8 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Build settings; ``None`` overrides are ignored so CLI defaults don't mask the env."""
     given = {key: value for key, value in overrides.items() if value is not None}
-    return Settings(**given)  # type: ignore[arg-type]
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        names = "、".join(f"REPORTQA_{str(err['loc'][0]).upper()}" for err in exc.errors() if err["loc"])
+        raise SettingsError(f"设置有误：{names or '未知设置'} 的值无效（{exc.errors()[0]['msg']}）") from exc

@@ -17,7 +17,7 @@ class IngestError(ReportQAError):
     NO_TEXT = "无文本层（可能是扫描件）"
     EMPTY = "空文件"
     TOO_SHORT = "文本过短，没有可导入的内容"
-    UNSUPPORTED = "不支持的格式（支持 .pdf .docx .txt）"
+    UNSUPPORTED = "不支持的格式"
     ENCODING = "无法识别文本编码（支持 UTF-8 与 GB18030/GBK）"
     NOT_FOUND = "文件不存在"
 

@@ -23,7 +23,7 @@ def load_pages(path: Path, data: bytes) -> list[RawPage]:
     """Raw pages of one file whose bytes are ``data``."""
     suffix = path.suffix.lower()
     if suffix not in LOADERS:
-        raise IngestError(path, IngestError.UNSUPPORTED, suffix or "无扩展名")
+        raise IngestError(path, IngestError.UNSUPPORTED, f"仅支持 .pdf .docx .txt，收到 {suffix or '无扩展名的文件'}")
     if not data.strip():
         raise IngestError(path, IngestError.EMPTY)
     if suffix == ".pdf" and not data.lstrip()[:5] == b"%PDF-":

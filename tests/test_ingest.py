@@ -179,3 +179,15 @@ def test_whole_corpus_with_the_real_model(corpus_store: Path) -> None:
         check=True,
     )
     assert "导入 0 个文档" in again.stdout and "0 段" in again.stdout
+
+
+def test_bad_settings_and_arguments_are_reported_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REPORTQA_CHUNK_SIZE", "abc")
+    assert main(["list", "--store", str(tmp_path)]) == 2
+    assert "REPORTQA_CHUNK_SIZE" in capsys.readouterr().err
+    monkeypatch.delenv("REPORTQA_CHUNK_SIZE")
+    with pytest.raises(SystemExit):
+        main(["ask"])
+    assert "错误：命令行参数有误" in capsys.readouterr().err
