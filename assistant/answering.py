@@ -227,6 +227,10 @@ class Assistant:
                     merged.setdefault(hits[rank].chunk_id, hits[rank])
         return list(merged.values())
 
+    def _nearby(self, analysis: QueryAnalysis) -> list[Hit]:
+        """Passages near the question in any year (for a refusal whose year filter found none)."""
+        return self.retriever.search(analysis, documents_list=self.library.documents())
+
     def _finish(self, x: dict[str, Any]) -> dict[str, Any]:
         draft: Draft = x["draft"]
         text, citations = resolve_citations(draft.text, x["hits"], draft.quotes)
@@ -249,5 +253,5 @@ class Assistant:
             figures=tuple(out["figures"]) if not refused else (),
             mode=self.mode,
             timings_ms={"retrieve": round(out["retrieve_ms"], 1), "total": round(total, 1)},
-            nearest=tuple(nearest_items(out["hits"])) if refused else (),
+            nearest=tuple(nearest_items(out["hits"] or self._nearby(out["analysis"]))) if refused else (),
         )
