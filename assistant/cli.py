@@ -148,7 +148,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest.pipeline import FileResult, Overrides, Prepared, ingest_paths
+    from ingest.pipeline import FileResult, IngestOptions, Overrides, Prepared, Progress, ingest_paths
 
     settings = load_settings(store=args.store)
     library = open_library(settings)
@@ -185,12 +185,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         args.paths,
         library,
         overrides,
-        batch_size=settings.embed_batch_size,
-        chunk_size=settings.chunk_size,
-        chunk_overlap=settings.chunk_overlap,
-        on_file=on_file,
-        on_embedded=on_embedded,
-        on_start=on_start,
+        IngestOptions(settings.embed_batch_size, settings.chunk_size, settings.chunk_overlap),
+        Progress(on_start=on_start, on_embedded=on_embedded, on_file=on_file),
     )
     added = report.count("added", "replaced")
     print(

@@ -16,7 +16,7 @@ from pathlib import Path
 from assistant.app import open_library
 from assistant.config import load_settings
 from bench.corpus import CORPUS
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import IngestOptions, ingest_paths
 
 
 def main() -> None:
@@ -30,13 +30,8 @@ def main() -> None:
         tick = time.perf_counter()
         _ = library.embedder  # model start-up, reported apart from the ingest stages
         startup = time.perf_counter() - tick
-        report = ingest_paths(
-            args.paths,
-            library,
-            batch_size=settings.embed_batch_size,
-            chunk_size=settings.chunk_size,
-            chunk_overlap=settings.chunk_overlap,
-        )
+        options = IngestOptions(settings.embed_batch_size, settings.chunk_size, settings.chunk_overlap)
+        report = ingest_paths(args.paths, library, options=options)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     docs = report.count("added", "replaced")
     print(f"embedder: {settings.embed_model} (start-up {startup:.2f} s)")

@@ -111,64 +111,53 @@ def prepare(
     return Prepared(info, chunks, texts)
 
 
+@dataclass(frozen=True)
+class IngestOptions:
+    batch_size: int = 16  # texts per embedding call
+    chunk_size: int = 320  # target characters per chunk
+    chunk_overlap: int = 60  # characters repeated at most
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Callbacks for a progress display; each is optional."""
+
+    on_start: Callable[[Prepared], None] | None = None  # a file is parsed, embedding starts
+    on_embedded: Callable[[int], None] | None = None  # so many more chunks embedded
+    on_file: Callable[[FileResult], None] | None = None  # a file is done
+
+
 def ingest_paths(
     paths: Iterable[Path],
     library: Library,
     overrides: Overrides = Overrides(),
-    *,
-    batch_size: int = 16,
-    chunk_size: int = 320,
-    chunk_overlap: int = 60,
-    on_file: Callable[[FileResult], None] | None = None,
-    on_embedded: Callable[[int], None] | None = None,
-    on_start: Callable[[Prepared], None] | None = None,
+    options: IngestOptions = IngestOptions(),
+    progress: Progress = Progress(),
 ) -> IngestReport:
     """Ingest files and folders; one bad file never stops the others or touches the store."""
     report = IngestReport()
     started = time.perf_counter()
     with library.writing():
-        _ingest_all(
-            paths, library, overrides, report, batch_size, chunk_size, chunk_overlap, on_file, on_embedded, on_start
-        )
+        seen = {d.doc_id for d in library.documents()}
+        for path in discover(paths):
+            result = _ingest_one(path, library, overrides, options, progress, seen, report)
+            report.results.append(result)
+            if progress.on_file:
+                progress.on_file(result)
         report.seconds = time.perf_counter() - started
         if report.count("added", "replaced"):
             library.keyword_index()  # rebuild the keyword cache once per batch
     return report
 
 
-def _ingest_all(
-    paths: Iterable[Path],
-    library: Library,
-    overrides: Overrides,
-    report: IngestReport,
-    batch_size: int,
-    chunk_size: int,
-    chunk_overlap: int,
-    on_file: Callable[[FileResult], None] | None,
-    on_embedded: Callable[[int], None] | None,
-    on_start: Callable[[Prepared], None] | None,
-) -> None:
-    seen = {d.doc_id for d in library.documents()}
-    for path in discover(paths):
-        result = _ingest_one(
-            path, library, overrides, seen, report, batch_size, chunk_size, chunk_overlap, on_embedded, on_start
-        )
-        report.results.append(result)
-        if on_file:
-            on_file(result)
-
-
 def _ingest_one(
     path: Path,
     library: Library,
     overrides: Overrides,
+    options: IngestOptions,
+    progress: Progress,
     seen: set[str],
     report: IngestReport,
-    batch_size: int,
-    chunk_size: int,
-    chunk_overlap: int,
-    on_embedded: Callable[[int], None] | None,
-    on_start: Callable[[Prepared], None] | None,
 ) -> FileResult:
     try:
         if not path.is_file():
@@ -177,11 +166,11 @@ def _ingest_one(
         doc_id = hashlib.sha256(data).hexdigest()
         if doc_id in seen:
             return FileResult(path, "duplicate")
-        prepared = prepare(path, data, overrides, report.stages, chunk_size, chunk_overlap)
-        if on_start:
-            on_start(prepared)
+        prepared = prepare(path, data, overrides, report.stages, options.chunk_size, options.chunk_overlap)
+        if progress.on_start:
+            progress.on_start(prepared)
         tick = time.perf_counter()
-        vectors = embed_in_batches(library.embedder, prepared.texts, batch_size, on_embedded)
+        vectors = embed_in_batches(library.embedder, prepared.texts, options.batch_size, progress.on_embedded)
         report.stages["embed"] += time.perf_counter() - tick
         tick = time.perf_counter()
         source = str(path.resolve())
