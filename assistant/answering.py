@@ -200,7 +200,8 @@ class Assistant:
 
     def _retrieve(self, inputs: dict[str, Any]) -> dict[str, Any]:
         tick = time.perf_counter()
-        documents = self.library.documents()
+        scope = inputs.get("scope")
+        documents = [d for d in self.library.documents() if scope is None or d.doc_id in scope]
         analysis = analyse(inputs["question"], documents)
         hits = self._search(analysis, inputs.get("year"), documents)
         index = self.library.keyword_index(documents)
@@ -209,7 +210,9 @@ class Assistant:
             "hits": hits,
             "tokens": question_tokens(self.library, analysis, documents),
             "idf": index.weight,
-            "reason": refusal_reason(analysis, documents, hits, inputs.get("year")),
+            "reason": "所选筛选范围内没有报告：请放宽年份、部门或文档筛选。"
+            if scope is not None and not documents
+            else refusal_reason(analysis, documents, hits, inputs.get("year")),
             "retrieve_ms": (time.perf_counter() - tick) * 1000,
         }
 
@@ -237,9 +240,10 @@ class Assistant:
         text, figures = check_figures(text, citations)
         return {**x, "answer_text": text, "citations": citations, "figures": figures}
 
-    def ask(self, question: str, year: int | None = None) -> Answer:
+    def ask(self, question: str, year: int | None = None, scope: Sequence[str] | None = None) -> Answer:
+        """Answer ``question``; ``year`` and ``scope`` (document ids) restrict what is searched."""
         tick = time.perf_counter()
-        out = self.chain.invoke({"question": question.strip(), "year": year})
+        out = self.chain.invoke({"question": question.strip(), "year": year, "scope": scope})
         draft: Draft = out["draft"]
         refused = draft.refused
         answer_text = out["answer_text"] if not refused else f"{NOT_FOUND}。{draft.reason}"

@@ -56,3 +56,12 @@ def test_missing_year_department_and_fact_are_refused_with_reasons(assistant: As
     assert fact.refused and fact.nearest
     no_year = assistant.ask("低保救济金发了多少？", year=2030)
     assert no_year.refused and "2030" in no_year.reason and no_year.nearest
+
+
+def test_scope_limits_the_answer_to_the_chosen_documents(assistant: Assistant, fake_library: Library) -> None:
+    wanli_2024 = next(d.doc_id for d in fake_library.documents() if d.doc == WANLI_2024.name)
+    answer = assistant.ask("万里街道“三公”经费预算是多少？", scope=[wanli_2024])
+    assert not answer.refused and "47.91万元" in answer.answer
+    assert {c.doc for c in answer.citations} == {WANLI_2024.name}
+    empty = assistant.ask("万里街道“三公”经费预算是多少？", scope=[])
+    assert empty.refused and "筛选范围" in empty.reason
