@@ -17,7 +17,7 @@ from assistant.app import open_library
 from assistant.config import load_settings
 from assistant.errors import ReportQAError
 from assistant.library import Library
-from assistant.records import DOC_TYPES
+from assistant.records import DOC_TYPES, CheckResult
 
 STORE_HELP = "资料库目录（默认：环境变量 REPORTQA_STORE，或 ~/.reportqa/store）"
 
@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--year", type=int, metavar="年度", help="只在该年度的报告中查找")
     ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
     ask.set_defaults(handler=cmd_ask)
+
+    check = sub.add_parser("check", help="查看导入时对表格合计做的一致性校验（三公经费、合计、科目、收支总计）")
+    check.add_argument("docs", nargs="*", metavar="文档", help="文件名、标题或 sha256（默认全部）")
+    check.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
+    check.add_argument("--all", action="store_true", help="也列出相符的校验")
+    check.add_argument("--json", action="store_true", help="每个文档输出一行 JSON")
+    check.set_defaults(handler=cmd_check)
 
     evaluate = sub.add_parser("eval", help="在问题集上评测（JSONL，格式同 tests/eval/questions.jsonl）")
     evaluate.add_argument("questions", type=Path, metavar="问题集", help="问题集文件")
@@ -180,6 +187,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(
                 f"✓ {info.doc}：{verb}（{info.title}｜{info.department}｜{info.year}｜{info.doc_type}｜{info.pages}页｜{info.chunks}段）"
             )
+            if result.tables:
+                print(f"  表格：{result.tables} 行记录；{check_summary(result.checks)}")
 
     report = ingest_paths(
         args.paths,
@@ -196,22 +205,76 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.failures else 0
 
 
+def check_summary(checks: Sequence[CheckResult]) -> str:
+    failed = sum(1 for c in checks if not c.passed)
+    if not checks:
+        return "无可校验的合计"
+    if not failed:
+        return f"校验 {len(checks)} 项全部相符"
+    return f"⚠ 校验 {len(checks)} 项中 {failed} 项不符（用 reportqa check 查看）"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    library = open_library(load_settings(store=args.store), create=False)
+    documents = library.documents()
+    if args.docs:
+        documents = [d for key in args.docs for d in library.find(key)]
+        if not documents:
+            print(f"✗ 未找到文档：{'、'.join(args.docs)}", file=sys.stderr)
+            return 2
+    failed_any = False
+    for info in documents:
+        checks = library.checks(info.doc_id)
+        failed = [c for c in checks if not c.passed]
+        failed_any = failed_any or bool(failed)
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "doc": info.doc,
+                        "sha256": info.doc_id,
+                        "tables": len(library.tables(info.doc_id)),
+                        "checks": len(checks),
+                        "failed": [c.to_dict() for c in failed],
+                        **({"passed": [c.to_dict() for c in checks if c.passed]} if args.all else {}),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            continue
+        print(f"{info.doc}：{check_summary(checks)}")
+        for c in checks if args.all else failed:
+            mark = "✓" if c.passed else "✗"
+            print(f"  {mark} {c.rule}｜{c.table}｜第{c.page}页｜{c.detail}")
+    return 1 if failed_any else 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     settings = load_settings(store=args.store)
     exists = (settings.store.expanduser() / "chroma").exists()
-    documents = open_library(settings, create=False).documents() if exists else []
+    if not exists:
+        if not args.json:
+            print("资料库为空：请先运行 reportqa ingest 导入报告。")
+        return 0
+    library = open_library(settings, create=False)
+    documents = library.documents()
     if args.json:
         for info in documents:
             row = asdict(info)
             row["sha256"] = row.pop("doc_id")
+            checks = library.checks(info.doc_id)
+            row["tables"] = len(library.tables(info.doc_id))
+            row["checks"] = {"total": len(checks), "failed": sum(1 for c in checks if not c.passed)}
             print(json.dumps(row, ensure_ascii=False))
         return 0
     if not documents:
         print("资料库为空：请先运行 reportqa ingest 导入报告。")
         return 0
     for info in documents:
+        checks = library.checks(info.doc_id)
         print(
             f"{info.doc}\t{info.title}\t{info.department}\t{info.year or '—'}\t{info.doc_type}\t{info.pages}页\t{info.chunks}段"
+            + (f"\t{check_summary(checks)}" if checks else "")
         )
     return 0
 

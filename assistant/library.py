@@ -12,9 +12,10 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import StoreError
-from assistant.records import Chunk, DocumentInfo
+from assistant.records import CheckResult, Chunk, DocumentInfo, TableRecord
 from assistant.stores.keyword import KeywordIndex, generation
 from assistant.stores.vector import ChromaStore, open_client
+from assistant.tables import RecordIndex
 from assistant.tokenize import tokenize
 
 
@@ -44,6 +45,7 @@ class Library:
             )
         self.repaired = 0
         self._keyword: tuple[str, KeywordIndex] | None = None
+        self._records: tuple[str, RecordIndex] | None = None
         self._lock = threading.RLock()
 
     @contextmanager
@@ -86,10 +88,26 @@ class Library:
         ]
 
     # -- writing -------------------------------------------------------------------------
-    def add_document(self, info: DocumentInfo, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+    def add_document(
+        self,
+        info: DocumentInfo,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+        tables: Sequence[TableRecord] = (),
+        checks: Sequence[CheckResult] = (),
+    ) -> None:
         tokens = [self.tokenize(c.text + " " + " ".join(c.headings)) for c in chunks]
+        extras = {"tables": [t.to_dict() for t in tables], "checks": [c.to_dict() for c in checks]}
         with self._lock:
-            self.store.add_document(info, chunks, vectors, tokens, self.embedder_name)
+            self.store.add_document(info, chunks, vectors, tokens, self.embedder_name, extras)
+
+    def tables(self, doc_id: str) -> list[TableRecord]:
+        """The table records of one document, as extracted at ingest."""
+        return [TableRecord.from_dict(t) for t in self.store.extras(doc_id).get("tables", [])]
+
+    def checks(self, doc_id: str) -> list[CheckResult]:
+        """The consistency checks run on one document's tables at ingest."""
+        return [CheckResult.from_dict(c) for c in self.store.extras(doc_id).get("checks", [])]
 
     def remove(self, doc_id: str) -> None:
         with self._lock:
@@ -114,6 +132,15 @@ class Library:
             self._drop_stale_indexes(keep=gen)
             self._keyword = (gen, index)
             return index
+
+    def record_index(self, documents: Sequence[DocumentInfo] | None = None) -> RecordIndex:
+        """The table records of the committed documents by item name, cached until they change."""
+        with self._lock:
+            committed = list(documents) if documents is not None else self.store.documents()
+            gen = generation(committed)
+            if self._records is None or self._records[0] != gen:
+                self._records = (gen, RecordIndex.of({d.doc_id: self.tables(d.doc_id) for d in committed}))
+            return self._records[1]
 
     def _build_keyword_index(self, committed: set[str]) -> KeywordIndex:
         """From the tokens stored in Chroma, of committed documents only (a writer may be busy)."""

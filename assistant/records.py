@@ -7,6 +7,7 @@ ingest pipeline, the stores and the answering chain.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 DOC_TYPES = (
     "绩效自评报告",
@@ -26,6 +27,70 @@ class RawPage:
     number: int | None  # 1-based PDF page; None where the format has no pages
     label: str  # how a citation names the place: "第3页" or "第12–40段"
     text: str
+
+
+@dataclass(frozen=True)
+class TableRecord:
+    """One row (one side of a row) of a budget table: what each figure in it is."""
+
+    table: str  # the table's title: 2025年部门支出预算总表
+    unit: str  # 元 / 万元, from the table's 单位 line; "" when it has none
+    page: int | None
+    label: tuple[str, ...]  # row label path, 类 > 款 > 项 for 科目 rows
+    code: str  # 科目 code as printed, "212 01 04"; "" for rows without one
+    cells: tuple[tuple[str, str], ...]  # (column header, value as printed)
+    chunk: int = -1  # index of the chunk that holds the record's sentence (-1: not located)
+
+    def sentence(self) -> str:
+        """The record as one readable sentence, each value with its unit:
+        ``城乡社区支出/城乡社区管理事务/城管执法（科目212 01 04）：合计6,522,681元，基本支出0元。``"""
+        values = "，".join(
+            f"{header}{value}{self.unit if not value.endswith('%') else ''}" for header, value in self.cells
+        )
+        label = "/".join(self.label)
+        code = f"（科目{self.code}）" if self.code else ""
+        return f"{label}{code}：{values}。" if label or code else f"{values}。"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "table": self.table,
+            "unit": self.unit,
+            "page": self.page,
+            "label": list(self.label),
+            "code": self.code,
+            "cells": [list(c) for c in self.cells],
+            "chunk": self.chunk,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TableRecord:
+        return cls(
+            table=str(data["table"]),
+            unit=str(data["unit"]),
+            page=data["page"],
+            label=tuple(data["label"]),
+            code=str(data["code"]),
+            cells=tuple((str(h), str(v)) for h, v in data["cells"]),
+            chunk=int(data.get("chunk", -1)),
+        )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One consistency check on a document's tables (a total against the sum of its parts)."""
+
+    rule: str  # 三公经费 = 各分项之和 / 合计 = 各列之和 / 上级科目 = 下级科目之和 / 收入总计 = 支出总计
+    table: str
+    page: int | None
+    passed: bool
+    detail: str  # the figures compared: 合计37.91 = 0 + 1.35 + 36.56
+
+    def to_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "table": self.table, "page": self.page, "passed": self.passed, "detail": self.detail}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckResult:
+        return cls(str(data["rule"]), str(data["table"]), data["page"], bool(data["passed"]), str(data["detail"]))
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,16 @@ from pathlib import Path
 from assistant.embedding import embed_in_batches
 from assistant.errors import IngestError, ReportQAError
 from assistant.library import Library
-from assistant.records import Chunk, DocumentInfo
+from assistant.records import CheckResult, Chunk, DocumentInfo, TableRecord
+from ingest.checks import run_checks
 from ingest.chunk import chunk_document, embedding_text
 from ingest.clean import clean_document
 from ingest.load import SUPPORTED, load_pages
 from ingest.metadata import extract_metadata
+from ingest.tables import locate_records, with_docx_records, with_records
 
 MIN_TEXT_CHARS = 20
-STAGES = ("load", "clean", "chunk", "embed", "store")
+STAGES = ("load", "tables", "clean", "chunk", "embed", "store")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class FileResult:
     status: str  # added | replaced | duplicate | failed
     info: DocumentInfo | None = None
     error: str = ""
+    tables: int = 0  # table records extracted
+    checks: tuple[CheckResult, ...] = ()  # consistency checks run on them
 
 
 @dataclass
@@ -66,6 +70,8 @@ class Prepared:
     info: DocumentInfo
     chunks: list[Chunk]
     texts: list[str]  # what gets embedded
+    tables: list[TableRecord] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -87,6 +93,14 @@ def prepare(
     raw = load_pages(path, data)
     stages["load"] += time.perf_counter() - tick
     tick = time.perf_counter()
+    tables: list[TableRecord] = []
+    if path.suffix.lower() == ".pdf":
+        raw, tables = with_records(raw, data)
+    elif path.suffix.lower() == ".docx":
+        raw, tables = with_docx_records(raw, data)
+    checks = run_checks(tables)
+    stages["tables"] += time.perf_counter() - tick
+    tick = time.perf_counter()
     cleaned = clean_document(raw).document
     stages["clean"] += time.perf_counter() - tick
     if len(cleaned.text.strip()) < MIN_TEXT_CHARS:
@@ -105,10 +119,11 @@ def prepare(
         source_path=str(path.resolve()),
     )
     chunks = chunk_document(doc_id, cleaned, size=size, overlap=overlap)
+    tables = locate_records(tables, chunks)
     info = replace(info, chunks=len(chunks))
     texts = [embedding_text(c, info.title, info.year) for c in chunks]
     stages["chunk"] += time.perf_counter() - tick
-    return Prepared(info, chunks, texts)
+    return Prepared(info, chunks, texts, tables, checks)
 
 
 @dataclass(frozen=True)
@@ -175,12 +190,13 @@ def _ingest_one(
         tick = time.perf_counter()
         source = str(path.resolve())
         older = [d for d in library.documents() if d.source_path == source and d.doc_id != doc_id]
-        library.add_document(prepared.info, prepared.chunks, vectors)
+        library.add_document(prepared.info, prepared.chunks, vectors, prepared.tables, prepared.checks)
         for old in older:  # a changed file replaces its previous version, after the new one is in
             library.remove(old.doc_id)
         report.stages["store"] += time.perf_counter() - tick
         seen.add(doc_id)
-        return FileResult(path, "replaced" if older else "added", prepared.info)
+        status = "replaced" if older else "added"
+        return FileResult(path, status, prepared.info, tables=len(prepared.tables), checks=tuple(prepared.checks))
     except IngestError as exc:
         return FileResult(path, "failed", error=str(exc))
     except ReportQAError:

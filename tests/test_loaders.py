@@ -6,7 +6,7 @@ import pytest
 
 from assistant.errors import IngestError
 from ingest.load import load_pages
-from ingest.pipeline import Overrides, prepare
+from ingest.pipeline import STAGES, Overrides, prepare
 from ingest.text import decode_text
 from tests.badfiles import GOOD_GBK_TEXT, make_bad_files, make_gbk_text
 from tests.conftest import BEIJING_DOCX, LONGJIN_PDF
@@ -40,6 +40,6 @@ def test_each_bad_file_gets_a_chinese_reason_with_its_name(tmp_path: Path) -> No
     for name, keyword in expected.items():
         path = tmp_path / name
         with pytest.raises(IngestError) as info:
-            prepare(path, path.read_bytes(), Overrides(), {k: 0.0 for k in ("load", "clean", "chunk")}, 320, 60)
+            prepare(path, path.read_bytes(), Overrides(), dict.fromkeys(STAGES, 0.0), 320, 60)
         assert name in str(info.value)
         assert keyword in info.value.reason, (name, info.value.reason)

@@ -132,6 +132,12 @@ class ChromaStore:
         metas = got["metadatas"] or []
         return str(metas[0]["embedder"]) if metas else None
 
+    def extras(self, doc_id: str) -> dict[str, Any]:
+        """What ``add_document`` kept beside the document ({} for none or an unknown id)."""
+        got = self.registry.get(ids=[doc_id], include=["documents"])
+        texts = got["documents"] or []
+        return dict(json.loads(texts[0])) if texts and texts[0] else {}
+
     def chunk_count(self) -> int:
         return self.chunks.count()
 
@@ -153,7 +159,10 @@ class ChromaStore:
         vectors: Sequence[Sequence[float]],
         tokens: Sequence[Sequence[str]],
         embedder: str,
+        extras: dict[str, Any] | None = None,
     ) -> None:
+        """Chunks first, then the registry entry that commits them; ``extras`` (table records,
+        check results) is kept as JSON in the registry entry, so it commits with the document."""
         stored = self.embedder()
         if stored is not None and stored != embedder:
             raise StoreError(f"该资料库由嵌入模型 {stored} 建立，当前为 {embedder}：请换用原模型或新建资料库")
@@ -170,6 +179,7 @@ class ChromaStore:
             ids=[info.doc_id],
             embeddings=[MARKER],  # type: ignore[arg-type]
             metadatas=[info_to_metadata(info, embedder)],
+            documents=[json.dumps(extras or {}, ensure_ascii=False)],
         )
 
     def remove_document(self, doc_id: str) -> None:

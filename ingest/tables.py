@@ -1,0 +1,372 @@
+"""Budget tables of PDF reports as cited, unit-aware records.
+
+pypdf flattens a table into runs like ``212 01 04 城管执法 6,522,681 6,522,681 0``: which number is
+基本支出 and which 项目支出 is lost. pdfplumber finds the ruled tables with their cells; from them
+each body row becomes a :class:`TableRecord` (table title, unit, row label path with its 科目 code,
+column header -> value as printed). In the page text handed on to cleaning, the table's lines
+are replaced by one readable sentence per record, so retrieval, chunking and citations work on
+rows that say what each number is.
+
+Tables continued on the next page keep the title, unit and headers of where they started.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from assistant.records import Chunk, RawPage, TableRecord
+
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+UNIT = re.compile(r"单位\s*[:：]\s*(元|万元|亿元|千元)")
+VALUE = re.compile(r"[-－]?\d[\d,]*(?:\.\d+)?%?")
+CODE = re.compile(r"\d{2,3}")
+CODE_CELL = re.compile(r"\d{1,3}")
+CODE_HEADER = re.compile(r"编码|^[类款项]$")
+LABEL_HEADER = re.compile(r"^(?:序号|项目|.*名称)$")
+GENERIC = {"合计", "小计", "金额", "预算数", "决算数", "数额", "本年预算", "本年决算"}
+TITLE_SKIP = re.compile(r"^(编制部门|编制单位|单位\s*[:：])")
+TOP_TOLERANCE = 1.5  # points: a header cell covers a column when it spans it within this
+
+
+@dataclass
+class Grid:
+    """A table as found on one page: header levels per column and the body rows."""
+
+    page: int
+    title: str
+    unit: str
+    headers: list[list[str]]  # per column: header texts from the top level down
+    body: list[list[str]]
+    cells: set[str]  # every cell text on the page's table, for finding its lines in the page text
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def is_value(text: str) -> bool:
+    return bool(text) and VALUE.fullmatch(text.replace(" ", "")) is not None
+
+
+def _column_ranges(table: Any) -> list[tuple[float, float]]:
+    """The x-range of each column: the narrowest cell found in that column position."""
+    count = max(len(row.cells) for row in table.rows)
+    ranges: list[tuple[float, float]] = []
+    for j in range(count):
+        spans = [row.cells[j] for row in table.rows if j < len(row.cells) and row.cells[j] is not None]
+        best = min(spans, key=lambda c: c[2] - c[0]) if spans else (0.0, 0.0, 0.0, 0.0)
+        ranges.append((best[0], best[2]))
+    return ranges
+
+
+def _grid(table: Any, page_number: int) -> tuple[list[list[str]], list[list[str]]] | None:
+    """(header levels per column, body rows) of a pdfplumber table; None when it holds no figures."""
+    rows = [[(cell or "").strip() for cell in row] for row in table.extract()]
+    if not rows or not any(is_value(compact(c)) and not CODE.fullmatch(c) for row in rows for c in row):
+        return None
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    first_body = next(
+        (i for i, r in enumerate(rows) if any(is_value(compact(c)) and not CODE.fullmatch(c) for c in r)), len(rows)
+    )
+    # a body row before the first figure row: a label with empty value cells (e.g. 二、事业收入)
+    while first_body > 0 and _looks_like_body(rows[first_body - 1], rows[first_body]):
+        first_body -= 1
+    ranges = _column_ranges(table)
+    headers: list[list[str]] = [[] for _ in range(width)]
+    for r in range(first_body):
+        cells = table.rows[r].cells
+        for j, bbox in enumerate(cells):
+            text = compact(rows[r][j]) if j < len(rows[r]) else ""
+            if bbox is None or not text:
+                continue
+            for k, (x0, x1) in enumerate(ranges):
+                covers = bbox[0] - TOP_TOLERANCE <= x0 and x1 <= bbox[2] + TOP_TOLERANCE
+                if k < width and covers and (not headers[k] or headers[k][-1] != text):
+                    headers[k].append(text)
+    return headers, rows[first_body:]
+
+
+def _looks_like_body(row: list[str], body: list[str]) -> bool:
+    """A row above the first figure row that is a body row too: its label column holds a
+    numbered item (一、… / 1. …) or a 科目 code."""
+    first = next((c for c in row if c), "")
+    return bool(re.match(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.．]\s*\S|\d{3}$)", first))
+
+
+def _title_and_unit(page: Any, top: float) -> tuple[str, str]:
+    above = page.crop((0, 0, page.width, max(top, 1.0))).extract_text() or ""
+    lines = [line.strip() for line in above.splitlines() if line.strip()]
+    unit = next((m.group(1) for line in reversed(lines) if (m := UNIT.search(line))), "")
+    title = next((line for line in reversed(lines) if "表" in line and not TITLE_SKIP.match(line)), "")
+    return compact(title), unit
+
+
+def find_grids(data: bytes) -> list[Grid]:
+    """Every table with figures in the PDF, continuations carrying their table's title, unit
+    and headers."""
+    import pdfplumber  # imported here: only PDFs need it, and it is slow to import
+
+    grids: list[Grid] = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            for table in page.find_tables():
+                found = _grid(table, number)
+                if found is None:
+                    continue
+                headers, body = found
+                title, unit = _title_and_unit(page, table.bbox[1])
+                cells = {compact(c) for row in table.extract() for c in row if c}
+                cells |= {compact(p) for row in table.extract() for c in row if c for p in c.split("\n")}
+                grid = Grid(number, title, unit, headers, body, cells)
+                previous = grids[-1] if grids else None
+                if not title and previous is not None and previous.page in (number, number - 1):
+                    grid = _continue(previous, grid)
+                grids.append(grid)
+    return grids
+
+
+def _continue(previous: Grid, grid: Grid) -> Grid:
+    """A table without a title of its own continues the one before: same title and unit, and
+    its headers when it has none (matched from the right when it has fewer columns, as when
+    the 合计 cell spans the code columns)."""
+    headers = grid.headers
+    if not any(headers):
+        width = len(grid.headers)
+        if width == len(previous.headers):
+            headers = [list(h) for h in previous.headers]
+        else:
+            values = [j for j in range(width) if _is_value_column(grid.body, j)]
+            prev_values = [
+                j for j in range(len(previous.headers)) if _is_value_column(previous.body, j, previous.headers[j])
+            ]
+            headers = [[] for _ in range(width)]
+            for j, pj in zip(reversed(values), reversed(prev_values), strict=False):
+                headers[j] = list(previous.headers[pj])
+    return replace(grid, title=previous.title, unit=grid.unit or previous.unit, headers=headers)
+
+
+def _is_value_column(body: Sequence[Sequence[str]], j: int, header: Sequence[str] = ()) -> bool:
+    """Figures only; a column of 2–3 digit numbers is a 科目 code column unless its header says
+    otherwise."""
+    if header and CODE_HEADER.search("".join(header) if "编码" in "".join(header) else header[-1]):
+        return False
+    cells = [compact(r[j]) for r in body if j < len(r) and r[j]]
+    if not cells or not all(is_value(c) for c in cells):
+        return False
+    return bool(header) or not all(CODE.fullmatch(c) for c in cells)
+
+
+def records_of(grid: Grid) -> list[TableRecord]:
+    """One record per body row (per side, for tables with two label columns side by side)."""
+    width = len(grid.headers)
+    kinds = []
+    for j in range(width):
+        header = "".join(grid.headers[j])
+        if CODE_HEADER.search(header) or (grid.headers[j] and CODE_HEADER.search(grid.headers[j][-1])):
+            kinds.append("code")
+        elif _is_value_column(grid.body, j, grid.headers[j]) and not LABEL_HEADER.search(
+            grid.headers[j][-1] if grid.headers[j] else ""
+        ):
+            kinds.append("value")
+        elif any(r[j] for r in grid.body if j < len(r)):
+            kinds.append("label")
+        else:
+            kinds.append("value")  # an empty column (a fund with nothing budgeted)
+    # segments: label/code columns followed by their value columns
+    segments: list[tuple[list[int], list[int]]] = []
+    for j, kind in enumerate(kinds):
+        if kind in ("code", "label"):
+            if not segments or segments[-1][1]:
+                segments.append(([], []))
+            segments[-1][0].append(j)
+        else:
+            if not segments:
+                segments.append(([], []))
+            segments[-1][1].append(j)
+    records: list[TableRecord] = []
+    for labels, values in segments:
+        names = _value_names(grid, values)
+        path: dict[int, str] = {}
+        for row in grid.body:
+            code_cells = [
+                compact(row[j]) for j in labels if kinds[j] == "code" and CODE_CELL.fullmatch(compact(row[j]))
+            ]
+            name = "".join(compact(row[j]) for j in labels if kinds[j] == "label")
+            if not name:  # a 合计 cell spanning the code columns
+                name = next(
+                    (compact(row[j]) for j in labels if row[j] and not CODE_CELL.fullmatch(compact(row[j]))), ""
+                )
+            cells = tuple((names[j], compact(row[j])) for j in values if compact(row[j]))
+            if not cells or not all(is_value(v) for _, v in cells):
+                continue
+            label: tuple[str, ...] = (name,) if name else ()
+            if code_cells and name:
+                level = len(code_cells)
+                path = {lvl: text for lvl, text in path.items() if lvl < level}
+                path[level] = name
+                label = tuple(path[lvl] for lvl in sorted(path))
+            records.append(
+                TableRecord(
+                    table=grid.title,
+                    unit=grid.unit,
+                    page=grid.page,
+                    label=label,
+                    code=" ".join(code_cells),
+                    cells=cells,
+                )
+            )
+    return records
+
+
+def _value_names(grid: Grid, columns: Sequence[int]) -> dict[int, str]:
+    """A short header name per value column: its lowest header, with the level above where
+    that is generic (合计, 预算数) or shared by another column of the same side."""
+    lowest = {j: grid.headers[j][-1] if grid.headers[j] else "数值" for j in columns}
+    names = {}
+    for j in columns:
+        levels = grid.headers[j]
+        name = lowest[j]
+        shared = sum(1 for k in columns if lowest[k] == name) > 1
+        if (name in GENERIC or shared) and len(levels) > 1:
+            name = levels[-2] + name
+        names[j] = name
+    return names
+
+
+def table_lines(text: str, cells: set[str]) -> list[int]:
+    """Indexes of the lines of ``text`` made only of the table's cell texts."""
+    return [i for i, line in enumerate(text.split("\n")) if line.strip() and _covered(compact(line), cells)]
+
+
+def _covered(token: str, cells: set[str]) -> bool:
+    """Whether ``token`` is a concatenation of cell texts (pypdf glues header cells together)."""
+    reachable = [True] + [False] * len(token)
+    for end in range(1, len(token) + 1):
+        reachable[end] = any(reachable[start] and token[start:end] in cells for start in range(end))
+    return reachable[-1]
+
+
+def with_records(pages: Sequence[RawPage], data: bytes) -> tuple[list[RawPage], list[TableRecord]]:
+    """The pages with each table's lines replaced by its records' sentences, and the records."""
+    try:
+        grids = find_grids(data)
+    except Exception as exc:  # tables are an addition: a PDF that pypdf reads must still ingest
+        logging.getLogger(__name__).warning("表格解析失败，按普通文本处理：%s", exc)
+        return list(pages), []
+    per_grid = [records_of(grid) for grid in grids]
+    full = iter(with_full_paths([r for records in per_grid for r in records]))
+    per_grid = [[next(full) for _ in records] for records in per_grid]
+    out = list(pages)
+    for grid, mine in zip(grids, per_grid, strict=True):
+        index = grid.page - 1
+        if not mine or index >= len(out):
+            continue
+        lines = out[index].text.split("\n")
+        hit = table_lines(out[index].text, grid.cells)
+        sentences = [r.sentence() for r in mine]
+        if not hit:
+            lines.extend(sentences)  # the text layer lacks the table's lines: add them at the end
+        else:
+            lines = lines[: hit[0]] + sentences + [line for i, line in enumerate(lines) if i > hit[0] and i not in hit]
+        out[index] = replace(out[index], text="\n".join(lines))
+    return out, [r for records in per_grid for r in records]
+
+
+def docx_grids(data: bytes) -> list[Grid]:
+    """Tables of a DOCX (python-docx; a merged cell repeats its text in every column it spans,
+    which is what a column's header levels need)."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(io.BytesIO(data))
+    grids: list[Grid] = []
+    before: list[str] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            if item.text.strip():
+                before = [*before, item.text.strip()][-3:]
+            continue
+        if not isinstance(item, Table):
+            continue
+        rows = [[" ".join(cell.text.split()) for cell in row.cells] for row in item.rows]
+        if not rows or not any(is_value(compact(c)) and not CODE.fullmatch(c) for r in rows for c in r):
+            continue
+        width = max(len(r) for r in rows)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        first_body = next(
+            (i for i, r in enumerate(rows) if any(is_value(compact(c)) and not CODE.fullmatch(c) for c in r)), len(rows)
+        )
+        while first_body > 0 and _looks_like_body(rows[first_body - 1], rows[first_body]):
+            first_body -= 1
+        headers: list[list[str]] = [[] for _ in range(width)]
+        for r in range(first_body):
+            for k in range(width):
+                text = compact(rows[r][k])
+                if text and (not headers[k] or headers[k][-1] != text):
+                    headers[k].append(text)
+        unit = next((m.group(1) for line in reversed(before) if (m := UNIT.search(line))), "")
+        title = next((compact(line) for line in reversed(before) if "表" in line and not TITLE_SKIP.match(line)), "")
+        cells = {compact(c) for r in rows for c in r if c}
+        grids.append(Grid(0, title, unit, headers, rows[first_body:], cells))
+        before = []
+    return grids
+
+
+def with_docx_records(pages: Sequence[RawPage], data: bytes) -> tuple[list[RawPage], list[TableRecord]]:
+    """DOCX sections with each table's rows replaced by its records' sentences, and the records
+    (page None: a DOCX has no pages)."""
+    try:
+        grids = docx_grids(data)
+    except Exception as exc:  # tables are an addition: a DOCX that loads must still ingest
+        logging.getLogger(__name__).warning("表格解析失败，按普通文本处理：%s", exc)
+        return list(pages), []
+    per_grid = [[replace(r, page=None) for r in records_of(grid)] for grid in grids]
+    full = iter(with_full_paths([r for records in per_grid for r in records]))
+    per_grid = [[next(full) for _ in records] for records in per_grid]
+    out = list(pages)
+    records: list[TableRecord] = []
+    for grid, mine in zip(grids, per_grid, strict=True):
+        found = [(len(table_lines(p.text, grid.cells)), i) for i, p in enumerate(out)]
+        count, index = max(found, default=(0, -1))
+        if not mine or count == 0:
+            continue
+        records.extend(mine)
+        lines = out[index].text.split("\n")
+        hit = table_lines(out[index].text, grid.cells)
+        kept = [line for i, line in enumerate(lines) if i > hit[0] and i not in hit]
+        lines = lines[: hit[0]] + [r.sentence() for r in mine] + kept
+        out[index] = replace(out[index], text="\n".join(lines))
+    return out, records
+
+
+def locate_records(records: Sequence[TableRecord], chunks: Sequence[Chunk]) -> list[TableRecord]:
+    """Each record with the index of the first chunk holding its sentence."""
+    texts = [compact(c.text) for c in chunks]
+    out = []
+    for record in records:
+        wanted = compact(record.sentence())
+        where = next((i for i, text in enumerate(texts) if wanted in text), -1)
+        out.append(replace(record, chunk=chunks[where].index if where >= 0 else -1))
+    return out
+
+
+def with_full_paths(records: Sequence[TableRecord]) -> list[TableRecord]:
+    """Label paths rebuilt from the codes across the whole table, so a row at the top of a
+    continuation page still names its 类 and 款."""
+    names = {(r.table, r.code): r.label[-1] for r in records if r.code and r.label}
+    out = []
+    for record in records:
+        parts = record.code.split()
+        prefixes = [(record.table, " ".join(parts[: i + 1])) for i in range(len(parts))]
+        if record.label and len(parts) > 1 and all(p in names for p in prefixes):
+            record = replace(record, label=tuple(names[p] for p in prefixes))
+        out.append(record)
+    return out

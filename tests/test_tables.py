@@ -1,0 +1,178 @@
+"""Budget tables of the shared PDFs as records: headers, units, continuations, checks, lookup."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from assistant.records import TableRecord
+from assistant.tables import RecordIndex
+from ingest.checks import run_checks
+from ingest.pdf import load_pdf
+from ingest.tables import table_lines, with_records
+from tests.conftest import CZJ_PDF, WANLI_2024, WANLI_2025
+
+
+@cache
+def extracted(path: Path) -> tuple[list[str], list[TableRecord]]:
+    data = path.read_bytes()
+    pages, records = with_records(load_pdf(path, data), data)
+    return [p.text for p in pages], records
+
+
+def find(records: list[TableRecord], table: str, item: str) -> TableRecord:
+    found = [r for r in records if table in r.table and r.label and r.label[-1] == item]
+    assert len(found) == 1, (table, item, found)
+    return found[0]
+
+
+def test_named_cells_have_their_column_header_unit_and_page() -> None:
+    _, records = extracted(WANLI_2025)
+    row = find(records, "2025年部门支出预算总表", "城管执法")
+    assert row.label == ("城乡社区支出", "城乡社区管理事务", "城管执法") and row.code == "212 01 04"
+    assert dict(row.cells) == {"支出预算合计": "6,522,681", "基本支出": "6,522,681", "项目支出": "0"}
+    assert (row.unit, row.page) == ("元", 17)
+    wages = find(records, "基本支出部门预算经济分类预算表", "物业管理费")
+    assert dict(wages.cells)["公用经费"] == "1,143,816" and dict(wages.cells)["人员经费"] == "0"
+
+
+def test_one_row_table_with_three_header_levels_keeps_each_column_apart() -> None:
+    _, records = extracted(WANLI_2025)
+    (row,) = [r for r in records if "三公" in r.table]
+    cells = dict(row.cells)
+    assert row.unit == "万元" and row.page == 29
+    assert cells["“三公”经费预算数合计"] == "37.91" and cells["公务接待费"] == "1.35"
+    assert cells["公务用车购置及运行费小计"] == "36.56" and cells["购置费"] == "15" and cells["运行费"] == "21.56"
+    assert cells["机关运行经费预算数"] == "464.64"
+
+
+def test_a_table_continued_on_the_next_page_keeps_title_unit_and_headers() -> None:
+    _, records = extracted(WANLI_2025)
+    # page 18 holds only the 合计 row of the table that starts on page 14, with fewer columns
+    total = [r for r in records if r.page == 18]
+    assert len(total) == 1 and total[0].table == "2025年部门支出预算总表" and total[0].unit == "元"
+    assert dict(total[0].cells) == {"支出预算合计": "189,767,551", "基本支出": "101,341,746", "项目支出": "88,425,805"}
+    # a 项 row at the top of a continuation page still names its 类 and 款
+    top = find(records, "2025年部门收入预算总表", "其他行政事业单位养老支出")
+    assert top.label[:2] == ("社会保障和就业支出", "行政事业单位养老支出") and top.page == 12
+
+
+def test_final_accounts_two_sided_table_reads_each_side_with_its_own_headers() -> None:
+    _, records = extracted(CZJ_PDF)
+    basic = find(records, "基本支出决算表", "维修（护）费")
+    assert dict(basic.cells) == {"决算数": "2.83"} and basic.code == "302 13" and basic.unit == "万元"
+    admin = find(records, "一般公共预算财政拨款支出决算表", "行政运行")
+    assert dict(admin.cells) == {"合计": "1,511.89", "基本支出": "1,503.52", "项目支出": "8.37"}
+
+
+def test_table_lines_in_the_page_text_become_record_sentences() -> None:
+    pages, _ = extracted(WANLI_2025)
+    page = pages[16]  # page 17
+    assert (
+        "城乡社区支出/城乡社区管理事务/城管执法（科目212 01 04）：支出预算合计6,522,681元，基本支出6,522,681元" in page
+    )
+    assert "212 01 04 城管执法 6,522,681" not in page  # the flattened row is gone
+    assert page.startswith("212") is False
+
+
+def test_table_lines_matches_lines_glued_from_cells_only() -> None:
+    cells = {"合计", "基本支出", "项目支出", "6,522,681", "0", "城管执法", "212", "01", "04"}
+    text = "说明文字，不是表格。\n212 01 04 城管执法 6,522,681 0 6,522,681\n合计基本支出 项目支出"
+    assert table_lines(text, cells) == [1, 2]
+
+
+@pytest.mark.parametrize("path", [WANLI_2024, WANLI_2025, CZJ_PDF], ids=lambda p: p.stem)
+def test_consistency_checks_pass_on_the_published_documents(path: Path) -> None:
+    _, records = extracted(path)
+    checks = run_checks(records)
+    assert len(checks) >= 60
+    assert [c.detail for c in checks if not c.passed] == []
+    assert {"上级科目 = 下级科目之和", "合计 = 各列之和", "收入总计 = 支出总计"} <= {c.rule for c in checks}
+
+
+def test_consistency_checks_flag_an_altered_figure() -> None:
+    _, records = extracted(WANLI_2025)
+    altered = []
+    for record in records:
+        if "三公" in record.table:
+            record = replace(record, cells=tuple((h, "1.53" if h == "公务接待费" else v) for h, v in record.cells))
+        if record.label and record.label[-1] == "城管执法" and "支出预算总表" in record.table:
+            record = replace(record, cells=tuple((h, "6,522,691" if h == "基本支出" else v) for h, v in record.cells))
+        altered.append(record)
+    failed = [c for c in run_checks(altered) if not c.passed]
+    rules = {c.rule for c in failed}
+    assert "三公经费 = 各分项之和" in rules
+    assert "合计 = 各列之和" in rules and "上级科目 = 下级科目之和" in rules
+    assert any("37.91 ≠" in c.detail for c in failed)
+
+
+def test_record_lookup_prefers_the_row_the_question_names() -> None:
+    records = [
+        TableRecord("支出总表", "元", 16, ("城乡社区支出",), "212", (("合计", "1"),), chunk=3),
+        TableRecord("支出总表", "元", 16, ("城乡社区支出", "城乡社区公共设施"), "212 03", (("合计", "1"),), chunk=4),
+        TableRecord("支出总表", "元", 18, ("合计",), "", (("合计", "2"),), chunk=9),
+        TableRecord("三公表", "万元", 29, (), "", (("“三公”经费预算数合计", "37.91"), ("公务接待费", "1.35")), chunk=7),
+    ]
+    index = RecordIndex.of({"d" * 64: records})
+    prefix = "d" * 16
+    assert index.lookup("城乡社区支出预算是多少？")[0] == f"{prefix}-00003"
+    assert index.lookup("城乡社区公共设施支出多少")[0] == f"{prefix}-00004"
+    assert index.lookup("项目支出合计是多少") == [f"{prefix}-00009"]  # a total only when nothing else is named
+    assert index.lookup("三公经费预算是多少") == [f"{prefix}-00007"]
+    assert index.lookup("城乡社区支出", restrict={"x" * 64}) == []
+
+
+def budget_docx(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、收支情况")
+    document.add_paragraph("2025年部门支出预算总表")
+    document.add_paragraph("编制部门：某街道办事处 单位：元")
+    table = document.add_table(rows=5, cols=5)
+    rows = [
+        ["功能分类科目编码", "功能分类科目编码", "科目名称", "支出预算", "支出预算"],
+        ["类", "款", "科目名称", "基本支出", "项目支出"],
+        ["212", "", "城乡社区支出", "1,000", "2,500"],
+        ["212", "01", "城乡社区管理事务", "1,000", "2,500"],
+        ["合计", "合计", "合计", "1,000", "2,500"],
+    ]
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    table.cell(0, 0).merge(table.cell(0, 1))
+    document.add_paragraph("以上为支出预算。")
+    document.save(str(path))
+    return path
+
+
+def test_docx_tables_become_records_with_merged_headers(tmp_path: Path) -> None:
+    from ingest.docx import load_docx
+    from ingest.tables import with_docx_records
+
+    path = budget_docx(tmp_path / "budget.docx")
+    data = path.read_bytes()
+    pages, records = with_docx_records(load_docx(path, data), data)
+    row = find(records, "2025年部门支出预算总表", "城乡社区管理事务")
+    assert row.label == ("城乡社区支出", "城乡社区管理事务") and row.code == "212 01" and row.unit == "元"
+    assert dict(row.cells) == {"基本支出": "1,000", "项目支出": "2,500"} and row.page is None
+    text = "\n".join(p.text for p in pages)
+    assert "城乡社区支出/城乡社区管理事务（科目212 01）：基本支出1,000元，项目支出2,500元。" in text
+    assert "212 01 城乡社区管理事务 1,000 2,500" not in text
+
+
+def test_every_record_is_found_in_a_chunk_after_cleaning_and_chunking() -> None:
+    from collections import defaultdict
+
+    from ingest.pipeline import Overrides, prepare
+
+    prepared = prepare(WANLI_2024, WANLI_2024.read_bytes(), Overrides(), defaultdict(float), 320, 60)
+    assert len(prepared.tables) > 200
+    assert all(r.chunk >= 0 for r in prepared.tables)
+    by_index = {c.index: c.text for c in prepared.chunks}
+    record = next(r for r in prepared.tables if r.label and r.label[-1] == "水费")
+    assert "水费（科目302 05）" in by_index[record.chunk]
+    assert [c.detail for c in prepared.checks if not c.passed] == []
