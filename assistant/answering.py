@@ -17,7 +17,9 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 from assistant.extractive import (
     CODE,
     FIGURE_QUESTION,
+    Record,
     is_table_row,
+    parse_record,
     pick_sentences,
     table_title,
     trim,
@@ -63,6 +65,11 @@ def refusal_reason(
     return ""
 
 
+ZERO = re.compile(r"^0(?:\.0+)?(?:元|万元|亿元|千元)?$")
+ACTUALS = re.compile(r"决算|实际支出|实际花")
+BUDGET_TYPES = ("部门预算", "单位预算")
+
+
 def extractive_model(inputs: dict[str, Any]) -> Draft:
     """The offline model step: returns a draft with [n] markers, or a refusal."""
     hits: list[Hit] = inputs["hits"]
@@ -74,6 +81,12 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
     if not picks or picks[0].coverage < MIN_COVERAGE:
         return Draft("", refused=True, reason="已收录的报告中没有与问题直接对应的内容")
     weight = weights(inputs["tokens"], inputs["idf"])
+    if analysis.years and not any(set(p.years) & set(analysis.years) for p in picks):
+        asked = "、".join(str(y) for y in analysis.years)
+        return Draft("", refused=True, reason=f"报告中有相关内容，但说的不是{asked}年的情况")
+    budgets_only = all(hits[p.hit_index].info.doc_type in BUDGET_TYPES for p in picks)
+    if ACTUALS.search(inputs["question"]) and budgets_only and not any(ACTUALS.search(p.text) for p in picks):
+        return Draft("", refused=True, reason="已收录的相关报告是预算，只有预算数，没有所问的决算（实际支出）数")
     if FIGURE_QUESTION.search(inputs["question"]) and not any(find_figures(p.text) for p in picks):
         return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数字")
     parts = []
@@ -82,11 +95,34 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
         hit = hits[pick.hit_index]
         name = short_name(hit.info.department)
         who = f"{name}，{hit.info.year}年" if hit.info.year else name
-        if is_table_row(pick.text):
+        record = parse_record(pick.text)
+        if record is not None:
+            parts.append(
+                f"（{who}）{describe_record(pick.text, record, hit, inputs['question'])}[{pick.hit_index + 1}]"
+            )
+        elif is_table_row(pick.text):
             parts.append(f"（{who}）{describe_row(pick.text, hit)}[{pick.hit_index + 1}]")
         else:
             parts.append(f"（{who}）{trim(pick.text, weight)}[{pick.hit_index + 1}]")
     return Draft("；".join(parts), quotes=quotes)
+
+
+def describe_record(sentence: str, record: Record, hit: Hit, question: str) -> str:
+    """A table record with its table; the amounts in 元 the question asks about also in 万元,
+    converted in code."""
+    title = table_title(hit)
+    shown = [(h, v) for h, v in record.cells if not ZERO.match(v) or (h and h in question)]
+    label = "/".join(record.label)
+    text = (f"{label}：" if label else "") + "，".join(f"{h}{v}" for h, v in shown or record.cells)
+    text += f"（{title}）" if title else ""
+    focus = [cell for cell in record.cells if cell[0] and cell[0] in question] or list(record.cells[:1])
+    converted_cells = []
+    for header, figure in focus:
+        found = find_figures(figure)
+        if found and found[0].unit == "元" and found[0].value >= 10_000:
+            value = found[0].value
+            converted_cells.append(f"{header}{figure}约合{converted(value, '万元', Decimal('0.01'))}万元")
+    return text + ("，其中" + "，".join(converted_cells) if converted_cells else "")
 
 
 def describe_row(row: str, hit: Hit) -> str:

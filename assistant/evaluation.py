@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import statistics
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from assistant.answering import Assistant
-from assistant.figures import gold_value, states_value
+from assistant.figures import MONEY, converted, find_figures, gold_value, states_value
 from assistant.records import Answer
 
 MAX_CONCISE = 300
@@ -64,7 +65,10 @@ def judge(question: dict[str, Any], answer: Answer) -> dict[str, Any]:
     from_gold = any(Path(c.doc).stem == gold_doc for c in answer.citations)
     # each gold figure stated in a cited passage, and the gold document among the sources (a
     # two-year question cites the other year's report as well)
-    citation_ok = not answer.refused and from_gold and all(any(states_value(c, f) for c in cited) for f in figures)
+    units = {f: gold_unit(question.get("answer", ""), f) for f in figures}
+    citation_ok = (
+        not answer.refused and from_gold and all(any(passage_states(c, f, units[f]) for c in cited) for f in figures)
+    )
     return {
         "id": question.get("id"),
         "question": question["question"],
@@ -75,6 +79,22 @@ def judge(question: dict[str, Any], answer: Answer) -> dict[str, Any]:
         "ms": answer.timings_ms.get("total", 0.0),
         "answer": answer.answer,
     }
+
+
+def gold_unit(gold_answer: str, value: Decimal) -> str:
+    """The money unit the gold answer gives ``value`` in ("" when none)."""
+    return next((f.unit for f in find_figures(gold_answer) if f.value == value and f.unit in MONEY), "")
+
+
+def passage_states(passage: str, value: Decimal, unit: str) -> bool:
+    """Whether a cited passage states the gold figure: as written, or, for money, the same
+    amount in another unit (a table's 6,043,390元 states 604.34万元)."""
+    if states_value(passage, value):
+        return True
+    return bool(unit) and any(
+        f.kind == "money" and f.unit in MONEY and f.unit != unit and converted(f.amount, unit, value) == value
+        for f in find_figures(passage)
+    )
 
 
 def evaluate(assistant: Assistant, questions: list[dict[str, Any]]) -> EvalResult:

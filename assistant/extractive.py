@@ -30,8 +30,16 @@ TABLE_ROW = re.compile(r"^(?:\d{3}(?: \d{2}){0,2} )?\S+(?: -?[\d,]+(?:\.\d+)?){2
 TABLE_TITLE = re.compile(r"表$")
 QUOTES = re.compile(r"[\s“”‘’\"'「」《》,，]")
 MAX_SNIPPET = 140
-TWO_PART = re.compile(r"分别|和|与|及|、|以及|比较|对比|变化|各")
+TWO_PART = re.compile(r"分别|和|与|及|、|以及|比较|对比|变化|各|其中")
 PARTIAL = 0.5  # credit for a question word whose characters appear apart (拆掉 ~ 拆除)
+# a table record as ingest writes it: 城乡社区支出/城管执法（科目212 01 04）：合计6,522,681元，基本支出0元。
+RECORD_CELL = re.compile(r"^(\D+?)(-?[\d,]+(?:\.\d+)?)(%|元|万元|亿元|千元)?$")
+RECORD_LABEL = re.compile(r"^(.*?)(?:（科目[\d ]+）)?$")
+TOTALS = {"合计", "总计", "收入总计", "支出总计", "本年收入合计", "本年支出合计"}
+TOTAL_SUFFIX = re.compile(r"(?:合计|小计)$")
+UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:元|万元|亿元|千元)$")
+# words that tell apart figures of the same item: a budget is not an actual, a total not a part
+CONTRASTS = (("决算", "预算"), ("执行数", "预算数"))
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,32 @@ HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一
 SENTENCE_END = "。！？；!?;"
 
 
+@dataclass(frozen=True)
+class Record:
+    """A table record sentence taken apart: row label path and (column header, figure) cells."""
+
+    label: tuple[str, ...]
+    cells: tuple[tuple[str, str], ...]  # (header, figure with its unit)
+
+
+def parse_record(sentence: str) -> Record | None:
+    """The record a sentence states, or None when it is not one."""
+    if not sentence.endswith("。") or "，，" in sentence:
+        return None
+    head, _, body = sentence[:-1].rpartition("：")
+    if head and "：" in head:
+        return None
+    cells = []
+    for part in body.split("，"):
+        match = RECORD_CELL.match(part)
+        if not match or len(match.group(1)) > 30:
+            return None
+        cells.append((match.group(1), match.group(2) + (match.group(3) or "")))
+    label_match = RECORD_LABEL.match(head)
+    label = tuple(p for p in (label_match.group(1) if label_match else head).split("/") if p)
+    return Record(label, tuple(cells))
+
+
 def lines_as_paragraphs(text: str) -> list[str]:
     """Lines, with a line that continues an unfinished sentence joined back to it."""
     out: list[str] = []
@@ -96,6 +130,8 @@ def lines_as_paragraphs(text: str) -> list[str]:
             and " " not in line
             and not is_table_row(out[-1])
             and not is_table_row(line)
+            and not UNIT_LINE.search(out[-1])
+            and parse_record(line) is None
             and not HEADING_START.match(line)
             and not TABLE_TITLE.search(out[-1])
         ):
@@ -235,7 +271,10 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
             if wants_figure:
                 bonus = figure_bonus(sentence, kind)
                 score += bonus if bonus else -0.2  # a figure question is not answered without one
-            if is_table_row(sentence):
+            record = parse_record(sentence)
+            if record is not None:
+                score += record_bonus(record, question)
+            elif is_table_row(sentence):
                 label = row_label(sentence)
                 score += 0.2 if label and label in question else -0.05
             else:
@@ -243,12 +282,36 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
                 if items:
                     score += 0.2 if items[-1] in question else -0.05
             score += PHRASE_WEIGHT * phrase_overlap(grams, sentence)
+            for wanted, other in CONTRASTS:
+                if wanted in question and wanted not in sentence and other in sentence:
+                    score -= 0.25
             if years and spoken & set(years):
                 score += 0.2
             picks.append(Pick(i, sentence, score, max(own, with_context), spoken))
             previous = sentence
     picks.sort(key=lambda p: -p.score)
     return picks
+
+
+def record_bonus(record: Record, question: str) -> float:
+    """A record is the answer when its row is the item asked about (城管执法, not the 款 above
+    it) and, better still, when the question names its columns (基本支出, 人员经费)."""
+    plain = QUOTES.sub("", question)
+    named = sum(1 for header, _ in record.cells if header and header in plain)
+    bonus = 0.0
+    if record.label:
+        item = record_item(record)
+        if item in TOTALS:  # the total row, when the question names two of its columns and no row
+            bonus += 0.25 if item in plain or named >= 2 else -0.05
+        else:
+            bonus += 0.25 if item and (item in plain or TOTAL_SUFFIX.sub("", item) in plain) else -0.05
+    return bonus + min(named, 2) * 0.05
+
+
+def record_item(record: Record) -> str:
+    """The row's own item, without enumeration and quotes: 八、城乡社区支出 -> 城乡社区支出."""
+    item = QUOTES.sub("", record.label[-1]) if record.label else ""
+    return re.sub(r"^[一二三四五六七八九十]+、|^\d+[.．]", "", item)
 
 
 def prefer_narrative(best: Pick, ranked: Sequence[Pick], hits: Sequence[Hit]) -> Pick:
@@ -300,7 +363,10 @@ def pick_sentences(
             return per_year
     picks = [best]
     if TWO_PART.search(question):
-        missing = {t: w for t, w in weight.items() if t not in QUOTES.sub("", best.text.lower())}
+        record = parse_record(best.text)
+        # a record's label path names the rows above it: only its own item and columns count as said
+        said = record_item(record) + "".join(h for h, _ in record.cells) if record else best.text
+        missing = {t: w for t, w in weight.items() if t not in QUOTES.sub("", said.lower())}
         for other in ranked[1:8]:
             if other.text == best.text or other.text in best.text:
                 continue

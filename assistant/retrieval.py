@@ -49,6 +49,7 @@ class HybridRetriever(BaseRetriever):
     k: int = 8
     fetch_k: int = 30
     keyword_weight: float = 1.5  # RRF weight of the BM25 ranking, dense 1.0 (chosen on the eval sets)
+    keyword_keep: int = 2  # the best keyword matches always among the hits
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         analysis = analyse(query, self.library.documents())
@@ -79,6 +80,17 @@ class HybridRetriever(BaseRetriever):
             cid: (text, meta)
             for cid, text, meta in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
         }
+        pinned = self.library.record_index(listed).lookup(analysis.question, scope)
+        extra = [cid for cid in pinned if cid not in by_id]
+        if extra:
+            more = self.library.store.get(extra)
+            by_id.update(
+                {
+                    cid: (text, meta)
+                    for cid, text, meta in zip(more["ids"], more["documents"], more["metadatas"], strict=True)
+                }
+            )
+            fused = fused + [(cid, 0.0) for cid in extra]
         dense_ids, kw_ids = {c for c, _ in dense}, {c for c, _ in keyword}
         hits = []
         for cid, score in fused:
@@ -93,8 +105,25 @@ class HybridRetriever(BaseRetriever):
             if info.doc_type in analysis.doc_types:
                 score *= TYPE_BOOST
             hits.append(_hit(cid, text, score, info, meta, dense_ids=dense_ids, kw_ids=kw_ids))
+        top = max((h.score for h in hits), default=0.0)
+        hits = [replace(h, score=max(h.score, top)) if h.chunk_id in pinned else h for h in hits]
         hits.sort(key=lambda h: -h.score)
-        return self.expand(hits[: self.k])
+        return self.expand(self._keep(hits, pinned + [cid for cid, _ in keyword[: self.keyword_keep]]))
+
+    def _keep(self, hits: list[Hit], wanted: list[str]) -> list[Hit]:
+        """The top ``k`` hits, always holding the ``wanted`` ones: the table rows the question
+        names, and the best keyword matches (a passage that alone has the question's rare word,
+        水费, is kept even when dense search missed it)."""
+        missing = [
+            h for cid in wanted if cid not in {x.chunk_id for x in hits[: self.k]} for h in hits if h.chunk_id == cid
+        ]
+        if not missing:
+            return hits[: self.k]
+        kept = [h for h in hits[: self.k] if h.chunk_id in wanted]
+        others = [h for h in hits[: self.k] if h.chunk_id not in wanted]
+        room = max(0, self.k - len(kept) - len(missing))
+        chosen = {h.chunk_id for h in kept + missing + others[:room]}
+        return [h for h in hits if h.chunk_id in chosen]
 
     def expand(self, hits: list[Hit]) -> list[Hit]:
         """Append the next chunk to a hit whose last sentence runs on past its end."""
