@@ -81,7 +81,8 @@ def excerpt(passage: str, figures: Sequence[CheckedFigure], width: int = 80, tab
     """The part of a passage around the first cited figure it states, on one line."""
     text = " ".join(passage.split())
     spans = figure_spans(text, figures, table_unit)
-    at = spans[0][0] if spans else 0
+    written = {f.text for f in figures}  # prefer where the figure is written as in the answer
+    at = next((s for s, e in spans if text[s:e] in written), spans[0][0] if spans else 0)
     start = max(0, min(at - width // 3, len(text) - width))
     snippet = text[start : start + width]
     return ("…" if start else "") + snippet + ("…" if start + width < len(text) else "")

@@ -32,6 +32,8 @@ def test_excerpt_is_centred_on_the_cited_figure() -> None:
     passage = "开头" * 60 + "累计投入经费约800万元" + "结尾" * 60
     text = excerpt(passage, [CheckedFigure("800万元", True)], width=40)
     assert "800万元" in text and text.startswith("…") and text.endswith("…")
+    table = "合计 37.91 0 1.35" + "。" * 100 + "“三公”经费预算数为37.91万元。"
+    assert excerpt(table, [CheckedFigure("37.91万元", True)], width=30, table_unit="万元").endswith("37.91万元。")
 
 
 def test_a_citation_finds_its_document_by_hash_even_with_a_shared_file_name() -> None:
