@@ -61,7 +61,7 @@ def notify(kind: str, message: str) -> None:
 
 def show_notices() -> None:
     for kind, message in st.session_state.pop("notices", []):
-        (st.success if kind == "success" else st.warning if kind == "warning" else st.error)(message)
+        (st.success if kind == "success" else st.warning if kind == "warning" else st.error)(escape(message))
 
 
 class IngestBar:
@@ -102,9 +102,12 @@ def options(settings: Settings) -> IngestOptions:
 
 # -- sidebar ------------------------------------------------------------------------------------
 def show_mode(assistant: Assistant) -> None:
-    name, detail = MODES.get(assistant.mode, (assistant.mode, "已配置的大模型"))
-    st.markdown(f"**回答模式**：{name} :green-badge[可用]")
-    st.caption(detail)
+    if assistant.mode in MODES:  # offline: nothing to reach
+        name, detail = MODES[assistant.mode]
+        st.markdown(f"**回答模式**：{name} :green-badge[可用]")
+        st.caption(detail)
+    else:  # an LLM backend is not built yet; when it is, show whether it answers
+        st.markdown(f"**回答模式**：{escape(assistant.mode)} :gray-badge[未检测连接]")
 
 
 def choose_filters(documents: Sequence[DocumentInfo]) -> Filters:
@@ -118,7 +121,7 @@ def choose_filters(documents: Sequence[DocumentInfo]) -> Filters:
         "文档", list(by_id), format_func=lambda i: by_id[i].title, placeholder="全部文档", select_all=False, key="docs"
     )
     filters = Filters(tuple(years), tuple(departments), tuple(doc_ids))
-    st.caption(f"将在以下范围内检索：{describe(documents, filters)}")
+    st.caption(f"将在以下范围内检索：{escape(describe(documents, filters))}")
     return filters
 
 
@@ -126,9 +129,11 @@ def show_library(documents: Sequence[DocumentInfo]) -> None:
     with st.expander(f"已收录 {len(documents)} 份报告", expanded=len(documents) <= 3):
         for info in documents:
             st.markdown(f"**{escape(info.title)}**")
+            year = f"{info.year}年" if info.year else "年度未识别"
             st.caption(
-                f"{info.department or '部门未识别'}｜{info.year or '年度未识别'}年｜{info.doc_type}｜"
-                f"{info.pages}页｜{info.chunks}段｜{info.doc}"
+                escape(
+                    f"{info.department or '部门未识别'}｜{year}｜{info.doc_type}｜{info.pages}页｜{info.chunks}段｜{info.doc}"
+                )
             )
 
 
@@ -208,14 +213,19 @@ def sidebar(assistant: Assistant, settings: Settings, documents: Sequence[Docume
         upload(assistant, settings)
         if documents:
             removal(assistant, documents)
-        turns = st.session_state.get("turns", [])
-        if turns:
+    return filters
+
+
+def conversation_tools() -> None:
+    """At the foot of the sidebar, drawn after the chat so that it includes the answer just given."""
+    turns = st.session_state.get("turns", [])
+    if turns:
+        with st.sidebar:
             st.subheader("导出全部对话")
             export_buttons(turns, "all")
             if st.button("清空对话", key="clear"):
                 st.session_state["turns"] = []
                 st.rerun()
-    return filters
 
 
 # -- chat ---------------------------------------------------------------------------------------
@@ -233,8 +243,10 @@ def show_source(source: Source, figures: Sequence[CheckedFigure]) -> None:
     c = source.citation
     with st.expander(f"[{c.n}] {escape(c.title)}｜{c.page_label or '页码未知'}"):
         st.caption(
-            f"文档：《{c.title}》｜部门：{source.department or '未识别'}｜"
-            f"年度：{source.year or '未识别'}｜页码：{c.page_label or '未知'}｜文件：{c.doc}"
+            escape(
+                f"文档：《{c.title}》｜部门：{source.department or '未识别'}｜"
+                f"年度：{source.year or '未识别'}｜页码：{c.page_label or '未知'}｜文件：{c.doc}"
+            )
         )
         pieces = highlight(c.text, figures, c.table_unit)
         st.markdown("".join(f":green-background[**{escape(t)}**]" if marked else escape(t) for t, marked in pieces))
@@ -254,7 +266,7 @@ def show_answer(turn: Turn, index: int) -> None:
         for source in turn.sources:
             show_source(source, answer.figures)
     seconds = answer.timings_ms.get("total", 0) / 1000
-    st.caption(f"{MODES.get(answer.mode, (answer.mode,))[0]}｜检索范围：{turn.scope}｜用时 {seconds:.1f} 秒")
+    st.caption(f"{MODES.get(answer.mode, (answer.mode,))[0]}｜检索范围：{escape(turn.scope)}｜用时 {seconds:.1f} 秒")
     export_buttons([turn], f"turn-{index}", index)
 
 
@@ -321,7 +333,7 @@ def main() -> None:
         assistant = load_assistant(str(settings.store.expanduser()), settings.embed_model)
         documents = assistant.library.documents()
     except ReportQAError as exc:
-        st.error(f"无法打开资料库：{exc}")
+        st.error(f"无法打开资料库：{escape(str(exc))}")
         st.stop()
     except ChromaError:
         st.error(BUSY)
@@ -330,6 +342,7 @@ def main() -> None:
     if not documents:
         first_run(assistant, settings)
     chat(assistant, documents, filters)
+    conversation_tools()
 
 
 main()
