@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
 DEMO_STORE := .reportqa/demo-store
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: install demo ui test lint browser screenshot bench clean
 
@@ -33,12 +34,12 @@ lint: install
 
 # The browser test drives Debian's Chromium: installed here when missing (as root), never skipped.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x $(CHROMIUM) ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "安装 Chromium 与中文字体（浏览器端到端测试需要）…"; \
 			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei; \
 		else \
-			echo "缺少 Chromium（/usr/bin/chromium），浏览器端到端测试需要它。请先安装：sudo apt-get install -y chromium fonts-wqy-microhei" >&2; \
+			echo "缺少 Chromium（$(CHROMIUM)），浏览器端到端测试需要它。请先安装：sudo apt-get install -y chromium fonts-wqy-microhei" >&2; \
 			exit 1; \
 		fi; \
 	fi
@@ -48,7 +49,7 @@ test: lint browser
 
 # The README picture, taken in headless Chromium over the demo store (run `make demo` first).
 screenshot: install browser
-	HF_HUB_OFFLINE=1 $(BIN)/python -m tests.browser $(DEMO_STORE) docs/screenshot.png "2025年万里街道三公经费预算是多少？"
+	HF_HUB_OFFLINE=1 $(BIN)/python -m tests.browser $(DEMO_STORE) docs/screenshot.png "街道在垃圾分类上一共投入了多少钱？"
 
 bench: install
 	$(BIN)/python -m bench.ingest
