@@ -1,26 +1,348 @@
-"""ReportQA 的网页界面（占位页：聊天界面在 UI 任务中实现）。运行：streamlit run streamlit_app.py"""
+"""ReportQA 的网页界面：对话式问答，附来源、筛选、上传与导出。
+
+Run: ``make ui`` or ``streamlit run streamlit_app.py``. The page only arranges widgets: what it shows
+comes from the ``assistant`` package (conversation, sources, scope, uploads, export)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
 import streamlit as st
+from chromadb.errors import ChromaError
 
-from assistant.app import open_library
-from assistant.config import load_settings
-from assistant.library import Library
+from assistant.answering import Assistant
+from assistant.app import build_assistant, open_library
+from assistant.config import Settings, load_settings
+from assistant.conversation import Turn, ask
+from assistant.errors import ReportQAError
+from assistant.export import answers_to_docx, answers_to_markdown, export_name
+from assistant.records import CheckedFigure, DocumentInfo
+from assistant.samples import example_questions, load_samples, sample_files
+from assistant.scope import Filters, departments_of, describe, years_of
+from assistant.sources import Source, highlight
+from assistant.uploads import MAX_UPLOAD_MB, ingest_upload, remove_document
+from ingest.pipeline import FileResult, IngestOptions, Prepared, Progress
 
-st.set_page_config(page_title="政务报告问答助手", page_icon="📑")
-st.title("政务报告问答助手 ReportQA")
+MODES = {"extractive": ("摘录模式", "离线运行：直接摘录报告原句并注明出处，不调用大模型")}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|$~:-])")
+BUSY = "资料库暂时无法读取（可能正在导入），请稍后重试。"
+# Streamlit writes a few words of its own in English: the upload button and hint, and the
+# "Running…/Stop" indicator (the page shows its own Chinese spinner instead).
+CHINESE_CHROME = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "选择文件"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: "或把文件拖到这里"; font-size: 0.8rem; }
+[data-testid="stStatusWidget"] { visibility: hidden; }
+</style>"""
 
 
-@st.cache_resource
-def library() -> Library:
-    return open_library(load_settings())
+@st.cache_resource(show_spinner="正在打开资料库…")
+def load_assistant(store: str, embed_model: str) -> Assistant:
+    """One assistant per store and model, shared by every browser session."""
+    settings = load_settings(store=Path(store), embed_model=embed_model)
+    open_library(settings)  # a first run creates the empty store, so the samples can be loaded
+    return build_assistant(settings)
 
 
-documents = library().documents()
-if not documents:
-    st.info("资料库为空：请先运行 `reportqa ingest samples` 导入示例报告。")
-for info in documents:
-    st.write(
-        f"**{info.title}**｜{info.department}｜{info.year or '—'}｜{info.doc_type}｜{info.pages}页｜{info.chunks}段"
+def escape(text: str) -> str:
+    """Report text shown literally: no Markdown, no LaTeX ($), line breaks kept."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def notify(kind: str, message: str) -> None:
+    """A message shown after the next rerun (the page reruns to show the changed library)."""
+    st.session_state.setdefault("notices", []).append((kind, message))
+
+
+def show_notices() -> None:
+    for kind, message in st.session_state.pop("notices", []):
+        (st.success if kind == "success" else st.warning if kind == "warning" else st.error)(escape(message))
+
+
+class IngestBar:
+    """One progress bar across ``files`` files, moved chunk by chunk as they are embedded."""
+
+    def __init__(self, files: int) -> None:
+        self.bar = st.progress(0.0, text="准备导入…")
+        self.files = max(1, files)
+        self.done = 0
+        self.chunks = 1
+        self.embedded = 0
+        self.name = ""
+
+    def callbacks(self) -> Progress:
+        return Progress(on_start=self._start, on_embedded=self._embedded, on_file=self._finished)
+
+    def _start(self, prepared: Prepared) -> None:
+        self.name, self.chunks, self.embedded = prepared.info.doc, max(1, len(prepared.chunks)), 0
+        self._show()
+
+    def _embedded(self, n: int) -> None:
+        self.embedded += n
+        self._show()
+
+    def _finished(self, result: FileResult) -> None:
+        self.done, self.embedded = self.done + 1, 0
+        self._show()
+
+    def _show(self) -> None:
+        value = min(1.0, (self.done + self.embedded / self.chunks) / self.files)
+        where = f"（第 {min(self.done + 1, self.files)}/{self.files} 个文件）"
+        self.bar.progress(value, text="导入完成" if self.done >= self.files else f"正在导入 {self.name}{where}")
+
+
+def options(settings: Settings) -> IngestOptions:
+    return IngestOptions(settings.embed_batch_size, settings.chunk_size, settings.chunk_overlap)
+
+
+# -- sidebar ------------------------------------------------------------------------------------
+def show_mode(assistant: Assistant) -> None:
+    if assistant.mode in MODES:  # offline: nothing to reach
+        name, detail = MODES[assistant.mode]
+        st.markdown(f"**回答模式**：{name} :green-badge[可用]")
+        st.caption(detail)
+    else:  # an LLM backend is not built yet; when it is, show whether it answers
+        st.markdown(f"**回答模式**：{escape(assistant.mode)} :gray-badge[未检测连接]")
+
+
+def choose_filters(documents: Sequence[DocumentInfo]) -> Filters:
+    st.subheader("检索范围")
+    by_id = {d.doc_id: d for d in documents}
+    years = st.multiselect("年度", years_of(documents), placeholder="全部年度", select_all=False, key="years")
+    departments = st.multiselect(
+        "部门", departments_of(documents), placeholder="全部部门", select_all=False, key="departments"
     )
+    doc_ids = st.multiselect(
+        "文档", list(by_id), format_func=lambda i: by_id[i].title, placeholder="全部文档", select_all=False, key="docs"
+    )
+    filters = Filters(tuple(years), tuple(departments), tuple(doc_ids))
+    st.caption(f"将在以下范围内检索：{escape(describe(documents, filters))}")
+    return filters
+
+
+def show_library(documents: Sequence[DocumentInfo]) -> None:
+    with st.expander(f"已收录 {len(documents)} 份报告", expanded=len(documents) <= 3):
+        for info in documents:
+            st.markdown(f"**{escape(info.title)}**")
+            year = f"{info.year}年" if info.year else "年度未识别"
+            st.caption(
+                escape(
+                    f"{info.department or '部门未识别'}｜{year}｜{info.doc_type}｜{info.pages}页｜{info.chunks}段｜{info.doc}"
+                )
+            )
+
+
+def removal(assistant: Assistant, documents: Sequence[DocumentInfo]) -> None:
+    by_id = {d.doc_id: d for d in documents}
+    with st.expander("删除文档"):
+        doc_id = st.selectbox(
+            "要删除的文档",
+            list(by_id),
+            index=None,
+            format_func=lambda i: f"{by_id[i].title}（{by_id[i].doc}）",
+            placeholder="选择文档",
+            key="remove_choice",
+        )
+        if st.button("删除所选文档", disabled=doc_id is None, key="remove"):
+            removed = remove_document(assistant.library, str(doc_id))
+            for key in ("years", "departments", "docs", "remove_choice"):
+                st.session_state.pop(key, None)
+            if removed is not None:
+                notify("success", f"已删除《{removed.title}》（{removed.doc}）")
+            st.rerun()
+
+
+def upload(assistant: Assistant, settings: Settings) -> None:
+    st.subheader("上传报告")
+    round_ = st.session_state.setdefault("upload_round", 0)
+    files = st.file_uploader(
+        f"PDF、DOCX 或 TXT，可多选，每个不超过 {MAX_UPLOAD_MB}MB",
+        type=["pdf", "docx", "txt"],
+        accept_multiple_files=True,
+        max_upload_size=MAX_UPLOAD_MB,
+        key=f"uploader-{round_}",
+    )
+    if files and st.button(f"导入所选的 {len(files)} 个文件", type="primary", key="import"):
+        progress = IngestBar(len(files)).callbacks()
+        for file in files:
+            result = ingest_upload(assistant.library, file.name, file.getvalue(), options(settings), progress)
+            notify(result.kind, result.message)
+        st.session_state["upload_round"] = round_ + 1  # a fresh, empty uploader
+        st.rerun()
+
+
+def export_buttons(turns: Sequence[Turn], key: str, index: int | None = None) -> None:
+    """Markdown and Word downloads of ``turns`` (one answer, or the whole conversation)."""
+    answers = [t.answer for t in turns]
+    scopes = [t.scope for t in turns]
+    row = st.container(horizontal=True)
+    row.download_button(
+        "导出 Markdown",
+        answers_to_markdown(answers, scopes),
+        file_name=export_name(len(turns), index, "md"),
+        mime="text/markdown",
+        key=f"{key}-md",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    row.download_button(
+        "导出 Word",
+        lambda: answers_to_docx(answers, scopes),  # built when clicked
+        file_name=export_name(len(turns), index, "docx"),
+        mime=DOCX,
+        key=f"{key}-docx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def sidebar(assistant: Assistant, settings: Settings, documents: Sequence[DocumentInfo]) -> Filters:
+    with st.sidebar:
+        st.header("资料库")
+        show_mode(assistant)
+        show_notices()
+        filters = Filters()
+        if documents:
+            filters = choose_filters(documents)
+            show_library(documents)
+        upload(assistant, settings)
+        if documents:
+            removal(assistant, documents)
+    return filters
+
+
+def conversation_tools() -> None:
+    """At the foot of the sidebar, drawn after the chat so that it includes the answer just given."""
+    turns = st.session_state.get("turns", [])
+    if turns:
+        with st.sidebar:
+            st.subheader("导出全部对话")
+            export_buttons(turns, "all")
+            if st.button("清空对话", key="clear"):
+                st.session_state["turns"] = []
+                st.rerun()
+
+
+# -- chat ---------------------------------------------------------------------------------------
+def figure_badges(figures: Sequence[CheckedFigure]) -> str:
+    marks = [
+        f":green-badge[:material/check: {escape(f.text)} 已核对原文]"
+        if f.verified
+        else f":red-badge[:material/close: {escape(f.text)} 未能核实]"
+        for f in figures
+    ]
+    return "数字核对：" + " ".join(marks) if marks else ""
+
+
+def show_source(source: Source, figures: Sequence[CheckedFigure]) -> None:
+    c = source.citation
+    with st.expander(f"[{c.n}] {escape(c.title)}｜{c.page_label or '页码未知'}"):
+        st.caption(
+            escape(
+                f"文档：《{c.title}》｜部门：{source.department or '未识别'}｜"
+                f"年度：{source.year or '未识别'}｜页码：{c.page_label or '未知'}｜文件：{c.doc}"
+            )
+        )
+        pieces = highlight(c.text, figures, c.table_unit)
+        st.markdown("".join(f":green-background[**{escape(t)}**]" if marked else escape(t) for t, marked in pieces))
+
+
+def show_answer(turn: Turn, index: int) -> None:
+    answer = turn.answer
+    if answer.refused:
+        st.warning(f"**未找到答案**：{escape(answer.reason)}", icon=":material/search_off:")
+        if answer.nearest:
+            st.markdown("报告中与问题相近的内容：\n" + "\n".join(f"- {escape(item)}" for item in answer.nearest))
+    else:
+        st.markdown(escape(answer.answer))
+        if badges := figure_badges(answer.figures):
+            st.markdown(badges)
+        st.markdown(f"**来源**（{len(turn.sources)} 条，点开查看原文，核对过的数字已标出）")
+        for source in turn.sources:
+            show_source(source, answer.figures)
+    seconds = answer.timings_ms.get("total", 0) / 1000
+    st.caption(f"{MODES.get(answer.mode, (answer.mode,))[0]}｜检索范围：{escape(turn.scope)}｜用时 {seconds:.1f} 秒")
+    export_buttons([turn], f"turn-{index}", index)
+
+
+def show_turn(turn: Turn, index: int) -> None:
+    with st.chat_message("user"):
+        st.markdown(escape(turn.question))
+    with st.chat_message("assistant"):
+        show_answer(turn, index)
+
+
+def first_run(assistant: Assistant, settings: Settings) -> None:
+    files = sample_files()
+    st.info("资料库为空。可以一键导入随附的示例报告，或在左侧上传报告（PDF、DOCX、TXT）。")
+    if files and st.button(f"导入示例报告（{len(files)} 份）", type="primary", key="samples"):
+        report = load_samples(assistant.library, options(settings), IngestBar(len(files)).callbacks())
+        for result in report.results:
+            if result.status == "failed":
+                notify("error", result.error)
+            elif result.info is not None:
+                notify("success", f"已导入《{result.info.title}》（{result.info.doc}）")
+        st.rerun()
+
+
+def ask_later(question: str) -> None:
+    st.session_state["pending"] = question
+
+
+def examples(documents: Sequence[DocumentInfo]) -> None:
+    st.markdown("**可以这样问：**")
+    for i, question in enumerate(example_questions(documents)):
+        st.button(question, key=f"example-{i}", on_click=ask_later, args=(question,))
+
+
+def chat(assistant: Assistant, documents: Sequence[DocumentInfo], filters: Filters) -> None:
+    turns: list[Turn] = st.session_state.setdefault("turns", [])
+    for index, turn in enumerate(turns):
+        show_turn(turn, index)
+    typed = st.chat_input("请输入问题，例如：2025年万里街道三公经费预算是多少？", disabled=not documents)
+    question = typed if isinstance(typed, str) else st.session_state.pop("pending", None)
+    if not question:
+        if not turns and documents:
+            examples(documents)
+        return
+    with st.chat_message("user"):
+        st.markdown(escape(question))
+    with st.chat_message("assistant"):
+        try:
+            with st.spinner("正在检索报告…"):
+                turn = ask(assistant, question, filters)
+        except ChromaError:
+            st.error(BUSY)
+            return
+        show_answer(turn, len(turns))
+    turns.append(turn)
+
+
+def main() -> None:
+    st.set_page_config(page_title="政务报告问答助手", page_icon="📑", layout="centered")
+    st.html(CHINESE_CHROME)
+    st.title("政务报告问答助手")
+    st.caption("依据已收录的政府预算、决算和绩效自评报告回答问题：每个数字注明出处（文档、页码），并与原文核对。")
+    try:
+        settings = load_settings()
+        assistant = load_assistant(str(settings.store.expanduser()), settings.embed_model)
+        documents = assistant.library.documents()
+    except ReportQAError as exc:
+        st.error(f"无法打开资料库：{escape(str(exc))}")
+        st.stop()
+    except ChromaError:
+        st.error(BUSY)
+        st.stop()
+    filters = sidebar(assistant, settings, documents)
+    if not documents:
+        first_run(assistant, settings)
+    chat(assistant, documents, filters)
+    conversation_tools()
+
+
+main()

@@ -31,6 +31,7 @@ class Overrides:
     department: str | None = None
     year: int | None = None
     doc_type: str | None = None
+    doc: str | None = None  # the file name shown in citations (an upload's original name)
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,12 @@ def prepare(
     if len(cleaned.text.strip()) < MIN_TEXT_CHARS:
         raise IngestError(path, IngestError.NO_TEXT if path.suffix.lower() == ".pdf" else IngestError.TOO_SHORT)
     tick = time.perf_counter()
-    meta = extract_metadata(cleaned.text, path.name)
+    name = overrides.doc or path.name
+    meta = extract_metadata(cleaned.text, name)
     doc_id = hashlib.sha256(data).hexdigest()
     info = DocumentInfo(
         doc_id=doc_id,
-        doc=path.name,
+        doc=name,
         title=overrides.title or meta.title,
         department=overrides.department or meta.department,
         year=overrides.year or meta.year,
