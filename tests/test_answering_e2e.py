@@ -52,3 +52,19 @@ def test_table_questions_do_not_regress(corpus_store: Path) -> None:
     assert tables["figure_accuracy"] >= 0.84  # measured 0.872 (0.256 before table records)
     assert tables["citation_accuracy"] >= 0.92  # measured 0.949 (0.436 before)
     assert tables["wrong_refusals"] <= 0.03  # measured 0.000
+
+
+def test_check_command_reports_every_table_document_consistent(corpus_store: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "check", "--store", str(corpus_store), "--json"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    rows = {row["doc"]: row for row in map(json.loads, out.stdout.splitlines())}
+    assert out.returncode == 0
+    with_tables = {doc for doc, row in rows.items() if row["tables"]}
+    assert with_tables == {
+        "putuo_wanli_2024_budget.pdf",
+        "putuo_wanli_2025_budget.pdf",
+        "putuo_czj_2024_final_accounts.pdf",
+    }
+    assert all(rows[doc]["checks"] >= 60 and rows[doc]["failed"] == [] for doc in with_tables)

@@ -54,7 +54,7 @@ def test_answer_source_panel_and_export_in_the_browser(page: Page) -> None:
     source = open_source(answer)
     expect(source).to_contain_text("37.91万元")
     expect(source).to_contain_text("上海市普陀区2025年区级部门预算")
-    expect(source).to_contain_text("页码：第30页")
+    expect(source).to_contain_text("页码：第29页")
     expect(source).to_contain_text(f"文件：{WANLI_2025.name}")
     page.screenshot(path=str(ARTIFACTS / "answer.png"))
 
@@ -63,7 +63,7 @@ def test_answer_source_panel_and_export_in_the_browser(page: Page) -> None:
     assert markdown.value.suggested_filename == "政务报告问答-第1问.md"
     text = Path(markdown.value.path()).read_text(encoding="utf-8")
     assert "37.91万元" in text and "[^1]" in text
-    assert f"[^1]: 《上海市普陀区2025年区级部门预算》（{WANLI_2025.name}），第30页：“" in text
+    assert f"[^1]: 《上海市普陀区2025年区级部门预算》（{WANLI_2025.name}），第29页：“" in text
     with page.expect_download() as word:
         answer.get_by_role("button", name="导出 Word").click()
     document = Document(io.BytesIO(Path(word.value.path()).read_bytes()))

@@ -111,9 +111,9 @@ def test_example_question_is_answered_with_checked_figures_and_source_panels(
     assert "37.91万元" in text and "[1]" in text
     assert ":green-badge[:material/check: 37.91万元 已核对原文]" in text
     panel = app.chat_message[1].expander[0]
-    assert panel.label == f"[1] {WANLI_2025_TITLE}｜第30页"
+    assert panel.label == f"[1] {WANLI_2025_TITLE}｜第29页"
     assert plain(panel.caption[0].value) == (
-        f"文档：《{WANLI_2025_TITLE}》｜部门：{WANLI}｜年度：2025｜页码：第30页｜文件：{WANLI_2025.name}"
+        f"文档：《{WANLI_2025_TITLE}》｜部门：{WANLI}｜年度：2025｜页码：第29页｜文件：{WANLI_2025.name}"
     )
     assert ":green-background[**37.91万元**]" in panel.markdown[0].value
     assert not [b for b in app.button if (b.key or "").startswith("example-")]  # examples only on an empty chat
@@ -167,12 +167,12 @@ def test_answer_and_conversation_export_as_markdown_and_word(
     assert labels == ["导出 Markdown", "导出 Word"] * 2  # the answer's own, and the whole conversation
     one = downloads["政务报告问答-第1问.md"].decode("utf-8")
     assert re.search(r"\*\*答（摘录模式）\*\*：[^\n]*37\.91万元[^\n]*\[\^1\]", one)
-    assert f"[^1]: 《{WANLI_2025_TITLE}》（{WANLI_2025.name}），第30页：“" in one
+    assert f"[^1]: 《{WANLI_2025_TITLE}》（{WANLI_2025.name}），第29页：“" in one
     assert downloads["政务报告问答记录（1问）.md"].decode("utf-8") == one
     turn: Turn = app.session_state["turns"][0]
     word = Document(io.BytesIO(answers_to_docx([turn.answer], [turn.scope])))
     assert any("37.91万元" in p.text for p in word.paragraphs)
-    assert any(p.text.startswith(f"[1] 《{WANLI_2025_TITLE}》") and "第30页" in p.text for p in word.paragraphs)
+    assert any(p.text.startswith(f"[1] 《{WANLI_2025_TITLE}》") and "第29页" in p.text for p in word.paragraphs)
 
 
 def test_upload_adds_reports_and_names_each_failing_file(open_app: Callable[[Path], AppTest], tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.library import Library
 from assistant.records import TableRecord
 from assistant.tables import RecordIndex
 from ingest.checks import run_checks
@@ -176,3 +177,37 @@ def test_every_record_is_found_in_a_chunk_after_cleaning_and_chunking() -> None:
     record = next(r for r in prepared.tables if r.label and r.label[-1] == "水费")
     assert "水费（科目302 05）" in by_index[record.chunk]
     assert [c.detail for c in prepared.checks if not c.passed] == []
+
+
+def altered_budget(path: Path) -> Path:
+    """The 2025 budget PDF with one printed digit changed: 公务接待费 1.35 becomes 1.45 (glyph 3 -> 4
+    in the page's content stream), so its 三公 table no longer adds up."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(str(WANLI_2025)))
+    page = writer.pages[28]
+    contents = page.get_contents()
+    assert contents is not None
+    printed = b"<0014>Tj 120 0 TD<0011>Tj 120 0 TD<0016>Tj 120 0 TD<0018>Tj"  # 1.35
+    data = contents.get_data()
+    assert data.count(printed) == 1
+    contents.set_data(data.replace(printed, printed.replace(b"<0016>", b"<0017>")))
+    page.replace_contents(contents)
+    with open(path, "wb") as out:
+        writer.write(out)
+    return path
+
+
+def test_an_altered_document_is_flagged_at_ingest_and_kept(tmp_path: Path, fake_library: Library) -> None:
+    from ingest.pipeline import ingest_paths
+
+    report = ingest_paths([altered_budget(tmp_path / "altered.pdf")], fake_library)
+    (result,) = report.results
+    assert result.status == "added" and result.tables > 200
+    failed = [c for c in result.checks if not c.passed]
+    assert [c.rule for c in failed] == ["三公经费 = 各分项之和"]
+    assert "37.91 ≠" in failed[0].detail and "公务接待费 1.45" in failed[0].detail and failed[0].page == 29
+    assert result.info is not None
+    stored = fake_library.checks(result.info.doc_id)
+    assert [c.detail for c in stored if not c.passed] == [failed[0].detail]
+    assert len(fake_library.tables(result.info.doc_id)) == result.tables
