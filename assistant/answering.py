@@ -17,7 +17,9 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 from assistant.extractive import (
     CODE,
     FIGURE_QUESTION,
+    LAST_YEAR,
     Record,
+    expected_kind,
     is_table_row,
     parse_record,
     pick_sentences,
@@ -65,6 +67,9 @@ def refusal_reason(
     return ""
 
 
+YEAR_NAMES_REPORT = re.compile(
+    r"(?:19|20)\d{2}年(?:的)?(?:[\u4e00-\u9fff]{0,6})?(?:工作报告|部门预算|部门决算|报告中|报告里)"
+)
 ZERO = re.compile(r"^0(?:\.0+)?(?:元|万元|亿元|千元)?$")
 ACTUALS = re.compile(r"决算|实际支出|实际花")
 BUDGET_TYPES = ("部门预算", "单位预算")
@@ -77,18 +82,28 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
         return Draft("", refused=True, reason=inputs["reason"])
     analysis = inputs["analysis"]
     years = analysis.years or analysis.relative_years
-    picks = pick_sentences(inputs["question"], inputs["tokens"], hits, inputs["idf"], years)
+    picks = pick_sentences(inputs["question"], inputs["tokens"], hits, inputs["idf"], years, MIN_COVERAGE)
     if not picks or picks[0].coverage < MIN_COVERAGE:
         return Draft("", refused=True, reason="已收录的报告中没有与问题直接对应的内容")
     weight = weights(inputs["tokens"], inputs["idf"])
-    if analysis.years and not any(set(p.years) & set(analysis.years) for p in picks):
+    if (
+        analysis.years
+        and not LAST_YEAR.search(inputs["question"])
+        and not (  # "2025年政府工作报告中，过去一年…": the year names a report the store has
+            YEAR_NAMES_REPORT.search(inputs["question"]) and set(analysis.years) <= set(inputs.get("scoped_years", ()))
+        )
+        and not any(set(p.years) & set(analysis.years) for p in picks)
+    ):
         asked = "、".join(str(y) for y in analysis.years)
         return Draft("", refused=True, reason=f"报告中有相关内容，但说的不是{asked}年的情况")
-    budgets_only = all(hits[p.hit_index].info.doc_type in BUDGET_TYPES for p in picks)
+    budgets_only = all(t in BUDGET_TYPES for t in inputs.get("scoped_types", ())) and inputs.get("scoped_types")
     if ACTUALS.search(inputs["question"]) and budgets_only and not any(ACTUALS.search(p.text) for p in picks):
         return Draft("", refused=True, reason="已收录的相关报告是预算，只有预算数，没有所问的决算（实际支出）数")
-    if FIGURE_QUESTION.search(inputs["question"]) and not any(find_figures(p.text) for p in picks):
+    figures = [f for p in picks for f in find_figures(p.text)]
+    if FIGURE_QUESTION.search(inputs["question"]) and not figures:
         return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数字")
+    if expected_kind(inputs["question"]) == "count" and not any(f.kind == "count" for f in figures):
+        return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数量")
     parts = []
     quotes = tuple((pick.hit_index + 1, pick.text) for pick in picks)
     for pick in picks:
@@ -241,9 +256,12 @@ class Assistant:
         analysis = analyse(inputs["question"], documents)
         hits = self._search(analysis, inputs.get("year"), documents)
         index = self.library.keyword_index(documents)
+        scoped = [d for d in documents if d.doc_id in analysis.doc_ids] or documents
         return {
             "analysis": analysis,
             "hits": hits,
+            "scoped_types": {d.doc_type for d in scoped},
+            "scoped_years": {d.year for d in scoped if d.year},
             "tokens": question_tokens(self.library, analysis, documents),
             "idf": index.weight,
             "reason": "所选筛选范围内没有报告：请放宽年份、部门或文档筛选。"

@@ -218,7 +218,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     library = open_library(load_settings(store=args.store), create=False)
     documents = library.documents()
     if args.docs:
-        documents = [d for key in args.docs for d in library.find(key)]
+        documents = list({d.doc_id: d for key in args.docs for d in library.find(key)}.values())
         if not documents:
             print(f"✗ 未找到文档：{'、'.join(args.docs)}", file=sys.stderr)
             return 2
@@ -245,7 +245,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{info.doc}：{check_summary(checks)}")
         for c in checks if args.all else failed:
             mark = "✓" if c.passed else "✗"
-            print(f"  {mark} {c.rule}｜{c.table}｜第{c.page}页｜{c.detail}")
+            where = f"第{c.page}页" if c.page else "（DOCX 无页码）"
+            print(f"  {mark} {c.rule}｜{c.table}｜{where}｜{c.detail}")
     return 1 if failed_any else 0
 
 

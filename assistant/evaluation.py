@@ -14,6 +14,7 @@ from assistant.figures import MONEY, converted, find_figures, gold_value, states
 from assistant.records import Answer
 
 MAX_CONCISE = 300
+ROUNDING_SHARE = Decimal("0.0005")  # a unit conversion may round a figure by at most 0.05 %
 
 
 @dataclass
@@ -91,10 +92,16 @@ def passage_states(passage: str, value: Decimal, unit: str) -> bool:
     amount in another unit (a table's 6,043,390元 states 604.34万元)."""
     if states_value(passage, value):
         return True
-    return bool(unit) and any(
-        f.kind == "money" and f.unit in MONEY and f.unit != unit and converted(f.amount, unit, value) == value
-        for f in find_figures(passage)
-    )
+    if not unit:
+        return False
+    for f in find_figures(passage):
+        if f.kind != "money" or f.unit not in MONEY or f.unit == unit:
+            continue
+        exact = f.amount / MONEY[unit]  # the passage's figure in the gold's unit, unrounded
+        # the gold is that figure rounded (604.34万元 from 6,043,390元), not a coarse neighbour
+        if converted(f.amount, unit, value) == value and abs(exact - value) <= abs(value) * ROUNDING_SHARE:
+            return True
+    return False
 
 
 def evaluate(assistant: Assistant, questions: list[dict[str, Any]]) -> EvalResult:

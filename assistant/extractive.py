@@ -343,6 +343,7 @@ def pick_sentences(
     hits: Sequence[Hit],
     idf: Callable[[str], float],
     years: Sequence[int] = (),
+    min_coverage: float = 0.0,
 ) -> list[Pick]:
     """The best sentence; for several years, the best sentence of each year; otherwise a second
     sentence when the question has two parts the first misses."""
@@ -350,7 +351,10 @@ def pick_sentences(
     ranked = candidates(question, weight, hits, years)
     if not ranked:
         return []
-    best = prefer_narrative(ranked[0], ranked, hits)
+    # an answer covers the question: a sentence that scores on a bonus but holds too few of the
+    # question's words gives way to the best one that holds enough (the caller refuses if none)
+    covering = [p for p in ranked if p.coverage >= min_coverage] or ranked[:1]
+    best = prefer_narrative(covering[0], ranked, hits)
     if len(years) >= 2:
         per_year: list[Pick] = []
         for year in years:

@@ -45,7 +45,8 @@ class Library:
             )
         self.repaired = 0
         self._keyword: tuple[str, KeywordIndex] | None = None
-        self._records: tuple[str, RecordIndex] | None = None
+        self._records = RecordIndex()
+        self._records_seen: dict[str, int] = {}
         self._lock = threading.RLock()
 
     @contextmanager
@@ -95,15 +96,24 @@ class Library:
         vectors: Sequence[Sequence[float]],
         tables: Sequence[TableRecord] = (),
         checks: Sequence[CheckResult] = (),
+        version: int = 0,
     ) -> None:
         tokens = [self.tokenize(c.text + " " + " ".join(c.headings)) for c in chunks]
-        extras = {"tables": [t.to_dict() for t in tables], "checks": [c.to_dict() for c in checks]}
+        extras = {
+            "version": version,
+            "tables": [t.to_dict() for t in tables],
+            "checks": [c.to_dict() for c in checks],
+        }
         with self._lock:
             self.store.add_document(info, chunks, vectors, tokens, self.embedder_name, extras)
 
     def tables(self, doc_id: str) -> list[TableRecord]:
         """The table records of one document, as extracted at ingest."""
         return [TableRecord.from_dict(t) for t in self.store.extras(doc_id).get("tables", [])]
+
+    def version(self, doc_id: str) -> int:
+        """The version of the ingest pipeline that built a document (0: before tables)."""
+        return int(self.store.extras(doc_id).get("version", 0))
 
     def checks(self, doc_id: str) -> list[CheckResult]:
         """The consistency checks run on one document's tables at ingest."""
@@ -112,6 +122,8 @@ class Library:
     def remove(self, doc_id: str) -> None:
         with self._lock:
             self.store.remove_document(doc_id)
+            self._records.keep_only({d.doc_id for d in self.store.documents()})
+            self._records_seen.pop(doc_id, None)
 
     # -- keyword index -------------------------------------------------------------------
     def keyword_index(self, documents: Sequence[DocumentInfo] | None = None) -> KeywordIndex:
@@ -134,13 +146,15 @@ class Library:
             return index
 
     def record_index(self, documents: Sequence[DocumentInfo] | None = None) -> RecordIndex:
-        """The table records of the committed documents by item name, cached until they change."""
+        """The table records of the committed documents by item name; a document's records are
+        read once, when it first appears."""
         with self._lock:
             committed = list(documents) if documents is not None else self.store.documents()
-            gen = generation(committed)
-            if self._records is None or self._records[0] != gen:
-                self._records = (gen, RecordIndex.of({d.doc_id: self.tables(d.doc_id) for d in committed}))
-            return self._records[1]
+            for info in committed:
+                if self._records_seen.get(info.doc_id) != info.chunks:  # new, or ingested again
+                    self._records.add(info.doc_id, self.tables(info.doc_id))
+                    self._records_seen[info.doc_id] = info.chunks
+            return self._records
 
     def _build_keyword_index(self, committed: set[str]) -> KeywordIndex:
         """From the tokens stored in Chroma, of committed documents only (a writer may be busy)."""

@@ -49,6 +49,8 @@ class TableRecord:
         )
         label = "/".join(self.label)
         code = f"（科目{self.code}）" if self.code else ""
+        if not self.cells:
+            return f"{label}{code}：表中未填列数字。"
         return f"{label}{code}：{values}。" if label or code else f"{values}。"
 
     def to_dict(self) -> dict[str, object]:

@@ -38,6 +38,7 @@ def question_tokens(library: Library, analysis: QueryAnalysis, documents: Sequen
 
 
 TYPE_BOOST = 1.2
+PIN_SHARE = 1.0  # a table row the question names scores as the best fused hit (then year boosts apply)
 
 
 class HybridRetriever(BaseRetriever):
@@ -81,6 +82,7 @@ class HybridRetriever(BaseRetriever):
             for cid, text, meta in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
         }
         pinned = self.library.record_index(listed).lookup(analysis.question, scope)
+        best = fused[0][1] if fused else 1.0
         extra = [cid for cid in pinned if cid not in by_id]
         if extra:
             more = self.library.store.get(extra)
@@ -91,6 +93,8 @@ class HybridRetriever(BaseRetriever):
                 }
             )
             fused = fused + [(cid, 0.0) for cid in extra]
+        # a named row ranks with the best fused hit, then takes the same year and type boosts
+        fused = [(cid, max(score, best * PIN_SHARE) if cid in pinned else score) for cid, score in fused]
         dense_ids, kw_ids = {c for c, _ in dense}, {c for c, _ in keyword}
         hits = []
         for cid, score in fused:
@@ -105,8 +109,6 @@ class HybridRetriever(BaseRetriever):
             if info.doc_type in analysis.doc_types:
                 score *= TYPE_BOOST
             hits.append(_hit(cid, text, score, info, meta, dense_ids=dense_ids, kw_ids=kw_ids))
-        top = max((h.score for h in hits), default=0.0)
-        hits = [replace(h, score=max(h.score, top)) if h.chunk_id in pinned else h for h in hits]
         hits.sort(key=lambda h: -h.score)
         return self.expand(self._keep(hits, pinned + [cid for cid, _ in keyword[: self.keyword_keep]]))
 

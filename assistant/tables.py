@@ -31,50 +31,74 @@ class RecordEntry:
     headers: tuple[str, ...]
 
 
-class RecordIndex:
-    """Every located record of the committed documents, by item name."""
+def entries_of(doc_id: str, records: Iterable[TableRecord]) -> list[RecordEntry]:
+    """The lookup entries of one document's located records."""
+    entries = []
+    for record in records:
+        if record.chunk < 0:
+            continue
+        chunk_id = f"{doc_id[:16]}-{record.chunk:05d}"
+        headers = tuple(h for h, _ in record.cells)
+        if record.label:
+            entries.append(RecordEntry(doc_id, chunk_id, tuple(item_name(p) for p in record.label), headers))
+        else:  # a one-row table (三公经费): its columns are the items
+            entries.extend(RecordEntry(doc_id, chunk_id, (HEADER_SUFFIX.sub("", item_name(h)),), ()) for h in headers)
+    return [e for e in entries if len(e.path[-1]) >= 2]
 
-    def __init__(self, entries: Iterable[RecordEntry]) -> None:
-        self.entries = [e for e in entries if e.path and len(e.path[-1]) >= 2]
+
+class RecordIndex:
+    """Located records by item name, per document (a document's entries are built once)."""
+
+    def __init__(self) -> None:
+        self._by_doc: dict[str, dict[str, list[RecordEntry]]] = {}
+
+    def add(self, doc_id: str, records: Iterable[TableRecord]) -> None:
+        by_item: dict[str, list[RecordEntry]] = {}
+        for entry in entries_of(doc_id, records):
+            for name in {entry.path[-1], HEADER_SUFFIX.sub("", entry.path[-1])} - {""}:
+                by_item.setdefault(name, []).append(entry)
+        self._by_doc[doc_id] = by_item
+
+    def __contains__(self, doc_id: str) -> bool:
+        return doc_id in self._by_doc
+
+    def keep_only(self, doc_ids: set[str]) -> None:
+        for gone in set(self._by_doc) - doc_ids:
+            del self._by_doc[gone]
 
     @classmethod
     def of(cls, tables: dict[str, list[TableRecord]]) -> RecordIndex:
-        entries = []
+        index = cls()
         for doc_id, records in tables.items():
-            for record in records:
-                if record.chunk < 0:
-                    continue
-                chunk_id = f"{doc_id[:16]}-{record.chunk:05d}"
-                headers = tuple(h for h, _ in record.cells)
-                if record.label:
-                    entries.append(RecordEntry(doc_id, chunk_id, tuple(item_name(p) for p in record.label), headers))
-                else:  # a one-row table (三公经费): its columns are the items
-                    for header in headers:
-                        entries.append(RecordEntry(doc_id, chunk_id, (HEADER_SUFFIX.sub("", item_name(header)),), ()))
-        return cls(entries)
+            index.add(doc_id, records)
+        return index
 
-    def lookup(self, question: str, restrict: set[str] | None = None, limit: int = 3) -> list[str]:
+    def lookup(self, question: str, restrict: Iterable[str], limit: int = 3, per_document: int = 1) -> list[str]:
         """Chunk ids of the records whose item the question names, best match first: the
-        longest item, then its 类/款 and its columns named too. Totals (合计) only when the
-        question names no other item."""
+        longest item, then its 类/款 and its columns named too; at most ``per_document`` from
+        one document, so each year's report gets its row. Totals (合计) only when the question
+        names two of their columns and no other item."""
         plain = QUOTES.sub("", question)
-        scored: list[tuple[int, str]] = []
-        for entry in self.entries:
-            if restrict is not None and entry.doc_id not in restrict:
-                continue
-            item = entry.path[-1]
-            named = sum(5 for h in entry.headers if h in plain)
-            if item in GENERIC and not named:
-                continue  # a total row when the question names its columns (人员经费和公用经费各是多少)
-            if item not in plain and HEADER_SUFFIX.sub("", item) not in plain and item not in GENERIC:
-                continue
-            score = len(item) * 10 + sum(len(p) for p in entry.path[:-1] if p in plain) + named
-            scored.append((score - (1000 if item in GENERIC else 0), entry.chunk_id))
-        if any(score > 0 for score, _ in scored):  # 合计 rows only when no item is named
+        scored: list[tuple[int, str, str]] = []
+        for doc_id in restrict:
+            for name, entries in self._by_doc.get(doc_id, {}).items():
+                generic = name in GENERIC
+                if not generic and name not in plain:
+                    continue
+                for entry in entries:
+                    named = sum(1 for h in entry.headers if h in plain)
+                    if generic and (named < 2 and name not in plain):
+                        continue
+                    score = len(name) * 10 + sum(len(p) for p in entry.path[:-1] if p in plain) + 5 * named
+                    scored.append((score - (1000 if generic else 0), doc_id, entry.chunk_id))
+        if any(score > 0 for score, _, _ in scored):  # 合计 rows only when no item is named
             scored = [s for s in scored if s[0] > 0]
-        scored.sort(key=lambda s: -s[0])
+        scored.sort(key=lambda s: (-s[0], s[2]))
         out: list[str] = []
-        for _, chunk_id in scored:
-            if chunk_id not in out:
-                out.append(chunk_id)
+        taken: dict[str, int] = {}
+        for _, doc_id, chunk_id in scored:
+            if chunk_id in out or taken.get(doc_id, 0) >= per_document:
+                continue
+            out.append(chunk_id)
+            taken[doc_id] = taken.get(doc_id, 0) + 1
         return out[:limit]

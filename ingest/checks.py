@@ -18,6 +18,9 @@ THREE_PUBLIC_PARTS = ("因公出国", "公务接待", "公务用车")
 
 
 def amount(value: str) -> Decimal | None:
+    """The amount a cell prints; None for anything else (a percentage, a dash)."""
+    if "%" in value:
+        return None
     try:
         return Decimal(value.replace(",", "").replace("－", "-"))
     except InvalidOperation:
@@ -30,21 +33,23 @@ def _tolerance(values: Sequence[str]) -> Decimal:
     return Decimal(1).scaleb(-places) * len(values) / 2
 
 
-def _compare(rule: str, record: TableRecord, total: tuple[str, str], parts: Sequence[tuple[str, str]]) -> CheckResult:
+def _compare(
+    rule: str, record: TableRecord, total: tuple[str, str], parts: Sequence[tuple[str, str]]
+) -> CheckResult | None:
     values = [amount(v) for _, v in parts]
     expected = amount(total[1])
-    passed = expected is not None and all(v is not None for v in values)
-    if passed and expected is not None:
-        got = sum((v for v in values if v is not None), Decimal(0))
-        passed = abs(got - expected) <= _tolerance([total[1], *(v for _, v in parts)])
+    if expected is None or any(v is None for v in values):
+        return None  # not amounts: nothing to add up
+    got = sum((v for v in values if v is not None), Decimal(0))
+    passed = abs(got - expected) <= _tolerance([total[1], *(v for _, v in parts)])
     where = "/".join(record.label)
     detail = f"{where + '：' if where else ''}{total[0]}{total[1]} = " + " + ".join(f"{h} {v}" for h, v in parts)
     return CheckResult(rule, record.table, record.page, passed, detail if passed else detail.replace(" = ", " ≠ ", 1))
 
 
-def three_public(records: Sequence[TableRecord]) -> list[CheckResult]:
+def three_public(records: Sequence[TableRecord]) -> list[CheckResult | None]:
     """三公经费合计 = 因公出国(境)费 + 公务接待费 + 公务用车购置及运行费 (and 用车小计 = 购置 + 运行)."""
-    out = []
+    out: list[CheckResult | None] = []
     for record in records:
         cells = list(record.cells)
         total = next(((h, v) for h, v in cells if "三公" in h and ("合计" in h or h.endswith("三公”经费"))), None)
@@ -59,9 +64,9 @@ def three_public(records: Sequence[TableRecord]) -> list[CheckResult]:
     return out
 
 
-def row_totals(records: Sequence[TableRecord]) -> list[CheckResult]:
+def row_totals(records: Sequence[TableRecord]) -> list[CheckResult | None]:
     """A row's leading 合计 column against the sum of the other columns of that row."""
-    out = []
+    out: list[CheckResult | None] = []
     for record in records:
         if "三公" in record.table or len(record.cells) < 3:
             continue
@@ -71,9 +76,9 @@ def row_totals(records: Sequence[TableRecord]) -> list[CheckResult]:
     return out
 
 
-def subject_totals(records: Sequence[TableRecord]) -> list[CheckResult]:
+def subject_totals(records: Sequence[TableRecord]) -> list[CheckResult | None]:
     """A 类 against the sum of its 款, a 款 against the sum of its 项, column by column."""
-    out = []
+    out: list[CheckResult | None] = []
     by_table: dict[str, list[TableRecord]] = defaultdict(list)
     for record in records:
         if record.code:
@@ -91,9 +96,9 @@ def subject_totals(records: Sequence[TableRecord]) -> list[CheckResult]:
     return out
 
 
-def grand_totals(records: Sequence[TableRecord]) -> list[CheckResult]:
+def grand_totals(records: Sequence[TableRecord]) -> list[CheckResult | None]:
     """收入总计 = 支出总计 (the two sides of a 收支总表)."""
-    out = []
+    out: list[CheckResult | None] = []
     by_table: dict[str, list[TableRecord]] = defaultdict(list)
     for record in records:
         if record.label and record.label[-1] in ("收入总计", "支出总计", "总计") and record.cells:
@@ -107,4 +112,5 @@ def grand_totals(records: Sequence[TableRecord]) -> list[CheckResult]:
 
 
 def run_checks(records: Sequence[TableRecord]) -> list[CheckResult]:
-    return [*three_public(records), *row_totals(records), *subject_totals(records), *grand_totals(records)]
+    found = [*three_public(records), *row_totals(records), *subject_totals(records), *grand_totals(records)]
+    return [c for c in found if c is not None]

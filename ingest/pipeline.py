@@ -20,6 +20,8 @@ from ingest.metadata import extract_metadata
 from ingest.tables import locate_records, with_docx_records, with_records
 
 MIN_TEXT_CHARS = 20
+# raised when ingest writes something new for the same file: an older entry is then built again
+PIPELINE_VERSION = 2  # 2: table records and consistency checks
 STAGES = ("load", "tables", "clean", "chunk", "embed", "store")
 
 
@@ -181,7 +183,8 @@ def _ingest_one(
             raise IngestError(path, IngestError.NOT_FOUND)
         data = path.read_bytes()
         doc_id = hashlib.sha256(data).hexdigest()
-        if doc_id in seen:
+        stale = doc_id in seen and library.version(doc_id) < PIPELINE_VERSION
+        if doc_id in seen and not stale:
             return FileResult(path, "duplicate")
         prepared = prepare(path, data, overrides, report.stages, options.chunk_size, options.chunk_overlap)
         if progress.on_start:
@@ -192,12 +195,16 @@ def _ingest_one(
         tick = time.perf_counter()
         source = str(path.resolve())
         older = [d for d in library.documents() if d.source_path == source and d.doc_id != doc_id]
-        library.add_document(prepared.info, prepared.chunks, vectors, prepared.tables, prepared.checks)
+        if stale:  # the same file, read by an older pipeline: built again (until then it stays)
+            library.remove(doc_id)
+        library.add_document(
+            prepared.info, prepared.chunks, vectors, prepared.tables, prepared.checks, version=PIPELINE_VERSION
+        )
         for old in older:  # a changed file replaces its previous version, after the new one is in
             library.remove(old.doc_id)
         report.stages["store"] += time.perf_counter() - tick
         seen.add(doc_id)
-        status = "replaced" if older else "added"
+        status = "replaced" if older or stale else "added"
         return FileResult(path, status, prepared.info, tables=len(prepared.tables), checks=tuple(prepared.checks))
     except IngestError as exc:
         return FileResult(path, "failed", error=str(exc))

@@ -46,8 +46,16 @@ class Grid:
     cells: set[str]  # every cell text on the page's table, for finding its lines in the page text
 
 
+DASH = re.compile(r"^[-－—–/／]+$")  # a placeholder for "nothing" in a value cell
+
+
 def compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def cell_text(cell: str | None) -> str:
+    text = (cell or "").strip()
+    return "" if DASH.match(compact(text)) else text
 
 
 def is_value(text: str) -> bool:
@@ -67,7 +75,7 @@ def _column_ranges(table: Any) -> list[tuple[float, float]]:
 
 def _grid(table: Any, page_number: int) -> tuple[list[list[str]], list[list[str]]] | None:
     """(header levels per column, body rows) of a pdfplumber table; None when it holds no figures."""
-    rows = [[(cell or "").strip() for cell in row] for row in table.extract()]
+    rows = [[cell_text(cell) for cell in row] for row in table.extract()]
     if not rows or not any(is_value(compact(c)) and not CODE.fullmatch(c) for row in rows for c in row):
         return None
     width = max(len(r) for r in rows)
@@ -204,8 +212,8 @@ def records_of(grid: Grid) -> list[TableRecord]:
                     (compact(row[j]) for j in labels if row[j] and not CODE_CELL.fullmatch(compact(row[j]))), ""
                 )
             cells = tuple((names[j], compact(row[j])) for j in values if compact(row[j]))
-            if not cells or not all(is_value(v) for _, v in cells):
-                continue
+            if not all(is_value(v) for _, v in cells) or not (cells or (name and values)):
+                continue  # a row of words in figure columns, or an empty row
             label: tuple[str, ...] = (name,) if name else ()
             if code_cells and name:
                 level = len(code_cells)
@@ -223,6 +231,16 @@ def records_of(grid: Grid) -> list[TableRecord]:
                 )
             )
     return records
+
+
+def complete(grid: Grid, records: Sequence[TableRecord]) -> bool:
+    """Whether every figure of the table's body is in a record: only then may the table's
+    lines in the page text give way to the records' sentences."""
+    said = {v for r in records for _, v in r.cells}
+    figures = {
+        compact(c) for row in grid.body for c in row if is_value(compact(c)) and not CODE_CELL.fullmatch(compact(c))
+    }
+    return figures <= said
 
 
 def _value_names(grid: Grid, columns: Sequence[int]) -> dict[int, str]:
@@ -269,7 +287,7 @@ def with_records(pages: Sequence[RawPage], data: bytes) -> tuple[list[RawPage], 
         if not mine or index >= len(out):
             continue
         lines = out[index].text.split("\n")
-        hit = table_lines(out[index].text, grid.cells)
+        hit = table_lines(out[index].text, grid.cells) if complete(grid, mine) else []
         sentences = [r.sentence() for r in mine]
         if not hit:
             lines.extend(sentences)  # the text layer lacks the table's lines: add them at the end
@@ -296,7 +314,7 @@ def docx_grids(data: bytes) -> list[Grid]:
             continue
         if not isinstance(item, Table):
             continue
-        rows = [[" ".join(cell.text.split()) for cell in row.cells] for row in item.rows]
+        rows = [[cell_text(" ".join(cell.text.split())) for cell in row.cells] for row in item.rows]
         if not rows or not any(is_value(compact(c)) and not CODE.fullmatch(c) for r in rows for c in r):
             continue
         width = max(len(r) for r in rows)

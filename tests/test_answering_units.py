@@ -156,3 +156,15 @@ def test_subject_codes_of_budget_tables_are_not_figures() -> None:
     row = "212 01 04 城管执法 6,522,681 6,522,681 0"
     assert [f.text for f in find_figures(row)] == ["6,522,681", "6,522,681", "0"]
     assert [f.text for f in find_figures("212 城乡社区支出 154,369,326")] == ["154,369,326"]
+
+
+def test_eval_judge_accepts_a_rounded_conversion_and_nothing_coarser() -> None:
+    from decimal import Decimal
+
+    from assistant.evaluation import passage_states
+
+    assert passage_states("城管执法：合计6,043,390元。", Decimal("604.34"), "万元")
+    assert passage_states("合计604.34万元。", Decimal("604.34"), "万元")
+    assert not passage_states("项目支出45,012元。", Decimal("5"), "万元")
+    assert not passage_states("基本支出115,000,000元。", Decimal("1.2"), "亿元")
+    assert not passage_states("合计6,043,390元。", Decimal("604.34"), "")  # a unit-less gold: as written only

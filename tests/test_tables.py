@@ -114,16 +114,23 @@ def test_record_lookup_prefers_the_row_the_question_names() -> None:
     records = [
         TableRecord("支出总表", "元", 16, ("城乡社区支出",), "212", (("合计", "1"),), chunk=3),
         TableRecord("支出总表", "元", 16, ("城乡社区支出", "城乡社区公共设施"), "212 03", (("合计", "1"),), chunk=4),
-        TableRecord("支出总表", "元", 18, ("合计",), "", (("合计", "2"),), chunk=9),
+        TableRecord("支出总表", "元", 18, ("合计",), "", (("基本支出", "1"), ("项目支出", "1")), chunk=9),
         TableRecord("三公表", "万元", 29, (), "", (("“三公”经费预算数合计", "37.91"), ("公务接待费", "1.35")), chunk=7),
+        TableRecord("表", "元", 5, ("预算数合计",), "", (("金额", "3"),), chunk=11),
     ]
-    index = RecordIndex.of({"d" * 64: records})
-    prefix = "d" * 16
-    assert index.lookup("城乡社区支出预算是多少？")[0] == f"{prefix}-00003"
-    assert index.lookup("城乡社区公共设施支出多少")[0] == f"{prefix}-00004"
-    assert index.lookup("项目支出合计是多少") == [f"{prefix}-00009"]  # a total only when nothing else is named
-    assert index.lookup("三公经费预算是多少") == [f"{prefix}-00007"]
-    assert index.lookup("城乡社区支出", restrict={"x" * 64}) == []
+    one, other = "d" * 64, "e" * 64
+    index = RecordIndex.of({one: records, other: records[:1]})
+    both = {one, other}
+    assert index.lookup("城乡社区支出预算是多少？", {one}) == ["d" * 16 + "-00003"]
+    assert index.lookup("城乡社区公共设施支出多少", {one})[0] == "d" * 16 + "-00004"
+    # one row per document, so each year's report gets its own
+    assert sorted(index.lookup("城乡社区支出预算是多少？", both)) == ["d" * 16 + "-00003", "e" * 16 + "-00003"]
+    # a total row only when two of its columns are named and no item is
+    assert index.lookup("基本支出和项目支出各是多少", {one}) == ["d" * 16 + "-00009"]
+    assert index.lookup("项目支出是多少", {one}) == []
+    assert index.lookup("三公经费预算是多少", {one}) == ["d" * 16 + "-00007"]
+    assert index.lookup("城乡社区支出", {"x" * 64}) == []
+    assert index.lookup("今年水费是多少", {one}) == []  # 预算数合计 minus its suffix is no item
 
 
 def budget_docx(path: Path) -> Path:
@@ -211,3 +218,54 @@ def test_an_altered_document_is_flagged_at_ingest_and_kept(tmp_path: Path, fake_
     stored = fake_library.checks(result.info.doc_id)
     assert [c.detail for c in stored if not c.passed] == [failed[0].detail]
     assert len(fake_library.tables(result.info.doc_id)) == result.tables
+
+
+def test_a_dash_in_a_figure_column_is_an_empty_cell_not_a_label(tmp_path: Path) -> None:
+    import docx
+
+    from ingest.docx import load_docx
+    from ingest.tables import with_docx_records
+
+    document = docx.Document()
+    document.add_paragraph("2025年部门支出预算总表")
+    document.add_paragraph("单位：元")
+    rows = [
+        ["科目编码", "科目名称", "基本支出", "项目支出"],
+        ["212", "城乡社区支出", "1,000", "2,500"],
+        ["221", "住房保障支出", "3,000", "—"],
+    ]
+    table = document.add_table(rows=3, cols=4)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    path = tmp_path / "dash.docx"
+    document.save(str(path))
+    data = path.read_bytes()
+    pages, records = with_docx_records(load_docx(path, data), data)
+    assert dict(find(records, "支出预算总表", "城乡社区支出").cells) == {"基本支出": "1,000", "项目支出": "2,500"}
+    assert dict(find(records, "支出预算总表", "住房保障支出").cells) == {"基本支出": "3,000"}
+    assert "项目支出2,500元" in "\n".join(p.text for p in pages)
+
+
+def test_rows_without_figures_still_say_so_in_the_text() -> None:
+    pages, records = extracted(CZJ_PDF)
+    assert "十一、城乡社区支出：表中未填列数字。" in pages[5]  # page 6: listed in the table, no amount
+    (empty,) = [r for r in records if r.table == "收入支出决算总表" and r.label == ("十一、城乡社区支出",)]
+    assert empty.cells == () and empty.page == 6
+
+
+def test_a_document_from_an_older_pipeline_is_built_again(
+    fake_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.pipeline as pipeline
+
+    first = pipeline.ingest_paths([WANLI_2025], fake_library).results[0]
+    assert first.status == "added" and fake_library.version(first.info.doc_id) == pipeline.PIPELINE_VERSION  # type: ignore[union-attr]
+    again = pipeline.ingest_paths([WANLI_2025], fake_library).results[0]
+    assert again.status == "duplicate"
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", pipeline.PIPELINE_VERSION + 1)
+    rebuilt = pipeline.ingest_paths([WANLI_2025], fake_library).results[0]
+    assert rebuilt.status == "replaced"
+    (info,) = fake_library.documents()
+    assert fake_library.version(info.doc_id) == pipeline.PIPELINE_VERSION
+    assert fake_library.store.chunk_count() == info.chunks  # no duplicate chunks

@@ -134,9 +134,15 @@ class ChromaStore:
 
     def extras(self, doc_id: str) -> dict[str, Any]:
         """What ``add_document`` kept beside the document ({} for none or an unknown id)."""
-        got = self.registry.get(ids=[doc_id], include=["documents"])
+        got = self.registry.get(ids=[doc_id], include=["documents", "metadatas"])
         texts = got["documents"] or []
-        return dict(json.loads(texts[0])) if texts and texts[0] else {}
+        if not texts or not texts[0]:
+            return {}
+        try:
+            return dict(json.loads(texts[0]))
+        except (ValueError, TypeError) as exc:
+            metas = got["metadatas"] or [{}]
+            raise StoreError(f"资料库中文档 {metas[0].get('doc', doc_id)} 的表格数据已损坏：请重新导入该文档") from exc
 
     def chunk_count(self) -> int:
         return self.chunks.count()
