@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
+from assistant.config import Settings
 from assistant.extractive import (
     CODE,
     FIGURE_QUESTION,
@@ -28,7 +30,9 @@ from assistant.extractive import (
     weights,
 )
 from assistant.figures import chinese_figures, cited_after, converted, find_figures, supported
+from assistant.followup import is_follow_up, rewrite_follow_up
 from assistant.library import Library
+from assistant.llm import LLMAnswerer
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import QueryAnalysis, analyse, short_name
 from assistant.records import Answer, CheckedFigure, Citation, DocumentInfo, Draft, Hit
@@ -229,12 +233,21 @@ class Assistant:
         model: Runnable[dict[str, Any], Draft] | None = None,
         mode: str = "extractive",
         k: int = 6,
+        chat: BaseChatModel | None = None,
+        settings: Settings | None = None,
     ) -> None:
+        """``chat``: an LLM that writes the answers (checked by code); None for 摘录模式."""
         self.library = library
         self.retriever = HybridRetriever(library=library, k=k)
         self.prompt = load_prompt("answer")
-        self.mode = mode
-        self.chain = self._build_chain(model or RunnableLambda(extractive_model))
+        self.refusal = load_prompt("refusal")
+        self.chat = chat
+        self.mode = "llm" if chat is not None else mode
+        if model is None:
+            model = (
+                RunnableLambda(LLMAnswerer(chat, settings)) if chat is not None else RunnableLambda(extractive_model)
+            )
+        self.chain = self._build_chain(model)
 
     def _build_chain(self, model: Runnable[dict[str, Any], Draft]) -> Runnable[dict[str, Any], dict[str, Any]]:
         return (
@@ -294,13 +307,24 @@ class Assistant:
         text, figures = check_figures(text, citations)
         return {**x, "answer_text": text, "citations": citations, "figures": figures}
 
-    def ask(self, question: str, year: int | None = None, scope: Sequence[str] | None = None) -> Answer:
-        """Answer ``question``; ``year`` and ``scope`` (document ids) restrict what is searched."""
+    def ask(
+        self,
+        question: str,
+        year: int | None = None,
+        scope: Sequence[str] | None = None,
+        history: Sequence[str] = (),
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """Answer ``question``; ``year`` and ``scope`` (document ids) restrict what is searched;
+        ``history`` (earlier questions, oldest first) resolves a follow-up such as 那2024年呢？;
+        ``on_token`` receives an LLM's draft as it is written (it is checked before it is shown
+        as the answer)."""
         tick = time.perf_counter()
-        out = self.chain.invoke({"question": question.strip(), "year": year, "scope": scope})
+        asked = self.rewrite(question.strip(), history)
+        out = self.chain.invoke({"question": asked, "year": year, "scope": scope, "on_token": on_token})
         draft: Draft = out["draft"]
         refused = draft.refused
-        answer_text = out["answer_text"] if not refused else f"{NOT_FOUND}。{draft.reason}"
+        answer_text = out["answer_text"] if not refused else render(self.refusal, reason=draft.reason).strip()
         total = (time.perf_counter() - tick) * 1000
         return Answer(
             question=question,
@@ -309,7 +333,24 @@ class Assistant:
             reason=draft.reason,
             citations=tuple(out["citations"]) if not refused else (),
             figures=tuple(out["figures"]) if not refused else (),
-            mode=self.mode,
+            mode=draft.mode,
             timings_ms={"retrieve": round(out["retrieve_ms"], 1), "total": round(total, 1)},
             nearest=tuple(nearest_items(out["hits"] or self._nearby(out["analysis"]))) if refused else (),
+            note=draft.note,
+            asked=asked if asked != question.strip() else "",
         )
+
+    def rewrite(self, question: str, history: Sequence[str]) -> str:
+        """A follow-up made whole from the conversation: by rule (years, departments), else by
+        the LLM when one is configured."""
+        if not history or not is_follow_up(question):
+            return question
+        by_rule = rewrite_follow_up(question, history[-1], self.library.documents())
+        if by_rule != question or self.chat is None:
+            return by_rule
+        try:
+            prompt = render(load_prompt("followup"), history="\n".join(history[-3:]), question=question)
+            rewritten = str(self.chat.invoke(prompt).content).strip().splitlines()[0]
+        except Exception:  # a rewrite is a convenience: without it the question is asked as is
+            return question
+        return rewritten if 4 <= len(rewritten) <= 120 else question

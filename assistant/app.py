@@ -34,5 +34,6 @@ def open_library(settings: Settings, create: bool = True) -> Library:
 def build_assistant(settings: Settings) -> Assistant:
     """The assistant over the configured store, extractive unless an LLM is configured."""
     from assistant.answering import Assistant
+    from assistant.llm import chat_model
 
-    return Assistant(open_library(settings, create=False))
+    return Assistant(open_library(settings, create=False), chat=chat_model(settings), settings=settings)

@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
     ask.add_argument("--year", type=int, metavar="年度", help="只在该年度的报告中查找")
     ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
+    ask.add_argument("--follow-up", action="store_true", help="把后面的问题当作前一个问题的追问（如“那2024年呢？”）")
     ask.set_defaults(handler=cmd_ask)
 
     check = sub.add_parser("check", help="查看导入时对表格合计做的一致性校验（三公经费、合计、科目、收支总计）")
@@ -100,8 +101,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.app import build_assistant
 
     assistant = build_assistant(load_settings(store=args.store))
+    history: list[str] = []
+    stream = not args.json and assistant.chat is not None and sys.stderr.isatty()
     for question in args.questions:
-        answer = assistant.ask(question, year=args.year)
+        if stream:  # the model's draft as it is written; the checked answer follows
+            print(f"问：{question}\n草稿（核对中）：", end="", file=sys.stderr, flush=True)
+        sink = (lambda text: print(text, end="", file=sys.stderr, flush=True)) if stream else None
+        answer = assistant.ask(question, year=args.year, history=history if args.follow_up else (), on_token=sink)
+        history.append(answer.asked or question)
+        if stream:
+            print(file=sys.stderr)
         if args.json:
             row = asdict(answer)
             row["citations"] = [
@@ -110,7 +119,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
             ]
             print(json.dumps(row, ensure_ascii=False), flush=True)
             continue
-        print(f"问：{question}")
+        print(f"问：{question}" + (f"（按上文理解为：{answer.asked}）" if answer.asked else ""))
+        if answer.note:
+            print(f"  注意：{answer.note}")
         print(f"答（{'摘录模式' if answer.mode == 'extractive' else '大模型'}）：{answer.answer}")
         for c in answer.citations:
             print(f"  [{c.n}] {c.title}｜{c.doc}｜{c.page_label}：{preview(c.text, [f.text for f in answer.figures])}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import SettingsError
@@ -25,6 +25,19 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=16, ge=1)
     chunk_size: int = Field(default=320, ge=80, description="target characters per chunk")
     chunk_overlap: int = Field(default=60, ge=0, description="max characters repeated")
+    # an LLM is optional: none configured -> 摘录模式 (extractive), fully offline
+    llm_base_url: str = Field(default="", description="OpenAI-compatible endpoint, e.g. http://host:8000/v1")
+    llm_model: str = Field(default="", description="model name at that endpoint")
+    llm_api_key: SecretStr = Field(default=SecretStr(""), description="API key (empty for local servers)")
+    llm_gguf: Path | None = Field(default=None, description="a GGUF file run in-process (local-llm extra)")
+    llm_local: bool = Field(default=False, description="run the bundled Qwen GGUF (local-llm extra)")
+    llm_timeout: float = Field(default=60.0, gt=0, description="seconds per model call")
+    llm_max_retries: int = Field(default=1, ge=0)
+    llm_max_tokens: int = Field(default=400, ge=16)
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url or self.llm_gguf or self.llm_local)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -216,6 +216,8 @@ class Draft:
     refused: bool = False
     reason: str = ""
     quotes: tuple[tuple[int, str], ...] = ()  # source n -> the sentence quoted from it
+    mode: str = "extractive"  # who wrote the text: "extractive" | "llm"
+    note: str = ""  # what the user should know about how it was written (a model that failed)
 
 
 @dataclass(frozen=True)
@@ -229,3 +231,5 @@ class Answer:
     mode: str  # "extractive" | "llm"
     timings_ms: dict[str, float] = field(default_factory=dict)
     nearest: tuple[str, ...] = ()
+    note: str = ""  # e.g. 无法连接模型服务；以下为摘录模式答案
+    asked: str = ""  # the question as answered, when a follow-up was rewritten (那2024年呢？)

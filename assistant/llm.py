@@ -1,0 +1,141 @@
+"""LLM answers through LangChain chat models, kept honest by code.
+
+The model writes from the numbered sources; code then checks what it wrote. Markers that point
+nowhere are dropped, every figure must be stated in a passage its sentence cites (the figure
+check), an answer that fails is regenerated once with the failing figures named, and after that
+the extractive answer is shown instead. A model that is down, slow or refuses the key never costs
+the user an answer: the extractive one is shown with a Chinese note saying why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+
+from assistant.config import Settings
+from assistant.prompting import load_prompt, render
+
+NOT_FOUND = "报告中未找到"
+MARKER = re.compile(r"\[(\d{1,2})\]")
+TokenSink = Callable[[str], None]
+
+
+def chat_model(settings: Settings) -> BaseChatModel | None:
+    """The configured chat model, or None for 摘录模式."""
+    if settings.llm_base_url:
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            base_url=settings.llm_base_url,
+            model=settings.llm_model or "default",
+            api_key=settings.llm_api_key if settings.llm_api_key.get_secret_value() else "EMPTY",  # type: ignore[arg-type]
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+            temperature=0,
+            max_completion_tokens=settings.llm_max_tokens,
+        )
+    if settings.llm_gguf or settings.llm_local:
+        import importlib
+
+        local_llm = importlib.import_module("assistant.local_llm")  # needs the local-llm extra
+
+        path = settings.llm_gguf or local_llm.bundled_model_path()
+        return local_llm.LocalChatModel(model_path=str(path), max_tokens=settings.llm_max_tokens)
+    return None
+
+
+def mode_name(settings: Settings) -> str:
+    """How answers are written, as the user reads it."""
+    if settings.llm_base_url:
+        return f"大模型（{settings.llm_model or '默认模型'}，{settings.llm_base_url}）"
+    if settings.llm_gguf:
+        return f"本地大模型（{settings.llm_gguf.name}）"
+    if settings.llm_local:
+        return "本地大模型（Qwen2.5 1.5B）"
+    return "摘录模式"
+
+
+def failure_message(exc: Exception, settings: Settings | None = None) -> str:
+    """A Chinese sentence for a failed model call: unreachable, too slow, key refused, other."""
+    import openai
+
+    where = f"（{settings.llm_base_url}）" if settings and settings.llm_base_url else ""
+    if isinstance(exc, openai.APITimeoutError):
+        return f"模型服务响应超时{where}"
+    if isinstance(exc, openai.APIConnectionError):
+        return f"无法连接模型服务{where}"
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return "模型服务拒绝访问：请检查 REPORTQA_LLM_API_KEY"
+    if isinstance(exc, openai.NotFoundError):
+        return "模型服务中找不到所配置的模型：请检查 REPORTQA_LLM_MODEL"
+    if isinstance(exc, openai.APIStatusError):
+        return f"模型服务出错（HTTP {exc.status_code}）"
+    return f"模型调用失败（{type(exc).__name__}）"
+
+
+def generate(chat: BaseChatModel, messages: Sequence[BaseMessage], on_token: TokenSink | None = None) -> str:
+    """The model's reply; streamed token by token to ``on_token`` when given."""
+    if on_token is None:
+        reply = chat.invoke(list(messages))
+        return str(reply.content)
+    parts = []
+    for chunk in chat.stream(list(messages)):
+        text = str(chunk.content)
+        if text:
+            parts.append(text)
+            on_token(text)
+    return "".join(parts)
+
+
+def check(text: str, hits: Sequence[Any]) -> tuple[bool, list[str]]:
+    """Whether an LLM answer may be shown: it cites a real source and every figure in it is
+    stated in a passage its sentence cites. Returns the failing figures."""
+    from assistant.answering import check_figures, resolve_citations
+
+    resolved, citations = resolve_citations(text, hits)
+    if not citations:
+        return False, []
+    _, figures = check_figures(resolved, citations)
+    failing = [f.text for f in figures if not f.verified]
+    return not failing, failing
+
+
+class LLMAnswerer:
+    """The model step of the chain for an LLM: inputs -> Draft, never worse than extractive."""
+
+    def __init__(self, chat: BaseChatModel, settings: Settings | None = None) -> None:
+        self.chat = chat
+        self.settings = settings
+        self.retry_prompt = load_prompt("retry")
+
+    def __call__(self, inputs: dict[str, Any]) -> Any:
+        from assistant.answering import extractive_model
+
+        floor = extractive_model(inputs)
+        if inputs["reason"]:  # known before reading: no year, no department, empty scope
+            return floor
+        on_token: TokenSink | None = inputs.get("on_token")
+        messages: list[BaseMessage] = [HumanMessage(inputs["prompt"])]
+        try:
+            text = generate(self.chat, messages, on_token)
+            if NOT_FOUND in text and not MARKER.search(text):
+                # the model found nothing: the extractive answerer decides (its refusal has a reason)
+                return replace(floor, note="模型认为报告中未找到答案；以下为摘录模式的判断")
+            ok, failing = check(text, inputs["hits"])
+            if not ok:
+                feedback = render(self.retry_prompt, failing="、".join(failing) or "（没有有效的 [n] 引用）")
+                messages += [AIMessage(text), HumanMessage(feedback)]
+                if on_token:
+                    on_token("\n［数字未通过核对，重新生成］\n")
+                text = generate(self.chat, messages, on_token)
+                ok, failing = check(text, inputs["hits"])
+            if not ok:
+                return replace(floor, note="模型答案中的数字未能在资料中核实，已改用摘录模式答案")
+        except Exception as exc:  # any failure of the model call: the extractive answer stands
+            return replace(floor, note=f"{failure_message(exc, self.settings)}；以下为摘录模式答案")
+        return replace(floor, text=text, refused=False, reason="", quotes=(), mode="llm", note="")
