@@ -247,7 +247,8 @@ class LocalGGUFChatModel(BaseChatModel):
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
-        return {"model_path": str(self.model_path), "n_ctx": self.n_ctx, "temperature": self.temperature}
+        options = ("n_ctx", "max_tokens", "temperature", "seed")
+        return {"model_path": str(self.model_path)} | {name: getattr(self, name) for name in options}
 
     def load(self) -> Any:
         """Load the model now (otherwise the first question does it)."""
