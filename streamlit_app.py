@@ -6,11 +6,13 @@ comes from the ``assistant`` package (conversation, sources, scope, uploads, exp
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import streamlit as st
 from chromadb.errors import ChromaError
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from assistant.answering import Assistant
 from assistant.app import build_assistant, open_library
@@ -18,6 +20,7 @@ from assistant.config import Settings, load_settings
 from assistant.conversation import Turn, ask
 from assistant.errors import ReportQAError
 from assistant.export import answers_to_docx, answers_to_markdown, export_name
+from assistant.llm import mode_name, reachable
 from assistant.records import CheckedFigure, DocumentInfo
 from assistant.samples import example_questions, load_samples, sample_files
 from assistant.scope import Filters, departments_of, describe, years_of
@@ -26,6 +29,7 @@ from assistant.uploads import MAX_UPLOAD_MB, ingest_upload, remove_document
 from ingest.pipeline import FileResult, IngestOptions, Prepared, Progress
 
 MODES = {"extractive": ("摘录模式", "离线运行：直接摘录报告原句并注明出处，不调用大模型")}
+ANSWERED_BY = {"extractive": "摘录模式", "llm": "大模型"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|$~:-])")
 BUSY = "资料库暂时无法读取（可能正在导入），请稍后重试。"
@@ -106,8 +110,22 @@ def show_mode(assistant: Assistant) -> None:
         name, detail = MODES[assistant.mode]
         st.markdown(f"**回答模式**：{name} :green-badge[可用]")
         st.caption(detail)
-    else:  # an LLM backend is not built yet; when it is, show whether it answers
-        st.markdown(f"**回答模式**：{escape(assistant.mode)} :gray-badge[未检测连接]")
+    else:  # an LLM: say whether it answers (its answers are checked either way)
+        settings = load_settings()
+        ok, why = endpoint_status(settings.llm_base_url, settings.llm_model)
+        badge = ":green-badge[可用]" if ok else ":red-badge[不可用]"
+        st.markdown(f"**回答模式**：{escape(mode_name(settings))} {badge}")
+        st.caption(
+            escape(why) + "；暂用摘录模式回答。"
+            if not ok
+            else "大模型据报告原文作答；答案中的每个数字都与所引原文核对，未通过核对时改用摘录模式。"
+        )
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def endpoint_status(base_url: str, model: str) -> tuple[bool, str]:
+    """Checked at most once a minute."""
+    return reachable(load_settings())
 
 
 def choose_filters(documents: Sequence[DocumentInfo]) -> Filters:
@@ -259,6 +277,10 @@ def show_answer(turn: Turn, index: int) -> None:
         if answer.nearest:
             st.markdown("报告中与问题相近的内容：\n" + "\n".join(f"- {escape(item)}" for item in answer.nearest))
     else:
+        if answer.note:
+            st.info(escape(answer.note), icon=":material/info:")
+        if answer.asked:
+            st.caption(f"按上文理解为：{escape(answer.asked)}")
         st.markdown(escape(answer.answer))
         if badges := figure_badges(answer.figures):
             st.markdown(badges)
@@ -266,7 +288,7 @@ def show_answer(turn: Turn, index: int) -> None:
         for source in turn.sources:
             show_source(source, answer.figures)
     seconds = answer.timings_ms.get("total", 0) / 1000
-    st.caption(f"{MODES.get(answer.mode, (answer.mode,))[0]}｜检索范围：{escape(turn.scope)}｜用时 {seconds:.1f} 秒")
+    st.caption(f"{ANSWERED_BY.get(answer.mode, answer.mode)}｜检索范围：{escape(turn.scope)}｜用时 {seconds:.1f} 秒")
     export_buttons([turn], f"turn-{index}", index)
 
 
@@ -313,12 +335,23 @@ def chat(assistant: Assistant, documents: Sequence[DocumentInfo], filters: Filte
     with st.chat_message("user"):
         st.markdown(escape(question))
     with st.chat_message("assistant"):
+        draft = st.empty()
+        written: list[str] = []
+        context = get_script_run_ctx()
+
+        def stream(text: str) -> None:  # an LLM's draft as it is written, until it is checked
+            # LangChain calls this from its worker thread: give that thread this page's context
+            add_script_run_ctx(threading.current_thread(), context)
+            written.append(text)
+            draft.caption("草稿（核对中）：" + escape("".join(written)))
+
         try:
             with st.spinner("正在检索报告…"):
-                turn = ask(assistant, question, filters)
+                turn = ask(assistant, question, filters, turns, on_token=stream if assistant.chat else None)
         except ChromaError:
             st.error(BUSY)
             return
+        draft.empty()
         show_answer(turn, len(turns))
     turns.append(turn)
 

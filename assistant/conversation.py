@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answering import Assistant
@@ -21,9 +22,17 @@ class Turn:
         return self.answer.question
 
 
-def ask(assistant: Assistant, question: str, filters: Filters | None = None) -> Turn:
-    """Ask within the filters; the sources keep the documents they came from, even if removed later."""
+def ask(
+    assistant: Assistant,
+    question: str,
+    filters: Filters | None = None,
+    history: Sequence[Turn] = (),
+    on_token: Callable[[str], None] | None = None,
+) -> Turn:
+    """Ask within the filters, as a follow-up of the earlier turns; the sources keep the documents
+    they came from, even if removed later. ``on_token`` receives an LLM's draft as it is written."""
     filters = filters or Filters()
     documents = assistant.library.documents()
-    answer = assistant.ask(question, scope=scope_of(documents, filters))
+    asked = [t.answer.asked or t.question for t in history]
+    answer = assistant.ask(question, scope=scope_of(documents, filters), history=asked, on_token=on_token)
     return Turn(answer, sources_of(answer, documents), describe(documents, filters))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -40,12 +41,10 @@ def chat_model(settings: Settings) -> BaseChatModel | None:
             max_completion_tokens=settings.llm_max_tokens,
         )
     if settings.llm_gguf or settings.llm_local:
-        import importlib
+        from assistant import local_llm  # runs only with the local-llm extra installed
 
-        local_llm = importlib.import_module("assistant.local_llm")  # needs the local-llm extra
-
-        path = settings.llm_gguf or local_llm.bundled_model_path()
-        return local_llm.LocalChatModel(model_path=str(path), max_tokens=settings.llm_max_tokens)
+        path = settings.llm_gguf or local_llm.bundled_gguf_path()
+        return local_llm.LocalGGUFChatModel(model_path=Path(path), max_tokens=settings.llm_max_tokens)
     return None
 
 
@@ -139,3 +138,22 @@ class LLMAnswerer:
         except Exception as exc:  # any failure of the model call: the extractive answer stands
             return replace(floor, note=f"{failure_message(exc, self.settings)}；以下为摘录模式答案")
         return replace(floor, text=text, refused=False, reason="", quotes=(), mode="llm", note="")
+
+
+def reachable(settings: Settings, timeout: float = 3.0) -> tuple[bool, str]:
+    """Whether the configured endpoint answers (its model list), with a Chinese reason if not."""
+    if not settings.llm_base_url:
+        return True, ""
+    import httpx
+
+    key = settings.llm_api_key.get_secret_value()
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    try:
+        response = httpx.get(settings.llm_base_url.rstrip("/") + "/models", headers=headers, timeout=timeout)
+    except httpx.HTTPError:
+        return False, f"无法连接模型服务（{settings.llm_base_url}）"
+    if response.status_code in (401, 403):
+        return False, "模型服务拒绝访问：请检查 REPORTQA_LLM_API_KEY"
+    if response.status_code >= 400:
+        return False, f"模型服务出错（HTTP {response.status_code}）"
+    return True, ""

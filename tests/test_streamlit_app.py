@@ -205,3 +205,22 @@ def test_removing_a_document_empties_the_library(open_app: Callable[[Path], AppT
     assert not app.exception, app.exception
     assert sidebar_messages(app) == [f"已删除《{TITLE}》（{UPLOAD_NAME}）"]
     assert "资料库为空" in app.info[0].value
+
+
+def test_llm_mode_shows_its_status_the_checked_answer_and_a_failing_endpoint(
+    open_app: Callable[[Path], AppTest], small_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.llm_server import ChatServer
+
+    with ChatServer() as server:
+        monkeypatch.setenv("REPORTQA_LLM_BASE_URL", server.url)
+        monkeypatch.setenv("REPORTQA_LLM_MODEL", "test-model")
+        app = open_app(small_store)
+        mode = plain(" ".join(m.value for m in app.sidebar.markdown))
+        assert "大模型（test-model" in mode and "可用" in mode
+        (text,) = answer_texts(ask(app, QUESTION))
+        assert FIGURE in text and "大模型｜" in text and server.requests, [i.value for i in app.info]
+        server.status = 500  # the endpoint fails: the page says so and shows the extractive answer
+        texts = answer_texts(ask(app, QUESTION))
+        assert any("模型服务出错（HTTP 500）" in i.value for i in app.info)
+        assert FIGURE in texts[-1] and "摘录模式｜" in texts[-1]
