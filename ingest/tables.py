@@ -75,17 +75,11 @@ def _column_ranges(table: Any) -> list[tuple[float, float]]:
 
 def _grid(table: Any, page_number: int) -> tuple[list[list[str]], list[list[str]]] | None:
     """(header levels per column, body rows) of a pdfplumber table; None when it holds no figures."""
-    rows = [[cell_text(cell) for cell in row] for row in table.extract()]
-    if not rows or not any(is_value(compact(c)) and not CODE.fullmatch(c) for row in rows for c in row):
+    split = _split_body([[cell_text(cell) for cell in row] for row in table.extract()])
+    if split is None:
         return None
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    first_body = next(
-        (i for i, r in enumerate(rows) if any(is_value(compact(c)) and not CODE.fullmatch(c) for c in r)), len(rows)
-    )
-    # a body row before the first figure row: a label with empty value cells (e.g. 二、事业收入)
-    while first_body > 0 and _looks_like_body(rows[first_body - 1], rows[first_body]):
-        first_body -= 1
+    rows, first_body = split
+    width = len(rows[0])
     ranges = _column_ranges(table)
     headers: list[list[str]] = [[] for _ in range(width)]
     for r in range(first_body):
@@ -99,6 +93,24 @@ def _grid(table: Any, page_number: int) -> tuple[list[list[str]], list[list[str]
                 if k < width and covers and (not headers[k] or headers[k][-1] != text):
                     headers[k].append(text)
     return headers, rows[first_body:]
+
+
+def _split_body(rows: list[list[str]]) -> tuple[list[list[str]], int] | None:
+    """The rows padded to one width, and the index of the first body row; None for a table
+    without figures."""
+
+    def has_figure(row: list[str]) -> bool:
+        return any(is_value(compact(c)) and not CODE.fullmatch(c) for c in row)
+
+    if not any(has_figure(r) for r in rows):
+        return None
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    first_body = next(i for i, r in enumerate(rows) if has_figure(r))
+    # a body row before the first figure row: a label with empty value cells (e.g. 二、事业收入)
+    while first_body > 0 and _looks_like_body(rows[first_body - 1], rows[first_body]):
+        first_body -= 1
+    return rows, first_body
 
 
 def _looks_like_body(row: list[str], body: list[str]) -> bool:
@@ -314,16 +326,11 @@ def docx_grids(data: bytes) -> list[Grid]:
             continue
         if not isinstance(item, Table):
             continue
-        rows = [[cell_text(" ".join(cell.text.split())) for cell in row.cells] for row in item.rows]
-        if not rows or not any(is_value(compact(c)) and not CODE.fullmatch(c) for r in rows for c in r):
+        split = _split_body([[cell_text(" ".join(cell.text.split())) for cell in row.cells] for row in item.rows])
+        if split is None:
             continue
-        width = max(len(r) for r in rows)
-        rows = [r + [""] * (width - len(r)) for r in rows]
-        first_body = next(
-            (i for i, r in enumerate(rows) if any(is_value(compact(c)) and not CODE.fullmatch(c) for c in r)), len(rows)
-        )
-        while first_body > 0 and _looks_like_body(rows[first_body - 1], rows[first_body]):
-            first_body -= 1
+        rows, first_body = split
+        width = len(rows[0])
         headers: list[list[str]] = [[] for _ in range(width)]
         for r in range(first_body):
             for k in range(width):
