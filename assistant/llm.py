@@ -91,16 +91,20 @@ def generate(chat: BaseChatModel, messages: Sequence[BaseMessage], on_token: Tok
     return "".join(parts)
 
 
-def check(text: str, hits: Sequence[Any]) -> tuple[bool, list[str]]:
-    """Whether an LLM answer may be shown: it cites a real source and every figure in it is
-    stated in a passage its sentence cites. Returns the failing figures."""
+def check(text: str, hits: Sequence[Any], question: str = "") -> tuple[bool, list[str]]:
+    """Whether an LLM answer may be shown: it cites a real source, every figure in it is stated
+    in a passage its sentence cites, and a question asking for a figure gets one. Returns the
+    failing figures."""
     from assistant.answering import check_figures, resolve_citations
+    from assistant.extractive import FIGURE_QUESTION
 
     resolved, citations = resolve_citations(text, hits)
     if not citations:
         return False, []
     _, figures = check_figures(resolved, citations)
     failing = [f.text for f in figures if not f.verified]
+    if FIGURE_QUESTION.search(question) and not figures:
+        return False, ["（问题问的是数字，回答中没有数字）"]
     return not failing, failing
 
 
@@ -122,17 +126,19 @@ class LLMAnswerer:
         messages: list[BaseMessage] = [HumanMessage(inputs["prompt"])]
         try:
             text = generate(self.chat, messages, on_token)
-            if NOT_FOUND in text and not MARKER.search(text):
+            if NOT_FOUND in text:
                 # the model found nothing: the extractive answerer decides (its refusal has a reason)
                 return replace(floor, note="模型认为报告中未找到答案；以下为摘录模式的判断")
-            ok, failing = check(text, inputs["hits"])
+            ok, failing = check(text, inputs["hits"], inputs["question"])
             if not ok:
                 feedback = render(self.retry_prompt, failing="、".join(failing) or "（没有有效的 [n] 引用）")
                 messages += [AIMessage(text), HumanMessage(feedback)]
                 if on_token:
                     on_token("\n［数字未通过核对，重新生成］\n")
                 text = generate(self.chat, messages, on_token)
-                ok, failing = check(text, inputs["hits"])
+                ok, failing = check(text, inputs["hits"], inputs["question"])
+                if NOT_FOUND in text:
+                    ok = False
             if not ok:
                 return replace(floor, note="模型答案中的数字未能在资料中核实，已改用摘录模式答案")
         except Exception as exc:  # any failure of the model call: the extractive answer stands

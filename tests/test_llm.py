@@ -186,3 +186,12 @@ def test_rendered_prompts_match_their_golden_files(library: Library) -> None:
     followup = render(load_prompt("followup"), history=QUESTION, question="那2024年呢？")
     assert followup == golden("followup.txt")
     assert render(load_prompt("refusal"), reason="已收录的报告中没有2019年度的报告") == golden("refusal.txt")
+
+
+@pytest.mark.parametrize(
+    "reply", ["报告中未找到 [1]", "资料中说明了三公经费的情况[1]。"], ids=["not-found-cited", "no-figure"]
+)
+def test_a_figure_question_answered_without_a_figure_falls_back(library: Library, reply: str) -> None:
+    with ChatServer(lambda messages: reply) as server:
+        answer = assistant_for(library, server.url).ask(QUESTION)
+    assert answer.mode == "extractive" and "37.91万元" in answer.answer and not answer.refused
