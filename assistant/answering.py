@@ -15,6 +15,7 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
+from assistant.compare import Plan, compare, plan_comparison
 from assistant.config import Settings
 from assistant.extractive import (
     CODE,
@@ -248,6 +249,8 @@ class Assistant:
                 RunnableLambda(LLMAnswerer(chat, settings)) if chat is not None else RunnableLambda(extractive_model)
             )
         self.chain = self._build_chain(model)
+        # comparisons are assembled in code from one extractive answer per year/department and item
+        self.extractive_chain = self._build_chain(RunnableLambda(extractive_model)) if chat is not None else self.chain
 
     def _build_chain(self, model: Runnable[dict[str, Any], Draft]) -> Runnable[dict[str, Any], dict[str, Any]]:
         return (
@@ -321,6 +324,12 @@ class Assistant:
         as the answer)."""
         tick = time.perf_counter()
         asked = self.rewrite(question.strip(), history)
+        if year is None:
+            documents = [d for d in self.library.documents() if scope is None or d.doc_id in scope]
+            known = self.library.record_index(documents).names(d.doc_id for d in documents)
+            plan = plan_comparison(asked, documents, known)
+            if plan is not None:
+                return self._compare(question, asked, plan, tick)
         out = self.chain.invoke({"question": asked, "year": year, "scope": scope, "on_token": on_token})
         draft: Draft = out["draft"]
         refused = draft.refused
@@ -338,6 +347,29 @@ class Assistant:
             nearest=tuple(nearest_items(out["hits"] or self._nearby(out["analysis"]))) if refused else (),
             note=draft.note,
             asked=asked if asked != question.strip() else "",
+        )
+
+    def _compare(self, question: str, asked: str, plan: Plan, tick: float) -> Answer:
+        """A comparison question: one extractive sub-answer per group and item, then code."""
+
+        def ask_one(sub: str, doc_ids: Sequence[str]) -> Answer:
+            out = self.extractive_chain.invoke({"question": sub, "year": None, "scope": list(doc_ids)})
+            draft: Draft = out["draft"]
+            return Answer(sub, out["answer_text"], draft.refused, draft.reason, tuple(out["citations"]), (), draft.mode)
+
+        done = compare(plan, asked, ask_one, check_figures)
+        total = (time.perf_counter() - tick) * 1000
+        return Answer(
+            question=question,
+            answer=done.text if not done.refused else render(self.refusal, reason=done.reason).strip(),
+            refused=done.refused,
+            reason=done.reason,
+            citations=done.citations,
+            figures=done.figures,
+            mode="extractive",
+            timings_ms={"total": round(total, 1)},
+            asked=asked if asked != question.strip() else "",
+            comparison=done.comparison,
         )
 
     def rewrite(self, question: str, history: Sequence[str]) -> str:

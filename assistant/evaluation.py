@@ -14,6 +14,7 @@ from assistant.figures import MONEY, converted, find_figures, gold_value, states
 from assistant.records import Answer
 
 MAX_CONCISE = 300
+MAX_COMPARISON = 600  # a comparison states every year's figure, the difference and the change
 ROUNDING_SHARE = Decimal("0.0005")  # a unit conversion may round a figure by at most 0.05 %
 
 
@@ -55,15 +56,19 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 def judge(question: dict[str, Any], answer: Answer) -> dict[str, Any]:
     gold_refuse = question.get("answer") == "NOT_IN_CORPUS"
     figures = [v for v in (gold_value(f) for f in question.get("must_contain", [])) if v is not None]
+    # differences and changes a comparison works out: stated in the answer, not in any source
+    computed = [v for v in (gold_value(f) for f in question.get("computed", [])) if v is not None]
+    limit = MAX_COMPARISON if question.get("kind") == "comparison" else MAX_CONCISE
     # a gold figure counts only when stated as a figure (so "5" is not found in "2025年")
     figure_ok = (
         not answer.refused
-        and len(answer.answer) <= MAX_CONCISE
-        and all(states_value(answer.answer, f) for f in figures)
+        and len(answer.answer) <= limit
+        and all(states_value(answer.answer, f) for f in figures + computed)
     )
-    gold_doc = question.get("doc")
     cited = [c.text for c in answer.citations]
-    from_gold = any(Path(c.doc).stem == gold_doc for c in answer.citations)
+    cited_docs = {Path(c.doc).stem for c in answer.citations}
+    gold_docs = question.get("docs") or [question.get("doc")]
+    from_gold = all(doc in cited_docs for doc in gold_docs)  # a comparison cites every report it needs
     # each gold figure stated in a cited passage, and the gold document among the sources (a
     # two-year question cites the other year's report as well)
     units = {f: gold_unit(question.get("answer", ""), f) for f in figures}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.figures import MONEY, converted, find_figures
 from assistant.records import Hit
+from assistant.tables import bare_header
 from assistant.tokenize import SYNONYMS
 
 SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]+[”’」』)）]*|[^。！？；!?;\n]+")
@@ -298,11 +299,13 @@ def record_bonus(record: Record, question: str) -> float:
     it) and, better still, when the question names its columns (基本支出, 人员经费)."""
     plain = QUOTES.sub("", question)
     named = sum(1 for header, _ in record.cells if header and header in plain)
+    # 一般公共预算支出中的基本支出 names two columns of the total row (一般公共预算支出合计, 基本支出)
+    loosely = sum(1 for header, _ in record.cells if header and (header in plain or bare_header(header) in plain))
     bonus = 0.0
     if record.label:
         item = record_item(record)
         if item in TOTALS:  # the total row, when the question names two of its columns and no row
-            bonus += 0.25 if item in plain or named >= 2 else -0.05
+            bonus += 0.25 if item in plain or loosely >= 2 else -0.05
         else:
             bonus += 0.25 if item and (item in plain or TOTAL_SUFFIX.sub("", item) in plain) else -0.05
     return bonus + min(named, 2) * 0.05

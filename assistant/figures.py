@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
-FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])\s*(%|‰|亿元|万元|元|亿|万)?")
-MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
-MONEY = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+FIGURE = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])\s*(%|‰|万亿元|亿元|万元|元|万亿|亿|万)?"
+)
+MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "万亿": Decimal(10**12)}
+MONEY = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000), "万亿元": Decimal(10**12)}
 MEASURE = re.compile(r"\s*([\u4e00-\u9fff]{1,2})")
 NOT_MEASURES = frozenset(
     [

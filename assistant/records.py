@@ -205,7 +205,36 @@ class Citation:
 @dataclass(frozen=True)
 class CheckedFigure:
     text: str
-    verified: bool
+    verified: bool  # stated in a passage its sentence cites (or, when computed, from verified figures)
+    computed: bool = False  # a difference or change worked out in code from cited figures
+
+
+@dataclass(frozen=True)
+class ComparisonCell:
+    """One item for one year or department: the figure as printed and the source that states it,
+    or why it is missing."""
+
+    group: str  # 2024年 / 万里街道
+    value: str = ""  # 47.91万元, as printed; "" when missing
+    n: int = 0  # citation number in the answer (0 when missing)
+    missing: str = ""  # why there is no figure: 已收录的报告中没有2023年度的报告
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    item: str  # 三公经费
+    cells: tuple[ComparisonCell, ...]
+    difference: str = ""  # last minus first, computed in code: -10.00万元 ("" when not computable)
+    change: str = ""  # percentage change against the first: -20.87%
+    conclusion: str = ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """An item × year (or department) table, each cell cited; the arithmetic done in code."""
+
+    groups: tuple[str, ...]
+    rows: tuple[ComparisonRow, ...]
 
 
 @dataclass(frozen=True)
@@ -233,3 +262,4 @@ class Answer:
     nearest: tuple[str, ...] = ()
     note: str = ""  # e.g. 无法连接模型服务；以下为摘录模式答案
     asked: str = ""  # the question as answered, when a follow-up was rewritten (那2024年呢？)
+    comparison: Comparison | None = None  # for a comparison question: the table behind the answer

@@ -23,6 +23,13 @@ def item_name(label: str) -> str:
     return QUOTES.sub("", ENUMERATION.sub("", label))
 
 
+def bare_header(header: str) -> str:
+    """A column header without 合计/预算数 (一般公共预算支出合计 → 一般公共预算支出), when what is
+    left still names something."""
+    bare = HEADER_SUFFIX.sub("", header)
+    return bare if len(bare) >= 4 else header  # 收入预算数 stays whole: 收入 alone names nothing
+
+
 @dataclass(frozen=True)
 class RecordEntry:
     doc_id: str
@@ -73,6 +80,10 @@ class RecordIndex:
             index.add(doc_id, records)
         return index
 
+    def names(self, restrict: Iterable[str]) -> set[str]:
+        """The item names of the records of these documents (社会保障和就业支出, 公务接待费 …)."""
+        return {name for doc_id in restrict for name in self._by_doc.get(doc_id, {})}
+
     def lookup(self, question: str, restrict: Iterable[str], limit: int = 3, per_document: int = 1) -> list[str]:
         """Chunk ids of the records whose item the question names, best match first: the
         longest item, then its 类/款 and its columns named too; at most ``per_document`` from
@@ -86,7 +97,7 @@ class RecordIndex:
                 if not generic and name not in plain:
                     continue
                 for entry in entries:
-                    named = sum(1 for h in entry.headers if h in plain)
+                    named = sum(1 for h in entry.headers if h in plain or bare_header(h) in plain)
                     if generic and (named < 2 and name not in plain):
                         continue
                     score = len(name) * 10 + sum(len(p) for p in entry.path[:-1] if p in plain) + 5 * named

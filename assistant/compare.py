@@ -1,0 +1,382 @@
+"""Comparison questions: the same item found separately for each year or department, aligned in
+a table with a citation per cell, and the differences worked out in code.
+
+"2023—2025年万里街道三公经费怎么变化的？" becomes one sub-question per year and item, each answered
+only from that year's reports; a year without a report is named as missing, never guessed. The
+planning and arithmetic here are pure; ``Assistant`` runs the sub-questions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from assistant.extractive import COUNT_QUESTION, MONEY_QUESTION, PERCENT_QUESTION
+from assistant.figures import MONEY, Figure, cited_after, find_figures
+from assistant.query import YEAR, YEAR_RANGE, aliases, analyse, short_name
+from assistant.records import (
+    Answer,
+    CheckedFigure,
+    Citation,
+    Comparison,
+    ComparisonCell,
+    ComparisonRow,
+    DocumentInfo,
+)
+
+COMPARE = re.compile(
+    r"比较|对比|相比|相较|变化|变动|增减|多了还是少了|高了还是低了|差距|差多少|差了多少|"
+    r"(?:增长|增加|减少|下降|提高|降低)了?多少|各是多少|各为多少|分别是多少|分别为多少|分别多少|"
+    r"近[两二三四五]年|谁|哪个|哪家|哪一年|哪年"
+)
+WHICH = re.compile(r"谁|哪个|哪家|哪一年|哪年")
+FILLER = re.compile(
+    r"怎么变化的?|如何变化|有何变化|有什么变化|变化情况|变化|变动情况|变动|增减情况|增减|"
+    r"比较一下|比较|对比一下|对比|相比|相较|差距|差了?多少|多了还是少了|高了还是低了|"
+    r"(?:增长|增加|减少|下降|提高|降低)了?多少|"
+    r"分别是多少|各是多少|分别为多少|各为多少|分别多少|是多少|有多少|为多少|多少|分别|"
+    r"谁的|谁|哪个的|哪个|哪家的|哪家|哪一年|哪年|更多|更高|更少|更低|"
+    r"请问|请|帮我|一下|情况|有变化吗|近[两二三四五]年|[两二三四五各每历]年|今年|去年|上年|前年|本年|(?:19|20)\d{2}"
+)
+# a word that names a column rather than an item: "X 2023年执行数和2024年预算" asks two things
+ATTRIBUTES = frozenset({"预算", "预算数", "执行数", "决算", "决算数", "预期", "目标", "增长目标", "预期目标", "实际"})
+QUALIFIERS = frozenset({"预算", "预算数"})  # "2025年预算和2024年相比": says what, not which
+# what reports call what people ask about: 经济增长 is 生产总值增长
+SYNONYMS = (
+    ("GDP", "生产总值"),
+    ("经济增长", "生产总值增长"),
+    ("经济增速", "生产总值增长"),
+    ("国内生产总值", "生产总值"),
+)
+SEPARATORS = re.compile(r"[\s、，,和及跟？?。！!：:；;]+")
+STOP_ITEMS = frozenset({"的", "年", "年度", "部门", "单位", "报告", "数据", "数字"})
+QUOTE_CHARS = "[“”\"'‘’「」]?"
+COMPUTED_NOTE = "（差额和增减幅度由程序根据所引数字计算）"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One column of the comparison: a year or a department, and the documents it may use."""
+
+    label: str  # 2024年 / 万里街道
+    doc_ids: tuple[str, ...]
+    missing: str = ""  # why no document covers it
+
+
+@dataclass(frozen=True)
+class Plan:
+    groups: tuple[Group, ...]
+    items: tuple[str, ...]
+    departments: tuple[str, ...]  # the departments the sub-questions name (short names)
+    year: int | None = None  # the one year named when the groups are departments
+    by: str = "year"  # "year" | "department"
+
+
+def is_comparison(question: str) -> bool:
+    return bool(COMPARE.search(question))
+
+
+def items_of(question: str, departments: Sequence[str], known: Iterable[str] = ()) -> tuple[str, ...]:
+    """What is compared: the question without its years, departments and comparison words.
+    ``known``: item names of the store's tables, kept whole (社会保障和就业支出 is one item)."""
+    whole = sorted((k for k in known if SEPARATORS.search(k) and k in question), key=len, reverse=True)
+    text = re.sub(r"比(?=\s*(?:19|20)\d{2})", " ", question)  # 2025年预算比2024年
+    text = YEAR_RANGE.sub(" ", text)
+    text = YEAR.sub(" ", text)
+    for department in departments:
+        for alias in sorted(aliases(department) | {department}, key=len, reverse=True):
+            text = text.replace(alias, " ")
+    text = FILLER.sub(" ", text)
+    for i, name in enumerate(whole):
+        text = text.replace(name, f"<{i}>")
+    items = []
+    for part in SEPARATORS.split(text):
+        part = re.sub(r"<(\d+)>", lambda m: whole[int(m.group(1))], part)
+        part = re.sub(r"[“”\"'‘’「」]", "", part).strip("的之与")
+        if WHICH.search(question):  # 谁的政府采购预算多
+            part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
+        if len(re.findall(r"[\u4e00-\u9fff]", part)) >= 2 and part not in STOP_ITEMS and part not in items:
+            items.append(part)
+    return tuple(items)
+
+
+def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Iterable[str] = ()) -> Plan | None:
+    """The groups and items of a comparison question; None when it is not one (a single year and
+    department, or no comparison word)."""
+    if not is_comparison(question) or not documents:
+        return None
+    analysis = analyse(question, documents)
+    items = items_of(question, analysis.departments + analysis.unknown_orgs, known)
+    if any(item in ATTRIBUTES - QUALIFIERS for item in items):
+        return None  # 2023年执行数和2024年预算, 2025年预期增长多少: different things per year
+    items = tuple(item for item in items if item not in QUALIFIERS)
+    if not items:
+        return None
+    years = analysis.years or analysis.relative_years
+    if len(analysis.departments) + len(analysis.unknown_orgs) >= 2 and analysis.departments:
+        year = years[0] if len(years) == 1 else None
+        groups = []
+        named = sorted(analysis.departments + analysis.unknown_orgs, key=lambda d: _first_mention(question, d))
+        for department in named:
+            own = [d for d in documents if d.department == department and d.doc_id in analysis.doc_ids]
+            label = short_name(department) if own or department in analysis.departments else department
+            reason = "" if own else f"已收录的报告中没有{label}{year or ''}{'年度' if year else ''}的报告"
+            groups.append(Group(label, tuple(d.doc_id for d in own), reason))
+        return Plan(tuple(groups), items, tuple(g.label for g in groups), year, "department")
+    pool = [d for d in documents if not analysis.departments or d.department in analysis.departments]
+    if len(years) < 2:
+        if years or len({d.department for d in pool}) != 1:
+            return None
+        years = tuple(sorted({d.year for d in pool if d.year}))  # 万里街道三公经费怎么变化的: every year held
+        if len(years) < 2:
+            return None
+    departments = _departments_for(pool, years)
+    pool = [d for d in pool if d.department in departments]
+    who = "、".join(short_name(d) for d in departments) or "所选范围"
+    groups = []
+    for year in years:
+        own = [d for d in pool if d.year == year] or [
+            d
+            for d in pool
+            if d.doc_type == "政府工作报告" and d.year == year + 1  # reviews the year before
+        ]
+        reason = "" if own else f"已收录的报告中没有{who}{year}年度的报告"
+        groups.append(Group(f"{year}年", tuple(d.doc_id for d in own), reason))
+    return Plan(tuple(groups), items, tuple(short_name(d) for d in departments), None, "year")
+
+
+def _first_mention(question: str, department: str) -> int:
+    names = aliases(department) | {department}
+    return min((question.find(a) for a in names if a in question), default=len(question))
+
+
+def _departments_for(pool: Sequence[DocumentInfo], years: Sequence[int]) -> tuple[str, ...]:
+    """The departments whose reports cover the most of the asked years."""
+    covered = {
+        d.department: len({x.year for x in pool if x.department == d.department and x.year in years}) for d in pool
+    }
+    best = max(covered.values(), default=0)
+    return tuple(sorted(d for d, n in covered.items() if n == best and best > 0))
+
+
+def sub_question(plan: Plan, group: Group, item: str) -> str:
+    """The single question asked of one group's documents."""
+    for asked, written in SYNONYMS:
+        item = item.replace(asked, written)
+    if plan.by == "department":
+        year = f"{plan.year}年" if plan.year else ""
+        return f"{year}{group.label}{item}是多少？"
+    return f"{group.label}{'、'.join(plan.departments)}{item}是多少？"
+
+
+def expected_kind(item: str, question: str) -> str:
+    if PERCENT_QUESTION.search(item) or re.search(r"目标|增速|增幅", item):
+        return "percent"
+    if COUNT_QUESTION.search(item) or re.search(r"人数|人口|人员|个数|数量|户数|件数", item):
+        return "count"
+    if MONEY_QUESTION.search(item) or MONEY_QUESTION.search(question):
+        return "money"
+    return ""
+
+
+def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] | None:
+    """The figure a sub-answer gives for ``item``: the first of the expected kind after the item's
+    name (quotes such as “三公”经费 ignored), else the first of that kind; with the source its
+    sentence cites. The answer's text holds only figures that passed the figure check."""
+    if answer.refused:
+        return None
+    text = answer.answer
+    figures = [f for f in find_figures(text) if not kind or f.kind == kind]
+    if kind == "count" and re.search(r"人", item):  # 人数, 常住人口: people, not any count
+        figures = [f for f in figures if "人" in f.measure]
+    name = next((m for m in map(lambda n: _mention(n, text), item_names(item)) if m), None)
+    after = [f for f in figures if name and f.start >= name.end()]
+    by_number = {c.n: c for c in answer.citations}
+    for figure in after + figures:
+        cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
+        if cited:
+            return figure, cited[0]
+    return None
+
+
+ITEM_TAIL = re.compile(r"(?:的)?(?:预算数|预算|决算数|决算|执行数|的钱|资金|金额|数额|情况)$")
+
+
+def item_names(item: str) -> list[str]:
+    """Ways a report may name ``item``, longest first: 公务用车购置费预算, 公务用车购置费, …, 购置费."""
+    for asked, written in SYNONYMS:
+        item = item.replace(asked, written)
+    core = ITEM_TAIL.sub("", item) or item
+    tail = item[len(core) :].lstrip("的")
+    names = [item] + ([tail] if tail in ("执行数", "决算数", "决算") else []) + [core]
+    names += [core[i:] for i in range(1, len(core) - 2)]  # tails: 购置费 for 公务用车购置费
+    names += [core[:i] for i in range(len(core) - 1, 2, -1)]  # heads: 群众团体事务 for 群众团体事务费
+    return list(dict.fromkeys(n for n in names if len(n) >= 3 or n == item))
+
+
+def _mention(name: str, text: str) -> re.Match[str] | None:
+    return re.search(QUOTE_CHARS.join(re.escape(c) for c in name), text)
+
+
+def _places(*figures: Figure) -> int:
+    return max(max(0, -int(f.value.as_tuple().exponent)) for f in figures)
+
+
+def _format(value: Decimal, places: int) -> str:
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{rounded:,.{places}f}"
+
+
+def wan(figure: Figure) -> Decimal:
+    """A figure in 元 in 万元, rounded to 2 places as the answer shows it."""
+    return (figure.amount / MONEY["万元"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def in_wan(figure: Figure) -> str:
+    """An amount printed in 元 also in 万元 (as officials write it), converted in code; "" otherwise."""
+    if figure.kind != "money" or figure.unit != "元" or figure.amount < 10_000:
+        return ""
+    return f"（约{_format(wan(figure), 2)}万元）"
+
+
+def common_unit(a: Figure, b: Figure) -> str:
+    """The money unit a difference is given in: the figures' own, else the larger (at most 亿元)."""
+    if a.unit == b.unit and a.unit in MONEY:
+        return a.unit
+    largest = max((u for u in (a.unit, b.unit) if u in MONEY), key=lambda u: MONEY[u], default="万元")
+    return "亿元" if largest == "万亿元" else largest
+
+
+def difference(first: Figure, last: Figure) -> tuple[Decimal, str, Decimal | None] | None:
+    """``last`` minus ``first`` in a common unit, and the change in percent of ``first`` (None for
+    rates, whose difference is in percentage points). None when the two are not comparable."""
+    if first.kind != last.kind:
+        return None
+    if first.kind == "percent":
+        return last.amount - first.amount, "个百分点", None
+    if first.kind == "money":
+        unit = common_unit(first, last)
+        delta = (last.amount - first.amount) / MONEY[unit]
+    else:
+        if first.measure != last.measure and first.measure and last.measure:
+            return None
+        unit, delta = first.measure or first.unit, last.amount - first.amount
+    change = (last.amount - first.amount) / first.amount * 100 if first.amount else None
+    return delta, unit, change
+
+
+def _percent(value: Decimal) -> str:
+    return f"{abs(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}%"
+
+
+def describe_change(first: tuple[str, Figure], last: tuple[str, Figure], by: str) -> tuple[str, str, str]:
+    """(difference, change, sentence) for ``last`` against ``first``: 2025年比2024年减少10.00万元，下降20.87%."""
+    (first_label, a), (last_label, b) = first, last
+    result = difference(a, b)
+    if result is None:
+        return "", "", f"{last_label}与{first_label}的数字口径不同，未计算差额"
+    delta, unit, change = result
+    places = _places(a, b) if a.unit == b.unit or unit == "个百分点" else 2
+    amount = _format(abs(delta), places) + unit
+    if unit == "元" and max(a.amount, b.amount) >= 10_000:  # and in 万元, from the 万元 figures shown
+        amount += f"（约{_format(abs(wan(b) - wan(a)), 2)}万元）"
+    sign = "-" if delta < 0 else ""
+    diff_text = sign + amount
+    change_text = (sign + _percent(change)) if change is not None else ""
+    if delta == 0:
+        same = f"{last_label}与{first_label}持平，差额为{amount}"
+        return diff_text, change_text, same + (f"（变化{_percent(change)}）" if change is not None else "")
+    if unit == "个百分点":
+        return diff_text, change_text, f"{last_label}比{first_label}{'高' if delta > 0 else '低'}{amount}"
+    if by == "department":
+        sentence = f"{last_label}比{first_label}{'多' if delta > 0 else '少'}{amount}"
+        if change is not None:
+            sentence += f"，{'高' if delta > 0 else '低'}{_percent(change)}"
+        return diff_text, change_text, sentence
+    sentence = f"{last_label}比{first_label}{'增加' if delta > 0 else '减少'}{amount}"
+    if change is not None:
+        sentence += f"，{'增长' if delta > 0 else '下降'}{_percent(change)}"
+    return diff_text, change_text, sentence
+
+
+@dataclass(frozen=True)
+class Compared:
+    """What ``compare`` returns for ``Assistant`` to wrap in an ``Answer``."""
+
+    text: str  # with [n] markers; the cell figures checked, the computed ones marked
+    citations: tuple[Citation, ...]
+    figures: tuple[CheckedFigure, ...]
+    comparison: Comparison
+    refused: bool = False
+    reason: str = ""
+
+
+def compare(
+    plan: Plan,
+    question: str,
+    ask_one: Callable[[str, Sequence[str]], Answer],
+    check: Callable[[str, Sequence[Citation]], tuple[str, list[CheckedFigure]]],
+) -> Compared:
+    """Ask each group for each item, align the figures, work out the differences.
+
+    ``ask_one(question, doc_ids)`` answers from those documents only; ``check`` is the figure
+    check of the answering chain, run again on the assembled cells."""
+    citations: list[Citation] = []
+    rows: list[ComparisonRow] = []
+    lines: list[str] = []
+    computed: list[CheckedFigure] = []
+    figures: list[CheckedFigure] = []
+    for item in plan.items:
+        kind = expected_kind(item, question)
+        cells: list[ComparisonCell] = []
+        found: list[tuple[str, Figure]] = []
+        parts: list[str] = []
+        for group in plan.groups:
+            if group.missing:
+                cells.append(ComparisonCell(group.label, missing=group.missing))
+                parts.append(f"{group.label}：{group.missing}")
+                continue
+            answer = ask_one(sub_question(plan, group, item), group.doc_ids)
+            picked = pick_value(answer, item, kind)
+            if picked is None:
+                why = answer.reason if answer.refused and answer.reason else "报告中未找到所问的数字"
+                cells.append(ComparisonCell(group.label, missing=f"报告中未找到（{why}）"))
+                parts.append(f"{group.label}：报告中未找到")
+                continue
+            figure, citation = picked
+            same = next((c for c in citations if c.chunk_id == citation.chunk_id and c.page == citation.page), None)
+            if same is None:
+                same = dataclasses.replace(citation, n=len(citations) + 1)
+                citations.append(same)
+            cells.append(ComparisonCell(group.label, figure.text, same.n))
+            found.append((group.label, figure))
+            parts.append(f"{group.label}{figure.text}{in_wan(figure)}[{same.n}]")
+        line, checked = check(f"{item}：" + "，".join(parts), citations)
+        figures += checked
+        if not all(f.verified for f in checked):
+            found = []  # no arithmetic on a figure the check did not find in its source
+        difference_text = change_text = ""
+        sentences = []
+        # years: each against the year before; departments: the first named against each other
+        pairs = itertools.pairwise(found) if plan.by == "year" else ((o, found[0]) for o in found[1:])
+        for first, last in pairs:
+            difference_text, change_text, sentence = describe_change(first, last, plan.by)
+            sentences.append(sentence)
+        if len(found) > 2 and plan.by == "year":  # 近三年: also the whole span
+            difference_text, change_text, sentence = describe_change(found[0], found[-1], plan.by)
+            sentences.append(sentence)
+        conclusion = "；".join(sentences)
+        for sentence in sentences:
+            computed += [CheckedFigure(f.text, True, computed=True) for f in find_figures(sentence)]
+        rows.append(ComparisonRow(item, tuple(cells), difference_text, change_text, conclusion))
+        lines.append(line + (f"；{conclusion}" if conclusion else "") + "。")
+    if not citations:
+        reasons = "；".join(dict.fromkeys(c.missing for row in rows for c in row.cells if c.missing))
+        return Compared("", (), (), Comparison(tuple(g.label for g in plan.groups), tuple(rows)), True, reasons)
+    text = "\n".join(lines) + (COMPUTED_NOTE if computed else "")
+    comparison = Comparison(tuple(g.label for g in plan.groups), tuple(rows))
+    return Compared(text, tuple(citations), tuple(figures) + tuple(computed), comparison)
