@@ -10,12 +10,14 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from chromadb.errors import ChromaError
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from assistant.answering import Assistant
 from assistant.app import build_assistant, open_library
+from assistant.compare import table_rows
 from assistant.config import Settings, load_settings
 from assistant.conversation import Turn, ask
 from assistant.errors import ReportQAError
@@ -249,7 +251,9 @@ def conversation_tools() -> None:
 # -- chat ---------------------------------------------------------------------------------------
 def figure_badges(figures: Sequence[CheckedFigure]) -> str:
     marks = [
-        f":green-badge[:material/check: {escape(f.text)} 已核对原文]"
+        f":blue-badge[:material/calculate: {escape(f.text)} 由引用数字计算]"
+        if f.computed
+        else f":green-badge[:material/check: {escape(f.text)} 已核对原文]"
         if f.verified
         else f":red-badge[:material/close: {escape(f.text)} 未能核实]"
         for f in figures
@@ -282,6 +286,9 @@ def show_answer(turn: Turn, index: int) -> None:
         if answer.asked:
             st.caption(f"按上文理解为：{escape(answer.asked)}")
         st.markdown(escape(answer.answer))
+        if answer.comparison is not None:
+            grid = table_rows(answer.comparison)
+            st.table(pd.DataFrame(grid[1:], columns=grid[0]).set_index("项目"))
         if badges := figure_badges(answer.figures):
             st.markdown(badges)
         st.markdown(f"**来源**（{len(turn.sources)} 条，点开查看原文，核对过的数字已标出）")

@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.app import build_assistant
+    from assistant.compare import table_rows
 
     assistant = build_assistant(load_settings(store=args.store))
     history: list[str] = []
@@ -123,10 +124,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if answer.note:
             print(f"  注意：{answer.note}")
         print(f"答（{'摘录模式' if answer.mode == 'extractive' else '大模型'}）：{answer.answer}")
+        if answer.comparison is not None:
+            for line in table_rows(answer.comparison):
+                print("  | " + " | ".join(line) + " |")
         for c in answer.citations:
             print(f"  [{c.n}] {c.title}｜{c.doc}｜{c.page_label}：{preview(c.text, [f.text for f in answer.figures])}")
         if answer.figures:
-            marks = "、".join(f"{f.text}{'✓' if f.verified else '✗'}" for f in answer.figures)
+            marks = "、".join(
+                f"{f.text}{'（计算）' if f.computed else '✓' if f.verified else '✗'}" for f in answer.figures
+            )
             print(f"  数字核对：{marks}")
         for item in answer.nearest:
             print(f"  相近内容：{item}")

@@ -380,3 +380,14 @@ def compare(
     text = "\n".join(lines) + (COMPUTED_NOTE if computed else "")
     comparison = Comparison(tuple(g.label for g in plan.groups), tuple(rows))
     return Compared(text, tuple(citations), tuple(figures) + tuple(computed), comparison)
+
+
+def table_rows(comparison: Comparison) -> list[list[str]]:
+    """The comparison as a grid for display: a header row, then one row per item; each cell is
+    the figure with its citation marker, or 未找到 with the reason."""
+    header = ["项目", *comparison.groups, "差额（后减前）", "增减幅度"]
+    grid = [header]
+    for row in comparison.rows:
+        cells = [f"{c.value}[{c.n}]" if c.value else f"未找到：{c.missing}" for c in row.cells]
+        grid.append([row.item, *cells, row.difference or "—", row.change or "—"])
+    return grid

@@ -131,6 +131,20 @@ def test_refusal_is_shown_with_its_reason_and_the_nearest_passages(
     assert not message.expander  # no sources for a refusal
 
 
+def test_comparison_is_shown_as_a_table_with_a_cited_cell_per_year(
+    open_app: Callable[[Path], AppTest], corpus_store: Path
+) -> None:
+    app = ask(open_app(corpus_store), "万里街道2024年和2025年三公经费比较")
+    message = app.chat_message[1]
+    (table,) = message.table
+    frame = table.value
+    assert list(frame.columns) == ["2024年", "2025年", "差额（后减前）", "增减幅度"]
+    assert frame.loc["三公经费"].tolist() == ["47.91万元[1]", "37.91万元[2]", "-10.00万元", "-20.87%"]
+    (text,) = answer_texts(app)
+    assert ":blue-badge[:material/calculate: 20.87% 由引用数字计算]" in text
+    assert [e.label for e in message.expander] == [f"[1] {WANLI_2024_TITLE}｜第31页", f"[2] {WANLI_2025_TITLE}｜第29页"]
+
+
 def test_filters_scope_what_is_searched(open_app: Callable[[Path], AppTest], corpus_store: Path) -> None:
     app = open_app(corpus_store)
     ids = {d.doc: d.doc_id for d in open_library(load_settings(store=corpus_store), create=False).documents()}
