@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from docx import Document
@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from assistant.compare import table_rows
 from assistant.records import Answer, Citation
 from assistant.sources import excerpt, place
 
@@ -49,7 +50,10 @@ def footnote(note: Note) -> str:
 
 
 def figure_check(answer: Answer) -> str:
-    marks = "、".join(f"{f.text}（{'已核对原文' if f.verified else '未能核实'}）" for f in answer.figures)
+    marks = "、".join(
+        f"{f.text}（{'由引用数字计算' if f.computed else '已核对原文' if f.verified else '未能核实'}）"
+        for f in answer.figures
+    )
     return f"数字核对：{marks}" if marks else ""
 
 
@@ -68,6 +72,17 @@ def split_markers(text: str, notes: dict[int, Note]) -> list[tuple[str, int | No
     return [p for p in pieces if p[0] or p[1] is not None]
 
 
+def comparison_grid(answer: Answer, notes: dict[int, Note], mark: Callable[[int], str]) -> list[list[str]]:
+    """The comparison table of an answer with its cells' markers renumbered for the export."""
+    assert answer.comparison is not None
+    grid = table_rows(answer.comparison)
+    return [[MARKER.sub(lambda m: mark(notes[int(m.group(1))].number), cell) for cell in row] for row in grid]
+
+
+def _markdown_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "｜") for cell in cells) + " |"
+
+
 # -- Markdown ----------------------------------------------------------------------------------
 def answers_to_markdown(answers: Sequence[Answer], scopes: Sequence[str] = ()) -> str:
     """One Markdown document: each question and answer, then the sources as footnotes."""
@@ -84,6 +99,10 @@ def answers_to_markdown(answers: Sequence[Answer], scopes: Sequence[str] = ()) -
             continue
         body = "".join(text if number is None else f"[^{number}]" for text, number in split_markers(answer.answer, own))
         lines += [f"**答（{MODES.get(answer.mode, answer.mode)}）**：{body}", ""]
+        if answer.comparison is not None:
+            grid = comparison_grid(answer, own, lambda n: f"[^{n}]")
+            lines += [_markdown_row(grid[0]), _markdown_row(["---"] * len(grid[0]))]
+            lines += [_markdown_row(row) for row in grid[1:]] + [""]
         if check := figure_check(answer):
             lines += [check, ""]
     all_notes = [note for own in notes for note in own.values()]
@@ -132,6 +151,13 @@ def answers_to_docx(answers: Sequence[Answer], scopes: Sequence[str] = ()) -> by
                     document.add_paragraph(item, style="List Bullet")
             continue
         _answer_paragraph(document.add_paragraph(), answer, own)
+        if answer.comparison is not None:
+            grid = comparison_grid(answer, own, lambda n: f"[{n}]")
+            table = document.add_table(rows=len(grid), cols=len(grid[0]))
+            table.style = "Table Grid"
+            for r, row in enumerate(grid):
+                for c, value in enumerate(row):
+                    table.cell(r, c).text = value
         if check := figure_check(answer):
             document.add_paragraph(check)
     all_notes = [note for own in notes for note in own.values()]

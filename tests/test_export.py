@@ -72,3 +72,38 @@ def test_docx_keeps_the_answer_superscript_references_and_a_source_list() -> Non
 def test_export_file_names_are_chinese_and_say_what_they_hold() -> None:
     assert export_name(3, None, "md") == "政务报告问答记录（3问）.md"
     assert export_name(3, 1, "docx") == "政务报告问答-第2问.docx"
+
+
+def test_comparison_exports_as_a_table_with_renumbered_references() -> None:
+    from assistant.records import Comparison, ComparisonCell, ComparisonRow
+
+    row = ComparisonRow(
+        "三公经费",
+        (ComparisonCell("2024年", "47.91万元", 1), ComparisonCell("2025年", "37.91万元", 2)),
+        "-10.00万元",
+        "-20.87%",
+        "2025年比2024年减少10.00万元，下降20.87%",
+    )
+    compared = Answer(
+        question="万里街道2024年和2025年三公经费比较",
+        answer="三公经费：2024年47.91万元[1]，2025年37.91万元[2]；2025年比2024年减少10.00万元，下降20.87%。",
+        refused=False,
+        reason="",
+        citations=(citation(1, "w24.pdf", 31), citation(2, "w25.pdf", 29)),
+        figures=(CheckedFigure("47.91万元", True), CheckedFigure("10.00万元", True, computed=True)),
+        mode="extractive",
+        comparison=Comparison(("2024年", "2025年"), (row,)),
+    )
+    markdown = answers_to_markdown([ANSWER, compared])  # ANSWER takes notes 1 and 2
+    assert "| 项目 | 2024年 | 2025年 | 差额（后减前） | 增减幅度 |" in markdown
+    assert "| 三公经费 | 47.91万元[^3] | 37.91万元[^4] | -10.00万元 | -20.87% |" in markdown
+    assert "10.00万元（由引用数字计算）" in markdown
+    document = Document(io.BytesIO(answers_to_docx([ANSWER, compared])))
+    (table,) = document.tables
+    assert [c.text for c in table.rows[1].cells] == [
+        "三公经费",
+        "47.91万元[3]",
+        "37.91万元[4]",
+        "-10.00万元",
+        "-20.87%",
+    ]
