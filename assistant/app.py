@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from assistant.config import Settings
 from assistant.embedding import BUILTIN, load_embedder
 from assistant.library import Library
+from assistant.stores.vector import ChromaStore, open_http_client
 
 if TYPE_CHECKING:
     from assistant.answering import Assistant
@@ -21,12 +22,17 @@ def embedder_name_for(setting: str) -> str:
 
 
 def open_library(settings: Settings, create: bool = True) -> Library:
-    """The store folder named by the settings, with the configured embedder (loaded lazily).
-    ``create=False`` for readers: a mistyped folder is an error, not a new empty store."""
+    """The store folder named by the settings (or the Chroma server of ``REPORTQA_CHROMA_URL``),
+    with the configured embedder (loaded lazily). ``create=False`` for readers: a mistyped folder
+    is an error, not a new empty store."""
+    # with a Chroma server, the store folder keeps only this instance's caches (keyword index,
+    # tokenizer) and its write lock; documents and chunks live on the server
+    store = ChromaStore(open_http_client(settings.chroma_url)) if settings.chroma_url else None
     return Library(
         settings.store.expanduser(),
         embedder_factory=partial(load_embedder, settings.embed_model),
         embedder_name=embedder_name_for(settings.embed_model),
+        store=store,
         create=create,
     )
 

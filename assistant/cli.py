@@ -269,7 +269,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     settings = load_settings(store=args.store)
-    exists = (settings.store.expanduser() / "chroma").exists()
+    exists = settings.chroma_url or (settings.store.expanduser() / "chroma").exists()
     if not exists:
         if not args.json:
             print("资料库为空：请先运行 reportqa ingest 导入报告。")

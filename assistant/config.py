@@ -22,6 +22,10 @@ class Settings(BaseSettings):
         default="e5-small",
         description="embedder: e5-small | use-m3 | m3e-small | a sentence-transformers folder",
     )
+    chroma_url: str = Field(
+        default="",
+        description="a shared Chroma server (chroma run), e.g. http://host:8000; empty: the store folder's own",
+    )
     embed_batch_size: int = Field(default=16, ge=1)
     chunk_size: int = Field(default=320, ge=80, description="target characters per chunk")
     chunk_overlap: int = Field(default=60, ge=0, description="max characters repeated")

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import chromadb
 from chromadb.api import ClientAPI
@@ -62,6 +63,22 @@ def open_client(path: Path) -> ClientAPI:
     return chromadb.PersistentClient(
         path=str(path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     )
+
+
+def open_http_client(url: str) -> ClientAPI:
+    """A Chroma server (``chroma run``) shared by several ReportQA instances."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"REPORTQA_CHROMA_URL 无效：{url}（应形如 http://主机:8000）")
+    try:
+        return chromadb.HttpClient(
+            host=parts.hostname,
+            port=parts.port or (443 if parts.scheme == "https" else 8000),
+            ssl=parts.scheme == "https",
+            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+        )
+    except (ValueError, ConnectionError, OSError) as exc:
+        raise StoreError(f"无法连接 Chroma 服务 {url}：{exc}（请确认服务已启动，地址和端口正确）") from exc
 
 
 def info_to_metadata(info: DocumentInfo, embedder: str) -> dict[str, Any]:

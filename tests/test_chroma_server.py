@@ -1,0 +1,101 @@
+"""Chroma in server mode: a real ``chroma run`` on localhost, two ReportQA instances sharing it.
+
+Each instance has its own store folder, which holds only caches (the keyword index, built from the
+tokens kept in Chroma's metadata) and the write lock; the documents are on the server."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.app import open_library
+from assistant.config import load_settings
+from assistant.errors import StoreError
+from tests.reports import FIGURE, QUESTION, write_small_report
+
+CHROMA = Path(sys.executable).parent / "chroma"
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    log = open(data / "server.log", "wb")  # noqa: SIM115 - closed after the server stops
+    server = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError((data / "server.log").read_text(errors="replace")) from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, env=env, timeout=600
+    )
+
+
+def test_two_instances_share_one_corpus_on_a_chroma_server(chroma_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "REPORTQA_CHROMA_URL": chroma_url}
+    report = write_small_report(tmp_path / "in")
+    ingest = cli("ingest", str(report), "--store", str(tmp_path / "writer"), env=env)
+    assert ingest.returncode == 0, ingest.stderr
+    assert not (tmp_path / "writer" / "chroma").exists()  # nothing of the corpus on local disk
+
+    # another instance, with its own (empty) cache folder, sees the document and answers from it
+    listed = cli("list", "--store", str(tmp_path / "reader"), "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    (doc,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert doc["doc"] == report.name and doc["chunks"] >= 1
+    asked = cli("ask", "--store", str(tmp_path / "reader"), "--json", QUESTION, env=env)
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert not answer["refused"] and FIGURE in answer["answer"]
+    assert answer["citations"][0]["doc"] == report.name
+    # its keyword index was built from the tokens stored on the server
+    assert any((tmp_path / "reader" / "keyword").iterdir())
+
+    # the same file again is a duplicate for every instance
+    again = cli("ingest", str(report), "--store", str(tmp_path / "reader"), env=env)
+    assert again.returncode == 0 and "跳过重复 1 个" in again.stdout
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    with pytest.raises(StoreError, match="Chroma 服务"):
+        open_library(load_settings(store=tmp_path, chroma_url=f"http://127.0.0.1:{port}"))
+    with pytest.raises(StoreError, match="REPORTQA_CHROMA_URL"):
+        open_library(load_settings(store=tmp_path, chroma_url="localhost:8000"))
