@@ -32,6 +32,7 @@ NOT_FOUND = "报告中未找到相关内容。"
 DRAFT_REQUEST = re.compile(
     r"写.{0,20}?(?:汇报|摘要|总结|材料)|(?:汇报|摘要|总结)稿|(?:生成|起草|拟).{0,12}?(?:汇报|摘要|总结|材料)"
 )
+ASKING = re.compile(r"(?:请|帮我|给我|为)?(?:写|起草|生成|拟|整理)(?:一份|一段|一篇|一个|个|份|段|篇)?")
 KINDS = ("摘要", "总结", "材料", "汇报")
 SUBJECTS = {
     "绩效自评报告": "部门整体支出绩效",
@@ -233,7 +234,7 @@ class Drafter:
                 "所选筛选范围内没有报告：请放宽年份、部门或文档筛选。" if scoped else "资料库为空：请先导入报告。",
                 "",
             )
-        analysis = analyse(request, documents)
+        analysis = analyse(ASKING.sub("", request), documents)  # 写一份南山区…: the place is 南山区
         reason = refusal_reason(analysis, documents, (), year)
         if reason:
             return [], reason, ""
