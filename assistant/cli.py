@@ -17,7 +17,7 @@ from assistant.app import open_library
 from assistant.config import load_settings
 from assistant.errors import ReportQAError
 from assistant.library import Library
-from assistant.records import DOC_TYPES, Answer, CheckResult
+from assistant.records import DOC_TYPES, CheckResult
 
 STORE_HELP = "资料库目录（默认：环境变量 REPORTQA_STORE，或 ~/.reportqa/store）"
 
@@ -110,6 +110,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.app import build_assistant
     from assistant.export import answers_to_docx, answers_to_markdown
     from assistant.memo_export import export_kind, save_export
+    from assistant.records import Answer
 
     kind = export_kind(args.out) if args.out else ""  # a wrong file name fails before any work
     assistant = build_assistant(load_settings(store=args.store))
