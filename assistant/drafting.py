@@ -14,15 +14,14 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from assistant.answering import Assistant, check_figures, refusal_reason, resolve_citations
-from assistant.extractive import HEADING_START, coverage, sentences, weights
-from assistant.figures import find_figures
+from assistant.extractive import weights
 from assistant.library import Library
 from assistant.llm import failure_message
+from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, stated
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import analyse, short_name
 from assistant.records import CheckedFigure, Citation, DocumentInfo, Hit
@@ -41,13 +40,7 @@ SUBJECTS = {
     "部门决算": "部门决算",
     "政府工作报告": "政府工作",
 }
-PAGED = 0.05  # a sentence from a copy with page numbers wins over the same sentence from a TXT copy
-MIN_SENTENCE = 12
-SENTENCE_END = "。；！？!?;"
-LEANS_ON = ("其中", "其余", "以上", "上述", "同比")
-MAX_SENTENCE = 220
-DUPLICATE = 0.7  # character-bigram Jaccard at which two sentences say the same
-PUNCTUATION = re.compile(r"[\s，。、；：！？,.;:!?“”‘’\"'（）()《》【】\[\]]")
+POLISH_MAX_TOKENS = 2048
 MARKERS = re.compile(r"\[(\d+)\]")
 SEPARATOR = "\x1e"  # between paragraphs while their markers are resolved together
 
@@ -84,107 +77,9 @@ class Memo:
         return bool(self.reason)
 
 
-@dataclass(frozen=True)
-class Plan:
-    """What one section looks for: retrieval words, the headings and words that make a sentence
-    belong to it, and how many sentences it keeps."""
-
-    heading: str
-    query: str
-    headings: re.Pattern[str]
-    words: re.Pattern[str]
-    limit: int
-    figures: float = 0.0  # bonus for a sentence that states an amount or a rate
-
-
-PLANS = (
-    Plan(
-        "总体情况",
-        "部门整体收支情况 全年预算数 执行数 预算 收入 支出 决算 执行率 结转结余 财政拨款",
-        re.compile(r"收支|预算|决算|自评结论|总体情况|收入|支出总"),
-        re.compile(r"预算|决算|收入|支出|执行数|执行率|结转|结余|拨款|自评"),
-        6,
-        figures=0.5,
-    ),
-    Plan(
-        "重点工作与成效",
-        "重点工作 完成 成效 开展 推进 累计 实现 提升",
-        re.compile(r"成效|完成情况|主要工作|工作开展|取得|亮点"),
-        re.compile(r"完成|成效|开展|推进|累计|实现|建成|办结|创建"),
-        8,
-        figures=0.3,
-    ),
-    Plan(
-        "存在的问题",
-        "存在的主要问题 不足 差距 有待 仍需加强",
-        re.compile(r"存在.{0,4}问题|问题.{0,2}不足|不足|差距|短板"),
-        re.compile(r"存在.{0,8}问题|不足|差距|有待|仍需|不够|不高|不浓|薄弱|滞后|短板"),
-        5,
-    ),
-    Plan(
-        "下一步打算",
-        "下一步 改进措施 计划 建议 今后 继续",
-        re.compile(r"下一步|改进措施|打算|工作计划|工作安排|工作思路|展望|工作建议"),
-        re.compile(r"下一步|今后|将继续|力争|明年|下一年度"),
-        5,
-    ),
-)
-AVOID_HEADINGS = re.compile(r"职能|机构设置|名词解释|目录")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence of a report that may go into a section, with its own page."""
-
-    hit: Hit  # narrowed to the sentence: its text, page and offsets
-    doc_rank: int  # which report (its copies together)
-    score: float
-    key: frozenset[str]  # character bigrams, for near-duplicate detection
-
-
 def is_draft_request(text: str) -> bool:
     """Whether a chat message asks for a memo (写一段汇报 / 生成摘要 / 总结稿)."""
     return bool(DRAFT_REQUEST.search(text))
-
-
-def stated(sentence: str) -> set[tuple[str, Decimal]]:
-    """The amounts and rates a sentence states (kind, value in yuan or percent)."""
-    return {(f.kind, f.amount) for f in find_figures(sentence) if f.kind in ("money", "percent")}
-
-
-def bigrams(text: str) -> frozenset[str]:
-    plain = PUNCTUATION.sub("", text)
-    return frozenset(plain[i : i + 2] for i in range(len(plain) - 1)) or frozenset({plain})
-
-
-def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Same sentence, or nearly (a PDF and a TXT copy of a report; a sentence and its repeat)."""
-    shared = len(a & b)
-    return shared / (len(a | b) or 1) >= DUPLICATE or shared / (min(len(a), len(b)) or 1) >= 0.9
-
-
-def locate(sentence: str, text: str) -> tuple[int, int] | None:
-    """Where ``sentence`` stands in ``text``, ignoring the line breaks and spaces between them."""
-    kept = [(i, ch) for i, ch in enumerate(text) if not ch.isspace()]
-    flat = "".join(ch for _, ch in kept)
-    wanted = "".join(sentence.split())
-    at = flat.find(wanted)
-    if at < 0 or not wanted:
-        return None
-    return kept[at][0], kept[at + len(wanted) - 1][0] + 1
-
-
-def sentence_hit(hit: Hit, sentence: str, start: int, end: int) -> Hit:
-    """``hit`` narrowed to one sentence; a sentence running over a page break names both pages."""
-    first, label = hit.page_of(start)
-    last, last_label = hit.page_of(end - 1)
-    if first is not None and last is not None and last != first:
-        label = f"第{first}–{last}页"
-    elif last_label != label:
-        label = f"{label}–{last_label}"
-    return replace(
-        hit, text=sentence, page=first, page_label=label, page_spans=(), start=hit.start + start, end=hit.start + end
-    )
 
 
 def memo_title(request: str, documents: Sequence[DocumentInfo]) -> str:
@@ -203,9 +98,16 @@ class Drafter:
     """Writes memos over a Library. Build it with ``drafter_for(assistant)``."""
 
     def __init__(
-        self, library: Library, retriever: HybridRetriever | None = None, chat: BaseChatModel | None = None
+        self,
+        library: Library,
+        retriever: HybridRetriever | None = None,
+        chat: BaseChatModel | None = None,
+        max_tokens: int = POLISH_MAX_TOKENS,
     ) -> None:
+        """``chat``: the LLM that polishes the wording (None: extractive); ``max_tokens``: the
+        length of its reply (a memo is longer than an answer)."""
         self.library = library
+        self.max_tokens = max_tokens
         self.retriever = retriever or HybridRetriever(library=library, k=10)
         self.chat = chat
         self.prompt = load_prompt("draft")
@@ -356,7 +258,7 @@ class Drafter:
         sources = [citation_hit(c, memo.documents) for c in memo.citations]
         prompt = render(self.prompt, sources=format_sources(sources), draft=memo_body(memo))
         try:
-            reply = str(self.chat.invoke(prompt).content)
+            reply = str(self.chat.invoke(prompt, max_tokens=self.max_tokens).content)
         except Exception as exc:  # any failure of the model call: the extractive memo stands
             return replace(memo, note=join_notes(memo.note, f"{failure_message(exc)}；以下为摘录稿"))
         polished = parse_sections(reply, memo.sections)
@@ -366,61 +268,6 @@ class Drafter:
         if not all(f.verified for f in rewritten.figures):
             return replace(memo, note=join_notes(memo.note, "大模型润色稿中有数字未能在资料中核实，已改用摘录稿"))
         return rewritten
-
-
-def candidates(plan: Plan, hits: Sequence[Hit], weight: dict[str, float], doc_rank: int) -> list[Candidate]:
-    """The sentences of ``hits`` that belong to the section, scored: the section's words, its
-    headings, figures where it wants them, the passage's rank; a copy from a paged PDF first."""
-    top = max((h.score for h in hits), default=1.0) or 1.0
-    out = []
-    for hit in hits:
-        headings = " ".join(hit.headings[-2:])
-        if AVOID_HEADINGS.search(headings):
-            continue
-        for sentence in sentences(hit.text):
-            if not is_memo_sentence(sentence, hit):
-                continue
-            in_heading = bool(plan.headings.search(headings))
-            foreign = not in_heading and any(p.headings.search(headings) for p in PLANS if p is not plan)
-            if foreign or not (in_heading or plan.words.search(sentence)) or " " in sentence:
-                continue  # another section's, not this section's; or a table row / header
-            sentence = HEADING_START.sub("", sentence)  # 2.将部门整体… -> 将部门整体…
-            span = locate(sentence, hit.text)
-            if span is None:
-                continue
-            money = any(f.kind in ("money", "percent") for f in find_figures(sentence))
-            score = (
-                coverage(sentence, weight)
-                + (0.5 if in_heading else 0.0)
-                + (0.3 if plan.words.search(sentence) else 0.0)
-                + (plan.figures if money else 0.0)
-                + 0.2 * hit.score / top
-                + (PAGED if hit.page is not None else 0.0)
-            )
-            out.append(Candidate(sentence_hit(hit, sentence, *span), doc_rank, score, bigrams(sentence)))
-    return out
-
-
-def copies_together(documents: Sequence[DocumentInfo]) -> list[list[DocumentInfo]]:
-    """Reports, each with its copies (a PDF and a TXT of one report): same title, department,
-    year and type; the PDF first, for its page numbers."""
-    reports: dict[tuple[str, str, int | None, str], list[DocumentInfo]] = {}
-    for info in documents:
-        reports.setdefault((info.title, info.department, info.year, info.doc_type), []).append(info)
-    return [sorted(copies, key=lambda d: (not d.doc.lower().endswith(".pdf"), d.doc)) for copies in reports.values()]
-
-
-def is_memo_sentence(sentence: str, hit: Hit) -> bool:
-    """A whole sentence that reads on its own: not a heading, title, contents line or a clause
-    that leans on the one before it (其中…)."""
-    return (
-        MIN_SENTENCE <= len(sentence) <= MAX_SENTENCE
-        and sentence[-1] in SENTENCE_END
-        and sentence not in hit.headings
-        and sentence != hit.info.title
-        and "……" not in sentence
-        and not sentence.startswith(LEANS_ON)
-    )
 
 
 def citation_hit(citation: Citation, documents: Sequence[DocumentInfo]) -> Hit:
