@@ -21,7 +21,7 @@ from assistant.answering import Assistant, check_figures, refusal_reason, resolv
 from assistant.extractive import weights
 from assistant.library import Library
 from assistant.llm import failure_message
-from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, stated
+from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, repeats
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import analyse, short_name
 from assistant.records import CheckedFigure, Citation, DocumentInfo, Hit
@@ -188,13 +188,16 @@ class Drafter:
     ) -> list[Candidate]:
         """The section's best sentences: at most ``plan.limit`` per report, none repeating a
         sentence already in the memo."""
-        weight = weights(self.library.tokenize(plan.query), idf)
+        weight = weights(self.library.tokenize(" ".join(plan.queries)), idf)
         ranked: list[Candidate] = []
         for rank, report in enumerate(reports):
             for info in report:
-                analysis = replace(analyse(plan.query, documents), doc_ids=frozenset({info.doc_id}))
-                hits = self.retriever.search(analysis, documents_list=documents)
-                ranked += candidates(plan, hits, weight, rank)
+                found: dict[str, Hit] = {}
+                for query in plan.queries:
+                    analysis = replace(analyse(query, documents), doc_ids=frozenset({info.doc_id}))
+                    for hit in self.retriever.search(analysis, documents_list=documents):
+                        found.setdefault(hit.chunk_id, hit)
+                ranked += candidates(plan, list(found.values()), weight, rank)
         ranked.sort(key=lambda c: -c.score)
         per_doc = plan.limit if len(reports) == 1 else max(2, -(-plan.limit // len(reports)))
         counts = [0] * len(reports)
@@ -202,9 +205,8 @@ class Drafter:
         for candidate in ranked:
             if counts[candidate.doc_rank] >= per_doc or any(near_duplicate(candidate.key, k) for k in used):
                 continue
-            amounts = stated(candidate.hit.text)
-            if len(amounts) >= 2 and amounts <= {a for c in picked for a in stated(c.hit.text)}:
-                continue  # says again what a sentence already picked says (自评结论 repeating 收支情况)
+            if repeats(candidate.hit.text, [c.hit.text for c in picked]):
+                continue
             picked.append(candidate)
             used.append(candidate.key)
             counts[candidate.doc_rank] += 1

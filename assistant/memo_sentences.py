@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from assistant.extractive import HEADING_START, coverage, sentences
+from assistant.extractive import HEADING_START, coverage, parse_record, sentences
 from assistant.figures import find_figures
 from assistant.records import DocumentInfo, Hit
 
@@ -19,6 +19,9 @@ SENTENCE_END = "。；！？!?;"
 LEANS_ON = ("其中", "其余", "以上", "上述", "同比")
 MAX_SENTENCE = 220
 DUPLICATE = 0.7  # character-bigram Jaccard at which two sentences say the same
+LARGE_SUM = Decimal(10_000)  # yuan
+RECORD_PENALTY = 0.4
+DEFINITION = re.compile(r"^[^，。；]{2,24}[：:]\s*(?:指|是)")  # 名词解释: 事业收入：指…
 PUNCTUATION = re.compile(r"[\s，。、；：！？,.;:!?“”‘’\"'（）()《》【】\[\]]")
 
 
@@ -28,7 +31,7 @@ class Plan:
     belong to it, and how many sentences it keeps."""
 
     heading: str
-    query: str
+    queries: tuple[str, ...]
     headings: re.Pattern[str]
     words: re.Pattern[str]
     limit: int
@@ -38,7 +41,10 @@ class Plan:
 PLANS = (
     Plan(
         "总体情况",
-        "部门整体收支情况 全年预算数 执行数 预算 收入 支出 决算 执行率 结转结余 财政拨款",
+        (
+            "部门整体收支情况 全年预算数 执行数 预算 收入 支出 决算 执行率 结转结余 财政拨款",
+            "收入预算 支出预算 预算总额 比上年增加 减少 情况说明",
+        ),
         re.compile(r"收支|预算|决算|自评结论|总体情况|收入|支出总"),
         re.compile(r"预算|决算|收入|支出|执行数|执行率|结转|结余|拨款|自评"),
         6,
@@ -46,7 +52,7 @@ PLANS = (
     ),
     Plan(
         "重点工作与成效",
-        "重点工作 完成 成效 开展 推进 累计 实现 提升",
+        ("重点工作 完成 成效 开展 推进 累计 实现 提升",),
         re.compile(r"成效|完成情况|主要工作|工作开展|取得|亮点"),
         re.compile(r"完成|成效|开展|推进|累计|实现|建成|办结|创建"),
         8,
@@ -54,14 +60,14 @@ PLANS = (
     ),
     Plan(
         "存在的问题",
-        "存在的主要问题 不足 差距 有待 仍需加强",
+        ("存在的主要问题 不足 差距 有待 仍需加强",),
         re.compile(r"存在.{0,4}问题|问题.{0,2}不足|不足|差距|短板"),
         re.compile(r"存在.{0,8}问题|不足|差距|有待|仍需|不够|不高|不浓|薄弱|滞后|短板"),
         5,
     ),
     Plan(
         "下一步打算",
-        "下一步 改进措施 计划 建议 今后 继续",
+        ("下一步 改进措施 计划 建议 今后 继续",),
         re.compile(r"下一步|改进措施|打算|工作计划|工作安排|工作思路|展望|工作建议"),
         re.compile(r"下一步|今后|将继续|力争|明年|下一年度"),
         5,
@@ -83,6 +89,15 @@ class Candidate:
 def stated(sentence: str) -> set[tuple[str, Decimal]]:
     """The amounts and rates a sentence states (kind, value in yuan or percent)."""
     return {(f.kind, f.amount) for f in find_figures(sentence) if f.kind in ("money", "percent")}
+
+
+def repeats(sentence: str, picked: Sequence[str]) -> bool:
+    """Whether a sentence only says again amounts the picked ones state: several of them (自评结论
+    repeating 收支情况), or a large sum (a table record repeating the total of the narrative)."""
+    amounts = stated(sentence)
+    if not amounts or not amounts <= {a for other in picked for a in stated(other)}:
+        return False
+    return len(amounts) >= 2 or any(kind == "money" and value >= LARGE_SUM for kind, value in amounts)
 
 
 def bigrams(text: str) -> frozenset[str]:
@@ -136,11 +151,12 @@ def candidates(plan: Plan, hits: Sequence[Hit], weight: dict[str, float], doc_ra
             foreign = not in_heading and any(p.headings.search(headings) for p in PLANS if p is not plan)
             if foreign or not (in_heading or plan.words.search(sentence)) or " " in sentence:
                 continue  # another section's, not this section's; or a table row / header
-            sentence = HEADING_START.sub("", sentence)  # 2.将部门整体… -> 将部门整体…
+            sentence = without_heading(sentence, hit.headings)
             span = locate(sentence, hit.text)
             if span is None:
                 continue
             money = any(f.kind in ("money", "percent") for f in find_figures(sentence))
+            record = parse_record(sentence) is not None  # a table record: a memo quotes the narrative first
             score = (
                 coverage(sentence, weight)
                 + (0.5 if in_heading else 0.0)
@@ -148,6 +164,7 @@ def candidates(plan: Plan, hits: Sequence[Hit], weight: dict[str, float], doc_ra
                 + (plan.figures if money else 0.0)
                 + 0.2 * hit.score / top
                 + (PAGED if hit.page is not None else 0.0)
+                - (RECORD_PENALTY if record else 0.0)
             )
             out.append(Candidate(sentence_hit(hit, sentence, *span), doc_rank, score, bigrams(sentence)))
     return out
@@ -162,6 +179,15 @@ def copies_together(documents: Sequence[DocumentInfo]) -> list[list[DocumentInfo
     return [sorted(copies, key=lambda d: (not d.doc.lower().endswith(".pdf"), d.doc)) for copies in reports.values()]
 
 
+def without_heading(sentence: str, headings: Sequence[str]) -> str:
+    """A sentence without the heading run into it (2025年部门预算编制说明2025年，…) or its
+    enumeration (2.将部门整体… -> 将部门整体…)."""
+    for heading in headings:
+        if sentence.startswith(heading) and len(sentence) > len(heading) + MIN_SENTENCE:
+            sentence = sentence[len(heading) :]
+    return HEADING_START.sub("", sentence)
+
+
 def is_memo_sentence(sentence: str, hit: Hit) -> bool:
     """A whole sentence that reads on its own: not a heading, title, contents line or a clause
     that leans on the one before it (其中…)."""
@@ -172,4 +198,5 @@ def is_memo_sentence(sentence: str, hit: Hit) -> bool:
         and sentence != hit.info.title
         and "……" not in sentence
         and not sentence.startswith(LEANS_ON)
+        and not DEFINITION.match(sentence)
     )

@@ -206,6 +206,9 @@ def test_several_reports_unnamed_are_all_used_and_named(fake_library: Library, t
     assert "全部 2 份报告" in memo.note and len(memo.documents) == 2
     assert "依据：《" in memo_to_markdown(memo) and all(f.verified for f in memo.figures)
     assert {p[:6] for p in memo.sections[0].paragraphs} == {"（龙津街道，", "（万里街道，"}
+    wanli = next(p for p in memo.sections[0].paragraphs if p.startswith("（万里街道，"))
+    assert "收入预算18,976.76万元" in wanli and "（科目" not in wanli  # the narrative, not the table records
+    assert not any("：指" in p for s in memo.sections for p in s.paragraphs)  # no 名词解释
 
 
 def test_draft_requests_are_recognised() -> None:
