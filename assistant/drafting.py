@@ -19,6 +19,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from assistant.answering import Assistant, check_figures, refusal_reason, resolve_citations
 from assistant.extractive import weights
+from assistant.figures import cited_after, find_figures
 from assistant.library import Library
 from assistant.llm import failure_message
 from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, repeats
@@ -145,8 +146,9 @@ class Drafter:
             return [], f"已收录的报告中没有{year}年度的报告", ""
         named = analysis.departments or analysis.years or year is not None
         note = ""
-        if not named and len(chosen) > 1:
-            note = f"要求中未指明部门或年度，本稿依据所选范围内全部 {len(chosen)} 份报告（见“依据”）"
+        reports = len(copies_together(chosen))  # a PDF and a TXT copy are one report
+        if not named and reports > 1:
+            note = f"要求中未指明部门或年度，本稿依据所选范围内全部 {reports} 份报告（见“依据”）"
         return chosen, "", note
 
     # -- extractive ----------------------------------------------------------------------------
@@ -300,7 +302,7 @@ def parse_sections(reply: str, original: Sequence[Section]) -> tuple[Section, ..
         heading = re.match(r"^#{1,3}\s*(?:[一二三四五六七八九十]+、)?(.+?)\s*$", line)
         if heading:
             current = parts.setdefault(heading.group(1), [])
-        elif current is not None and line.strip():
+        elif current is not None and line.strip() and not line.strip().startswith("```"):
             current.append(line.strip())
     out = []
     for section in original:
@@ -312,11 +314,15 @@ def parse_sections(reply: str, original: Sequence[Section]) -> tuple[Section, ..
 
 
 def keeps_markers(polished: Sequence[Section], memo: Memo) -> bool:
-    """Every source of the extractive memo is still cited, and in its own section."""
+    """Every source of the extractive memo is still cited, in its own section, and every figure
+    is followed by a marker in its paragraph (checked against that source, not all of them)."""
     for before, after in zip(memo.sections, polished, strict=True):
         wanted = set(MARKERS.findall("".join(before.paragraphs)))
         if set(MARKERS.findall("".join(after.paragraphs))) != wanted:
             return False
+        for paragraph in after.paragraphs:
+            if any(not cited_after(paragraph, f.end) for f in find_figures(paragraph)):
+                return False
     return True
 
 

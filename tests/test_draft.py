@@ -5,6 +5,7 @@ real HTTP (tests/llm_server.py) on a store with the keyword-count embedder."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -236,7 +237,7 @@ def llm_drafter(library: Library, url: str) -> Drafter:
 
 def test_a_polish_that_keeps_every_figure_and_marker_is_used(copies: Library) -> None:
     def reword(text: str) -> str:
-        return re.sub(r"(?m)^(?!## )(?!报告中未找到)", "经梳理，", text)
+        return "```markdown\n" + re.sub(r"(?m)^(?!## )(?!报告中未找到)", "经梳理，", text) + "\n```"
 
     with ChatServer(polishing(reword)) as server:
         memo = llm_drafter(copies, server.url).draft(REQUEST)
@@ -259,8 +260,9 @@ def test_a_polish_that_keeps_every_figure_and_marker_is_used(copies: Library) ->
         ),
         (lambda t: re.sub(r"\[1\]", "", t), "未保留全部段落或出处标注"),
         (lambda t: t.split("## 存在的问题")[0], "未保留全部段落或出处标注"),
+        (lambda t: t.replace("## 总体情况\n", "## 总体情况\n全年预算数6831.42万元。\n"), "未保留全部段落或出处标注"),
     ],
-    ids=["changed-figure", "invented-sum", "dropped-marker", "dropped-section"],
+    ids=["changed-figure", "invented-sum", "dropped-marker", "dropped-section", "figure-without-marker"],
 )
 def test_a_polish_that_does_not_hold_falls_back_to_the_extractive_memo(
     copies: Library, change: Callable[[str], str], note: str
@@ -299,6 +301,9 @@ def test_cli_draft_out_docx(store: Path, tmp_path: Path, capsys: pytest.CaptureF
     assert main(["draft", "写一份龙津街道2022年的汇报", "--store", str(store)]) == 0
     shown = capsys.readouterr().out
     assert shown.startswith("# 关于龙津街道") and "## 一、总体情况" in shown and "[^1]: 《" in shown
+    assert main(["draft", "写一份龙津街道2022年的汇报", "--store", str(store), "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert [s["heading"] for s in row["sections"]] == HEADINGS and row["citations"][0]["page_label"] == "第4页"
 
 
 def test_cli_ask_out_markdown_and_a_wrong_suffix(
