@@ -409,30 +409,22 @@ def show_memo(memo: Memo, scope: str, index: int) -> None:
         for paragraph in section.paragraphs:
             st.markdown(escape(paragraph))
     checked = sum(1 for f in memo.figures if f.verified)
-    st.markdown(f"数字核对：:green-badge[:material/check: {checked}/{len(memo.figures)} 个数字已核对原文]")
+    badge = "green-badge[:material/check:" if checked == len(memo.figures) else "red-badge[:material/close:"
+    st.markdown(f"数字核对：:{badge} {checked}/{len(memo.figures)} 个数字已核对原文]")
     st.markdown(f"**来源**（{len(memo.citations)} 条，点开查看原文）")
     for citation in memo.citations:
         show_source(Source(citation, document_of(citation, memo.documents)), memo.figures)
     st.caption(f"汇报稿（{ANSWERED_BY.get(memo.mode, memo.mode)}）｜检索范围：{escape(scope)}")
     row = st.container(horizontal=True)
-    row.download_button(
-        "下载 Word",
-        lambda: memo_to_docx(memo),
-        file_name=memo_file_name(memo, "docx"),
-        mime=DOCX,
-        key=f"memo-{index}-docx",
-        on_click="ignore",
-        icon=":material/download:",
+    downloads = (
+        ("下载 Word", lambda: memo_to_docx(memo), "docx", DOCX),
+        ("下载 Markdown", memo_to_markdown(memo), "md", "text/markdown"),
     )
-    row.download_button(
-        "下载 Markdown",
-        memo_to_markdown(memo),
-        file_name=memo_file_name(memo, "md"),
-        mime="text/markdown",
-        key=f"memo-{index}-md",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    for label, data, suffix, mime in downloads:
+        name, key = memo_file_name(memo, suffix), f"memo-{index}-{suffix}"
+        row.download_button(
+            label, data, file_name=name, mime=mime, key=key, on_click="ignore", icon=":material/download:"
+        )
 
 
 def main() -> None:
