@@ -20,13 +20,15 @@ from assistant.app import build_assistant, open_library
 from assistant.compare import table_rows
 from assistant.config import Settings, load_settings
 from assistant.conversation import Turn, ask
+from assistant.drafting import Memo, drafter_for, is_draft_request
 from assistant.errors import ReportQAError
 from assistant.export import answers_to_docx, answers_to_markdown, export_name
 from assistant.llm import mode_name, reachable
+from assistant.memo_export import memo_file_name, memo_heading, memo_to_docx, memo_to_markdown
 from assistant.records import CheckedFigure, DocumentInfo
 from assistant.samples import example_questions, load_samples, sample_files
-from assistant.scope import Filters, departments_of, describe, years_of
-from assistant.sources import Source, highlight
+from assistant.scope import Filters, departments_of, describe, scope_of, years_of
+from assistant.sources import Source, document_of, highlight
 from assistant.uploads import MAX_UPLOAD_MB, ingest_upload, remove_document
 from ingest.pipeline import FileResult, IngestOptions, Prepared, Progress
 
@@ -230,6 +232,7 @@ def sidebar(assistant: Assistant, settings: Settings, documents: Sequence[Docume
         if documents:
             filters = choose_filters(documents)
             show_library(documents)
+            st.button("生成汇报稿", key="draft", on_click=ask_later, args=(DRAFT_REQUEST,), help=DRAFT_HELP)
         upload(assistant, settings)
         if documents:
             removal(assistant, documents)
@@ -332,12 +335,17 @@ def examples(documents: Sequence[DocumentInfo]) -> None:
 def chat(assistant: Assistant, documents: Sequence[DocumentInfo], filters: Filters) -> None:
     turns: list[Turn] = st.session_state.setdefault("turns", [])
     for index, turn in enumerate(turns):
+        show_memos(index)
         show_turn(turn, index)
+    show_memos(len(turns))
     typed = st.chat_input("请输入问题，例如：2025年万里街道三公经费预算是多少？", disabled=not documents)
     question = typed if isinstance(typed, str) else st.session_state.pop("pending", None)
     if not question:
         if not turns and documents:
             examples(documents)
+        return
+    if is_draft_request(question):
+        draft_memo(assistant, documents, filters, question, len(turns))
         return
     with st.chat_message("user"):
         st.markdown(escape(question))
@@ -361,6 +369,69 @@ def chat(assistant: Assistant, documents: Sequence[DocumentInfo], filters: Filte
         draft.empty()
         show_answer(turn, len(turns))
     turns.append(turn)
+
+
+# -- drafts (汇报稿) -------------------------------------------------------------------------------
+DRAFT_REQUEST = "按所选检索范围写一份汇报稿"
+DRAFT_HELP = "按左侧检索范围内的报告起草汇报稿：总体情况、重点工作与成效、存在的问题、下一步打算，每个数字注明出处"
+
+
+def draft_memo(
+    assistant: Assistant, documents: Sequence[DocumentInfo], filters: Filters, request: str, position: int
+) -> None:
+    """A chat request for a memo (写…汇报/摘要/总结): drafted within the filters, kept in the chat."""
+    with st.chat_message("user"):
+        st.markdown(escape(request))
+    with st.chat_message("assistant"):
+        try:
+            with st.spinner("正在起草汇报稿…"):
+                memo = drafter_for(assistant).draft(request, scope=scope_of(documents, filters))
+        except ChromaError:
+            st.error(BUSY)
+            return
+        memos = st.session_state.setdefault("memos", [])
+        memos.append((position, request, memo, describe(documents, filters)))
+        show_memo(memo, describe(documents, filters), len(memos) - 1)
+
+
+def show_memos(position: int) -> None:
+    """The memos drafted before the ``position``-th question, in the order they were asked for."""
+    for index, (at, request, memo, scope) in enumerate(st.session_state.get("memos", [])):
+        if at == position:
+            with st.chat_message("user"):
+                st.markdown(escape(request))
+            with st.chat_message("assistant"):
+                show_memo(memo, scope, index)
+
+
+def show_memo(memo: Memo, scope: str, index: int) -> None:
+    if memo.refused:
+        st.warning(f"**未能生成汇报稿**：{escape(memo.reason)}", icon=":material/search_off:")
+        return
+    if memo.note:
+        st.info(escape(memo.note), icon=":material/info:")
+    st.markdown(f"#### {escape(memo.title)}")
+    for i, section in enumerate(memo.sections):
+        st.markdown(f"**{memo_heading(i, section.heading)}**")
+        for paragraph in section.paragraphs:
+            st.markdown(escape(paragraph))
+    checked = sum(1 for f in memo.figures if f.verified)
+    badge = "green-badge[:material/check:" if checked == len(memo.figures) else "red-badge[:material/close:"
+    st.markdown(f"数字核对：:{badge} {checked}/{len(memo.figures)} 个数字已核对原文]")
+    st.markdown(f"**来源**（{len(memo.citations)} 条，点开查看原文）")
+    for citation in memo.citations:
+        show_source(Source(citation, document_of(citation, memo.documents)), memo.figures)
+    st.caption(f"汇报稿（{ANSWERED_BY.get(memo.mode, memo.mode)}）｜检索范围：{escape(scope)}")
+    row = st.container(horizontal=True)
+    downloads = (
+        ("下载 Word", lambda: memo_to_docx(memo), "docx", DOCX),
+        ("下载 Markdown", memo_to_markdown(memo), "md", "text/markdown"),
+    )
+    for label, data, suffix, mime in downloads:
+        name, key = memo_file_name(memo, suffix), f"memo-{index}-{suffix}"
+        row.download_button(
+            label, data, file_name=name, mime=mime, key=key, on_click="ignore", icon=":material/download:"
+        )
 
 
 def main() -> None:

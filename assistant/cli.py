@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--year", type=int, metavar="年度", help="只在该年度的报告中查找")
     ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
     ask.add_argument("--follow-up", action="store_true", help="把后面的问题当作前一个问题的追问（如“那2024年呢？”）")
+    ask.add_argument("--out", type=Path, metavar="文件", help="把问答导出为 Word（.docx）或 Markdown（.md）文件")
     ask.set_defaults(handler=cmd_ask)
 
     check = sub.add_parser("check", help="查看导入时对表格合计做的一致性校验（三公经费、合计、科目、收支总计）")
@@ -91,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
     evaluate.add_argument("--show-failures", action="store_true", help="列出答错的问题")
     evaluate.set_defaults(handler=cmd_eval)
+
+    draft = sub.add_parser("draft", help="写汇报稿（草稿）：总体情况、重点工作与成效、存在的问题、下一步打算")
+    draft.add_argument("request", nargs="+", metavar="要求", help="如：写一份龙津街道2022年绩效情况的汇报")
+    draft.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
+    draft.add_argument("--year", type=int, metavar="年度", help="只用该年度的报告")
+    draft.add_argument("--out", type=Path, metavar="文件", help="保存为 Word（.docx）或 Markdown（.md）文件")
+    draft.add_argument("--json", action="store_true", help="输出一行 JSON")
+    draft.set_defaults(handler=cmd_draft)
     for each in (parser, *sub.choices.values()):
         each.formatter_class = ChineseHelpFormatter
         _chinese(each)
@@ -100,9 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.app import build_assistant
     from assistant.compare import table_rows
+    from assistant.export import answers_to_docx, answers_to_markdown
+    from assistant.memo_export import export_kind, save_export
+    from assistant.records import Answer
 
+    kind = export_kind(args.out) if args.out else ""  # a wrong file name fails before any work
     assistant = build_assistant(load_settings(store=args.store))
     history: list[str] = []
+    answers: list[Answer] = []
     stream = not args.json and assistant.chat is not None and sys.stderr.isatty()
     for question in args.questions:
         if stream:  # the model's draft as it is written; the checked answer follows
@@ -110,6 +124,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         sink = (lambda text: print(text, end="", file=sys.stderr, flush=True)) if stream else None
         answer = assistant.ask(question, year=args.year, history=history if args.follow_up else (), on_token=sink)
         history.append(answer.asked or question)
+        answers.append(answer)
         if stream:
             print(file=sys.stderr)
         if args.json:
@@ -137,6 +152,33 @@ def cmd_ask(args: argparse.Namespace) -> int:
         for item in answer.nearest:
             print(f"  相近内容：{item}")
         print()
+    if args.out:
+        save_export(args.out, answers_to_docx(answers) if kind == "docx" else answers_to_markdown(answers))
+        print(f"已保存：{args.out}")
+    return 0
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from assistant.app import build_assistant
+    from assistant.drafting import drafter_for
+    from assistant.memo_export import export_kind, memo_to_docx, memo_to_markdown, save_export
+
+    kind = export_kind(args.out) if args.out else ""
+    memo = drafter_for(build_assistant(load_settings(store=args.store))).draft(" ".join(args.request), year=args.year)
+    if args.json:
+        print(json.dumps(asdict(memo), ensure_ascii=False))
+    if memo.refused:
+        print(f"未能生成汇报稿：{memo.reason}", file=sys.stderr)
+        return 1
+    if args.out:
+        save_export(args.out, memo_to_docx(memo) if kind == "docx" else memo_to_markdown(memo))
+        checked = sum(1 for f in memo.figures if f.verified)
+        print(f"已保存：{args.out}")
+        print(f"  {len(memo.citations)} 处出处，{checked}/{len(memo.figures)} 个数字已与所引原文核对")
+        if memo.note:
+            print(f"说明：{memo.note}")
+    elif not args.json:
+        print(memo_to_markdown(memo))
     return 0
 
 
