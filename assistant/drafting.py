@@ -24,7 +24,7 @@ from assistant.library import Library
 from assistant.llm import failure_message
 from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, repeats
 from assistant.prompting import format_sources, load_prompt, render
-from assistant.query import analyse, short_name
+from assistant.query import aliases, analyse, short_name
 from assistant.records import CheckedFigure, Citation, DocumentInfo, Hit
 from assistant.retrieval import HybridRetriever
 
@@ -83,8 +83,30 @@ def is_draft_request(text: str) -> bool:
     return bool(DRAFT_REQUEST.search(text))
 
 
+TOPIC_NOISE = re.compile(
+    r"(?:请|帮我|给我|帮忙|麻烦)?(?:把|将|就|对|根据|按照)?|(?:写成|写|起草|生成|拟|整理)(?:成)?(?:一份|一段|一篇|一个|个|份|段|篇)?|"
+    r"给(?:领导|上级|领导们)的?|(?:向|供)(?:领导|上级)|(?:19|20)\d{2}\s*年度?|的|汇报|摘要|总结|材料|稿子?|报告|"
+    r"情况|[，。,.？?！!\s]"
+)
+GENERIC_TOPICS = frozenset(
+    {"", "工作", "整体", "部门整体支出绩效", "部门整体支出", "绩效", "全年工作", "今年工作", "年度工作"}
+)
+
+
+def request_topic(request: str, documents: Sequence[DocumentInfo]) -> str:
+    """What the memo should be about, when the request says (民生工作 in 把龙津街道2022年的民生工作
+    写成一段汇报); "" for the report as a whole."""
+    text = request
+    for department in {d.department for d in documents}:
+        for alias in sorted(aliases(department) | {department}, key=len, reverse=True):
+            text = text.replace(alias, "")
+    topic = TOPIC_NOISE.sub("", text)
+    return "" if topic in GENERIC_TOPICS or len(topic) > 16 else topic
+
+
 def memo_title(request: str, documents: Sequence[DocumentInfo]) -> str:
-    """关于龙津街道2022年度部门整体支出绩效情况的汇报 (摘要/总结 when the request says so)."""
+    """关于龙津街道2022年度部门整体支出绩效情况的汇报 (摘要/总结 when the request says so; the
+    topic when it names one: 关于龙津街道2022年度民生工作情况的汇报)."""
     kind = next((k for k in KINDS if k in request), "汇报")
     names = list(dict.fromkeys(short_name(d.department) for d in documents if d.department))
     who = "、".join(names) if len(names) <= 3 else f"{names[0]}等{len(names)}个单位"
@@ -92,6 +114,7 @@ def memo_title(request: str, documents: Sequence[DocumentInfo]) -> str:
     when = f"{years[0]}年度" if len(years) == 1 else (f"{years[0]}—{years[-1]}年度" if years else "")
     subjects = list(dict.fromkeys(SUBJECTS.get(d.doc_type, "工作") for d in documents))
     subject = subjects[0] if len(subjects) == 1 else "有关工作"
+    subject = request_topic(request, documents) or subject
     return f"关于{who}{when}{subject}情况的{kind}"
 
 
@@ -160,7 +183,10 @@ class Drafter:
         used: list[frozenset[str]] = []
         sources: list[Hit] = []
         drafted: list[tuple[str, list[list[int]]]] = []
+        topic = request_topic(request, chosen)
         for plan in PLANS:
+            if topic and plan.heading == "重点工作与成效":  # 民生工作: the work the request is about first
+                plan = replace(plan, queries=(f"{topic} {plan.queries[0]}", topic, *plan.queries))
             picked = self.pick(plan, reports, documents, idf, used)
             groups: list[list[int]] = []
             for rank, report in enumerate(reports):

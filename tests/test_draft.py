@@ -363,3 +363,15 @@ def test_the_page_drafts_a_memo_with_sources_and_downloads(
     assert not app.exception, app.exception
     assert len([m for m in app.chat_message if m.name == "assistant"]) == 2
     assert app.chat_message[2].markdown[0].value == "按所选检索范围写一份汇报稿"
+
+
+def test_a_topic_named_in_the_request_titles_the_memo() -> None:
+    from assistant.drafting import memo_title, request_topic
+    from assistant.records import DocumentInfo
+
+    longjin = DocumentInfo("x", "l.pdf", "t", "广州市荔湾区人民政府龙津街道办事处", 2022, "绩效自评报告", 13)
+    request = "帮我把龙津街道2022年的民生工作写成一段给领导的汇报"
+    assert request_topic(request, [longjin]) == "民生工作"
+    assert memo_title(request, [longjin]) == "关于龙津街道2022年度民生工作情况的汇报"
+    assert request_topic("写一份龙津街道2022年部门整体支出绩效情况的汇报", [longjin]) == ""
+    assert memo_title("写一份汇报", [longjin]) == "关于龙津街道2022年度部门整体支出绩效情况的汇报"
