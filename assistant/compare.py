@@ -74,6 +74,7 @@ class Plan:
     departments: tuple[str, ...]  # the departments the sub-questions name (short names)
     year: int | None = None  # the one year named when the groups are departments
     by: str = "year"  # "year" | "department"
+    chosen: bool = False  # the department was not named: chosen as the one with reports for the years
 
 
 def is_comparison(question: str) -> bool:
@@ -146,7 +147,8 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
         ]
         reason = "" if own else f"已收录的报告中没有{who}{year}年度的报告"
         groups.append(Group(f"{year}年", tuple(d.doc_id for d in own), reason))
-    return Plan(tuple(groups), items, tuple(short_name(d) for d in departments), None, "year")
+    chosen = not analysis.departments and bool(departments)
+    return Plan(tuple(groups), items, tuple(short_name(d) for d in departments), None, "year", chosen)
 
 
 def _first_mention(question: str, department: str) -> int:
@@ -378,6 +380,8 @@ def compare(
         reasons = "；".join(dict.fromkeys(c.missing for row in rows for c in row.cells if c.missing))
         return Compared("", (), (), Comparison(tuple(g.label for g in plan.groups), tuple(rows)), True, reasons)
     text = "\n".join(lines) + (COMPUTED_NOTE if computed else "")
+    if plan.chosen:  # the question named no department: say whose figures these are
+        text = f"（问题未指明部门，以下为{'、'.join(plan.departments)}的数字）\n" + text
     comparison = Comparison(tuple(g.label for g in plan.groups), tuple(rows))
     return Compared(text, tuple(citations), tuple(figures) + tuple(computed), comparison)
 

@@ -224,3 +224,16 @@ def test_comparison_set_does_not_regress(corpus_store: Path) -> None:
     assert metrics["figure_accuracy"] >= 0.90  # measured 0.944 (17 of 18 answerable)
     assert metrics["citation_accuracy"] >= 0.90
     assert metrics["refusal_accuracy"] == 1.0 and metrics["wrong_refusals"] == 0.0
+
+
+def test_a_department_chosen_for_the_years_is_named_in_the_answer() -> None:
+    plan = plan_comparison("2024年和2025年三公经费比较", DOCS)
+    assert plan is not None and plan.departments == ("万里街道",) and plan.chosen
+    citation = Citation(1, "w.pdf", "w", 1, "第1页", "三公经费47.91万元", 1.0, "c")
+
+    def ask_one(question: str, doc_ids: list[str]) -> Answer:
+        return Answer(question, "三公经费47.91万元[1]", False, "", (citation,), (), "extractive")
+
+    done = compare(plan, "2024年和2025年三公经费比较", ask_one, check_figures)
+    assert done.text.startswith("（问题未指明部门，以下为万里街道的数字）")
+    assert plan_comparison("万里街道2024年和2025年三公经费比较", DOCS).chosen is False  # type: ignore[union-attr]
