@@ -89,7 +89,7 @@ class IngestBar:
             on_start=self._start, on_embedded=self._embedded, on_file=self._finished, on_ocr_page=self._recognised
         )
 
-    def _recognised(self, step: OcrProgress) -> None:
+    def _recognised(self, step: OcrProgress) -> None:  # done 0: recognition starts
         where = f"（第 {min(self.done + 1, self.files)}/{self.files} 个文件）"
         self.bar.progress(
             min(1.0, self.done / self.files), text=f"正在识别扫描页 {step.done}/{step.total}：第{step.page}页{where}"

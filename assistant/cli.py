@@ -235,8 +235,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         nonlocal ocr_bar
         if args.quiet:
             return
-        if ocr_bar is None:
+        if ocr_bar is None or not step.done:
             ocr_bar = tqdm(total=step.total, desc="文字识别", unit="页", file=sys.stderr, leave=False)
+            return
         ocr_bar.set_postfix_str(f"第{step.page}页{'（缓存）' if step.cached else f' {step.seconds:.1f}秒'}")
         ocr_bar.update(1)
         if step.done == step.total:

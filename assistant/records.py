@@ -158,7 +158,7 @@ class Chunk:
     # (offset in ``text``, page number, page label) of every page the chunk touches, first at 0
     page_spans: tuple[tuple[int, int | None, str], ...] = ()
     ocr: bool = False  # from a recognised page (or touching one)
-    ocr_confidence: float = 1.0  # lowest recognition score of its pages and low-confidence lines
+    ocr_confidence: float = 1.0  # lowest of its pages' mean line scores and of the low-scored lines it holds
     ocr_low: tuple[str, ...] = ()  # its recognised lines scored below the threshold that print a number
 
     @property

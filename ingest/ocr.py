@@ -12,12 +12,15 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import logging
+import multiprocessing
 import os
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,7 @@ RECOGNISED = "（识别文本）"  # how a citation marks text recognised from a
 USEFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 GARBAGE = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b-\x1f]")
 
+logger = logging.getLogger(__name__)
 RawResult = list[list[Any]]  # rapidocr's [box (4 points), text, score] per recognised box
 
 
@@ -44,15 +48,15 @@ RawResult = list[list[Any]]  # rapidocr's [box (4 points), text, score] per reco
 class OcrSettings:
     enabled: bool = True
     dpi: int = DPI
-    workers: int = 0  # 0: one per core, never more than pages to recognise
+    workers: int = 0  # worker processes; 0: one per core, never more than pages to recognise
     cache_dir: Path | None = None  # STORE/ocr-cache; None: no cache
 
 
 @dataclass(frozen=True)
 class OcrProgress:
-    """One page done: shown as a progress bar and measured by the ingest benchmark."""
+    """One page done (``done`` 0: recognition of ``total`` pages starts): shown as a progress bar."""
 
-    page: int  # 1-based page number
+    page: int  # 1-based page number (0 at the start)
     done: int
     total: int  # pages of this file that need OCR
     seconds: float  # recognition time of this page (0 when it came from the cache)
@@ -84,9 +88,12 @@ def pages_to_recognise(pages: Sequence[RawPage], data: bytes) -> list[int]:
     if not weak:
         return []
     pdfium = _import_pdfium()
-    document = pdfium.PdfDocument(data)
     try:
-        return [i for i in weak if _garbled(pages[i].text) or _has_image(document[i], pdfium)]
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return []  # pypdf reads it, pdfium does not: nothing to render (the text pages still ingest)
+    try:
+        return [i for i in weak if i < len(document) and (_garbled(pages[i].text) or _has_image(document[i], pdfium))]
     finally:
         document.close()
 
@@ -115,7 +122,10 @@ def with_ocr(
         return list(pages), OcrStats(skipped=len(todo), note=OCR_OFF)
     if importlib.util.find_spec("rapidocr_onnxruntime") is None:
         return list(pages), OcrStats(skipped=len(todo), note=INSTALL_HINT)
-    images = render_pages(data, todo, settings.dpi)
+    try:
+        images = render_pages(data, todo, settings.dpi)
+    except RuntimeError as exc:  # pypdfium2.PdfiumError
+        raise IngestError(path, IngestError.OCR_FAILED, f"页面渲染失败：{exc}") from exc
     results, stats = recognise_pages(path, images, settings, on_page)
     out = list(pages)
     for index in todo:
@@ -169,6 +179,8 @@ def recognise_pages(
     """Engine output per page index: from the cache, else from the worker pool."""
     results: dict[int, RawResult] = {}
     total, done = len(images), 0
+    if on_page:
+        on_page(OcrProgress(0, 0, total, 0.0, False))
     for index, image in sorted(images.items()):
         cached = read_cache(settings.cache_dir, image.key)
         if cached is not None:
@@ -193,23 +205,43 @@ def worker_count(pages: int, wanted: int = 0) -> int:
     return max(1, min(pages, wanted or cores))
 
 
-def _run(path: Path, images: list[PageImage], wanted: int) -> list[tuple[PageImage, RawResult, float]]:
-    """Recognise ``images``; results in completion order. A pool of threads bounded by the cores,
-    each with its own single-threaded engine (onnxruntime and OpenCV release the GIL while they
-    compute). Measured against spawned processes on the 2-core machine (bench/ocr.py): no faster,
-    while processes need the caller's ``if __name__ == "__main__"`` guard and a model copy each."""
-    if not images:
-        return []
+def _run(path: Path, images: list[PageImage], wanted: int) -> Iterator[tuple[PageImage, RawResult, float]]:
+    """Recognise ``images``, yielding each as it is done: in spawned worker processes (one
+    single-threaded engine each, as many as cores) when there are several pages and cores, else
+    here. Threads were measured slower than one engine (rapidocr's pre- and post-processing hold
+    the GIL); see bench/ocr.py. If the workers cannot start (a script without an
+    ``if __name__ == "__main__"`` guard) the remaining pages are recognised here."""
+    done: set[int] = set()
     workers = worker_count(len(images), wanted)
+    if workers > 1:
+        try:
+            yield from _in_processes(path, images, workers, done)
+        except BrokenProcessPool as exc:
+            logger.warning("文字识别子进程无法运行（%s），改为在本进程内识别", exc)
+    for image in images:
+        if image.index not in done:
+            yield image, *_checked(path, recognise, image)
+
+
+def _in_processes(
+    path: Path, images: list[PageImage], workers: int, done: set[int]
+) -> Iterator[tuple[PageImage, RawResult, float]]:
+    context = multiprocessing.get_context("spawn")  # never fork a process that holds torch's threads
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_engine) as pool:
+        futures = {pool.submit(recognise, image): image for image in images}
+        for future in as_completed(futures):
+            image = futures[future]
+            result, took = _checked(path, future.result)
+            done.add(image.index)
+            yield image, result, took
+
+
+def _checked(path: Path, call: Callable[..., tuple[RawResult, float]], *args: Any) -> tuple[RawResult, float]:
+    """The engine's answer, its failures (a broken model file, no memory) as an IngestError."""
     try:
-        if workers == 1:
-            return [(image, *recognise(image)) for image in images]
-        out = []
-        with ThreadPoolExecutor(workers, thread_name_prefix="ocr") as pool:
-            futures = {pool.submit(recognise, image): image for image in images}
-            for future in as_completed(futures):
-                out.append((futures[future], *future.result()))
-        return out
+        return call(*args)
+    except BrokenProcessPool:
+        raise
     except (RuntimeError, ValueError, OSError) as exc:
         raise IngestError(path, IngestError.OCR_FAILED, f"{type(exc).__name__}：{exc}") from exc
 
@@ -273,16 +305,17 @@ def _import_pdfium() -> Any:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[\s,，]", "", text)
+    """Text to find a recognised line in a chunk: no spaces or thousands separators, one quote mark."""
+    return re.sub(r"[“”]", '"', re.sub(r"[\s,，]", "", text))
 
 
 def _holds(compact_chunk: str, line: str) -> bool:
-    """Whether a chunk holds (part of) a recognised line that prints a number it states too; a
-    page number or other line dropped by cleaning is not held."""
+    """Whether a chunk holds (at least half of) a recognised line; a page number or other line
+    dropped by cleaning is not held."""
     text = _compact(line)
     half = len(text) // 2
     parts = [text] + ([text[:half], text[half:]] if half >= 4 else [])
-    return any(p in compact_chunk for p in parts) and any(n in compact_chunk for n in numbers_in(line))
+    return any(p in compact_chunk for p in parts)
 
 
 def mark_recognised(chunks: Sequence[Chunk], pages: Sequence[RawPage]) -> list[Chunk]:
@@ -302,6 +335,7 @@ def mark_recognised(chunks: Sequence[Chunk], pages: Sequence[RawPage]) -> list[C
         compact = _compact(chunk.text)
         low = [(text, score) for page in touched for text, score in page.ocr_low if _holds(compact, text)]
         confidence = min([p.ocr_confidence for p in touched] + [score for _, score in low])
-        lines = tuple(dict.fromkeys(text.strip() for text, _ in low))
+        numbered = [text for text, _ in low if any(n in compact for n in numbers_in(text))]
+        lines = tuple(dict.fromkeys(text.strip() for text in numbered))
         out.append(replace(chunk, ocr=True, ocr_confidence=round(confidence, 4), ocr_low=lines))
     return out

@@ -159,7 +159,7 @@ class IngestOptions:
     chunk_size: int = 320  # target characters per chunk
     chunk_overlap: int = 60  # characters repeated at most
     ocr: bool = True  # recognise pages without a usable text layer (scanned pages)
-    ocr_workers: int = 0  # OCR worker threads; 0: one per core
+    ocr_workers: int = 0  # OCR worker processes; 0: one per core
     ocr_cache: Path | None = None  # recognised pages by image hash; None: STORE/ocr-cache
 
 

@@ -13,6 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from assistant.app import build_assistant, open_library
 from assistant.cli import main
 from assistant.config import load_settings
+from assistant.errors import IngestError
 from assistant.figures import find_figures
 from assistant.library import Library
 from assistant.recognised import flag_low_confidence, with_ocr_flags
@@ -110,6 +111,31 @@ def test_the_cache_round_trips_and_ignores_damaged_entries(tmp_path: Path) -> No
     assert read_cache(None, "k") is None
 
 
+def test_pages_left_by_workers_that_cannot_start_are_recognised_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    images = [ocr.PageImage(i, 1, 1, b"\xff\xff\xff", f"k{i}") for i in range(3)]
+
+    def first_then_broken(path: Path, todo: list[ocr.PageImage], workers: int, done: set[int]) -> Any:
+        done.add(todo[0].index)
+        yield todo[0], [], 0.5
+        raise ocr.BrokenProcessPool("no __main__ guard")
+
+    monkeypatch.setattr(ocr, "_in_processes", first_then_broken)
+    monkeypatch.setattr(ocr, "recognise", lambda image: ([], 0.25))
+    monkeypatch.setattr(ocr, "worker_count", lambda pages, wanted=0: 2)
+    got = [(image.index, took) for image, _, took in ocr._run(Path("scan.pdf"), images, 0)]
+    assert got == [(0, 0.5), (1, 0.25), (2, 0.25)]
+
+
+def test_an_engine_failure_names_the_file() -> None:
+    def broken(image: ocr.PageImage) -> Any:
+        raise RuntimeError("模型文件损坏")
+
+    image = ocr.PageImage(0, 1, 1, b"\xff\xff\xff", "k")
+    with pytest.raises(IngestError) as info:
+        ocr._checked(Path("scan.pdf"), broken, image)
+    assert str(info.value) == "scan.pdf：文字识别（OCR）失败（RuntimeError：模型文件损坏）"
+
+
 # -- the real engine ---------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
@@ -131,9 +157,9 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-@pytest.fixture
-def engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the pages the real engine recognises."""
+def count_engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the pages the real engine recognises in this process (worker processes would not
+    see the patch: count with ``ocr_workers=1``)."""
     calls: list[int] = []
     real = ocr.recognise
 
@@ -146,14 +172,16 @@ def engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_a_scanned_report_ingests_with_cited_recognised_text_and_is_never_recognised_twice(
-    fake_library: Library, scans: dict[str, Path], engine_calls: list[int]
+    fake_library: Library, scans: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[ocr.OcrProgress] = []
-    options = IngestOptions(ocr_cache=scans["cache"])
+    options = IngestOptions(ocr_cache=scans["cache"])  # worker processes, one per core
     report = ingest_paths([scans["scanned"]], fake_library, options=options, progress=Progress(on_ocr_page=seen.append))
     assert not report.failures, report.failures
-    assert sorted(s.page for s in seen) == [1, 2, 3, 4] and seen[-1].done == seen[-1].total == 4
-    assert report.ocr.pages == 4 and report.ocr.recognised == len(engine_calls) == 4
+    assert seen[0].done == 0 and seen[0].total == 4  # the bar starts before the first page
+    assert sorted(s.page for s in seen[1:]) == [1, 2, 3, 4] and seen[-1].done == seen[-1].total == 4
+    assert not any(s.cached for s in seen) and all(s.seconds > 0 for s in seen[1:])
+    assert report.ocr.pages == report.ocr.recognised == 4
     info = fake_library.documents()[0]
     text_copy = prepare(scans["text"], scans["text"].read_bytes(), Overrides(), dict.fromkeys(STAGES, 0.0), 320, 60)
     assert (info.title, info.department, info.year, info.doc_type) == (
@@ -171,18 +199,22 @@ def test_a_scanned_report_ingests_with_cited_recognised_text_and_is_never_recogn
     for figure in ("2887.33", "3713.50", "230.59", "800万元", "127人", "255.3万元"):
         assert figure in text
 
-    # the same scan again, after it was removed: every page comes from the cache
-    engine_calls.clear()
+    # the same scan again, after it was removed: every page comes from the cache (the engine, run
+    # in this process to count its calls, is never called)
     fake_library.remove(info.doc_id)
-    again = ingest_paths([scans["scanned"]], fake_library, options=options)
+    engine_calls = count_engine_calls(monkeypatch)
+    here = IngestOptions(ocr_cache=scans["cache"], ocr_workers=1)
+    again = ingest_paths([scans["scanned"]], fake_library, options=here)
     assert engine_calls == [] and again.ocr.pages == 4 and again.ocr.recognised == 0
     assert fake_library.documents()[0].chunks == info.chunks
 
 
 def test_a_mixed_report_is_recognised_page_by_page(
-    fake_library: Library, scans: dict[str, Path], engine_calls: list[int]
+    fake_library: Library, scans: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    report = ingest_paths([scans["mixed"]], fake_library, options=IngestOptions(ocr_cache=scans["cache"]))
+    engine_calls = count_engine_calls(monkeypatch)
+    options = IngestOptions(ocr_cache=scans["cache"], ocr_workers=1)
+    report = ingest_paths([scans["mixed"]], fake_library, options=options)
     assert not report.failures and report.ocr.pages == len(PAGES)
     assert engine_calls == []  # the same page images as the scanned copy: all from the cache
     metas = fake_library.store.all_chunks()[1]
