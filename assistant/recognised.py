@@ -40,6 +40,7 @@ def with_ocr_flags(answer: Answer) -> Answer:
 
 
 def figure_mark(figure: CheckedFigure) -> str:
-    """How the CLI marks a checked figure: ✓, ✗, （计算）, and the low-confidence warning."""
-    mark = "（计算）" if figure.computed else "✓" if figure.verified else "✗"
-    return f"{figure.text}{mark}" + (f"（{WARNING}）" if figure.low_confidence else "")
+    """How the CLI marks a checked figure: ✓, ✗, （计算）, or — instead of ✓ — the low-confidence warning."""
+    if figure.low_confidence and not figure.computed:
+        return f"{figure.text}（{WARNING}）"
+    return figure.text + ("（计算）" if figure.computed else "✓" if figure.verified else "✗")

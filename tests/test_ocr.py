@@ -16,7 +16,7 @@ from assistant.config import load_settings
 from assistant.errors import IngestError
 from assistant.figures import find_figures
 from assistant.library import Library
-from assistant.recognised import flag_low_confidence, with_ocr_flags
+from assistant.recognised import figure_mark, flag_low_confidence, with_ocr_flags
 from assistant.records import Answer, CheckedFigure, Chunk, Citation, RawPage
 from ingest import ocr
 from ingest.layout import fix_quotes, layout_page
@@ -100,6 +100,7 @@ def test_a_figure_from_a_low_confidence_line_is_flagged_not_verified_fact() -> N
     assert [f.verified for f in flagged] == [True, True]  # the figure check itself is unchanged
     answer = with_ocr_flags(Answer("问", "约800万元[1]，9个[1]", False, "", (low,), tuple(figures), "extractive"))
     assert "识别置信度低，请核对原件：800万元" in answer.note
+    assert [figure_mark(f) for f in answer.figures] == ["800万元（⚠ 识别置信度低，请核对原件）", "9个✓"]
 
 
 def test_the_cache_round_trips_and_ignores_damaged_entries(tmp_path: Path) -> None:
