@@ -201,8 +201,12 @@ def recognise_pages(
 
 
 def worker_count(pages: int, wanted: int = 0) -> int:
+    """Worker processes for ``pages`` pages: as asked, else one per core but at most one per two
+    pages (a worker's start-up — OpenCV, onnxruntime, the models — costs about half a page)."""
+    if wanted:
+        return max(1, min(pages, wanted))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(pages, wanted or cores))
+    return max(1, min(pages // 2, cores))
 
 
 def _run(path: Path, images: list[PageImage], wanted: int) -> Iterator[tuple[PageImage, RawResult, float]]:

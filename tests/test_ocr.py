@@ -112,6 +112,13 @@ def test_the_cache_round_trips_and_ignores_damaged_entries(tmp_path: Path) -> No
     assert read_cache(None, "k") is None
 
 
+def test_workers_are_bounded_by_the_cores_and_the_pages() -> None:
+    cores = ocr.worker_count(1000)
+    assert 1 <= cores <= (ocr.os.cpu_count() or 1)
+    assert ocr.worker_count(1) == 1 and ocr.worker_count(2 * cores) == cores
+    assert ocr.worker_count(5, wanted=1) == 1 and ocr.worker_count(2, wanted=8) == 2
+
+
 def test_pages_left_by_workers_that_cannot_start_are_recognised_here(monkeypatch: pytest.MonkeyPatch) -> None:
     images = [ocr.PageImage(i, 1, 1, b"\xff\xff\xff", f"k{i}") for i in range(3)]
 
