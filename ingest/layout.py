@@ -22,6 +22,7 @@ CELL_GAP = 1.0  # a gap wider than this many line heights separates table cells
 INDENT = 1.2  # a line starting this many line heights right of the margin opens a paragraph
 PARAGRAPH_INDENT = "\u3000\u3000"
 NUMBER = re.compile(r"\d[\d,，.]*")
+SPLIT_THOUSANDS = re.compile(r"(?<=\d)([,，])\s+(?=\d{3}(?!\d))")  # the engine reads 76,609,000 as 76, 609, 000
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ class Box:
         points, text, score = item
         xs = [float(p[0]) for p in points]
         ys = [float(p[1]) for p in points]
-        return cls(min(xs), min(ys), max(xs), max(ys), str(text).strip(), float(score))
+        text = SPLIT_THOUSANDS.sub(r"\1", str(text).strip())
+        return cls(min(xs), min(ys), max(xs), max(ys), text, float(score))
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,17 @@ def test_boxes_are_read_line_by_line_and_table_cells_stay_in_order() -> None:
     assert lines[2].score == pytest.approx(0.81)  # a line is as sure as its weakest box
 
 
+def test_a_table_row_keeps_its_numbers_whole() -> None:
+    lines = layout_page(
+        [
+            box(150, 100, 400, 130, "212  01  城乡社区管理事务"),
+            box(500, 100, 700, 130, "94, 450, 003"),
+            box(800, 100, 900, 130, "0"),
+        ]
+    )
+    assert [line.text for line in lines] == ["212  01  城乡社区管理事务  94,450,003  0"]
+
+
 def test_boxes_close_together_join_without_a_space() -> None:
     lines = layout_page([box(150, 100, 400, 130, "累计投入经费约"), box(405, 101, 520, 131, "800万元")])
     assert [line.text for line in lines] == ["累计投入经费约800万元"]
