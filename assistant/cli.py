@@ -139,7 +139,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             row = asdict(answer)
             row["citations"] = [
-                {k: c[k] for k in ("n", "doc", "title", "page", "page_label", "text", "score")}
+                {k: c[k] for k in ("n", "doc", "title", "page", "page_label", "text", "score", "ocr", "ocr_confidence")}
                 for c in row["citations"]
             ]
             print(json.dumps(row, ensure_ascii=False), flush=True)
