@@ -30,6 +30,7 @@ from assistant.samples import example_questions, load_samples, sample_files
 from assistant.scope import Filters, departments_of, describe, scope_of, years_of
 from assistant.sources import Source, document_of, highlight
 from assistant.uploads import MAX_UPLOAD_MB, ingest_upload, remove_document
+from ingest.ocr import OcrProgress
 from ingest.pipeline import FileResult, IngestOptions, Prepared, Progress
 
 MODES = {"extractive": ("摘录模式", "离线运行：直接摘录报告原句并注明出处，不调用大模型")}
@@ -84,7 +85,15 @@ class IngestBar:
         self.name = ""
 
     def callbacks(self) -> Progress:
-        return Progress(on_start=self._start, on_embedded=self._embedded, on_file=self._finished)
+        return Progress(
+            on_start=self._start, on_embedded=self._embedded, on_file=self._finished, on_ocr_page=self._recognised
+        )
+
+    def _recognised(self, step: OcrProgress) -> None:  # done 0: recognition starts
+        where = f"（第 {min(self.done + 1, self.files)}/{self.files} 个文件）"
+        self.bar.progress(
+            min(1.0, self.done / self.files), text=f"正在识别扫描页 {step.done}/{step.total}：第{step.page}页{where}"
+        )
 
     def _start(self, prepared: Prepared) -> None:
         self.name, self.chunks, self.embedded = prepared.info.doc, max(1, len(prepared.chunks)), 0
@@ -105,7 +114,9 @@ class IngestBar:
 
 
 def options(settings: Settings) -> IngestOptions:
-    return IngestOptions(settings.embed_batch_size, settings.chunk_size, settings.chunk_overlap)
+    return IngestOptions(
+        settings.embed_batch_size, settings.chunk_size, settings.chunk_overlap, settings.ocr, settings.ocr_workers
+    )
 
 
 # -- sidebar ------------------------------------------------------------------------------------
@@ -256,6 +267,8 @@ def figure_badges(figures: Sequence[CheckedFigure]) -> str:
     marks = [
         f":blue-badge[:material/calculate: {escape(f.text)} 由引用数字计算]"
         if f.computed
+        else f":orange-badge[:material/warning: {escape(f.text)} 识别置信度低，请核对原件]"
+        if f.low_confidence
         else f":green-badge[:material/check: {escape(f.text)} 已核对原文]"
         if f.verified
         else f":red-badge[:material/close: {escape(f.text)} 未能核实]"

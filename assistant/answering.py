@@ -36,6 +36,7 @@ from assistant.library import Library
 from assistant.llm import LLMAnswerer
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import QueryAnalysis, analyse, short_name
+from assistant.recognised import with_ocr_flags
 from assistant.records import Answer, CheckedFigure, Citation, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
 
@@ -186,6 +187,9 @@ def resolve_citations(
                     round(hit.score, 4),
                     hit.chunk_id,
                     hit.table_unit,
+                    hit.ocr,
+                    hit.ocr_confidence,
+                    hit.ocr_low,
                 )
             )
         return f"[{order[n]}]"
@@ -335,7 +339,7 @@ class Assistant:
         refused = draft.refused
         answer_text = out["answer_text"] if not refused else render(self.refusal, reason=draft.reason).strip()
         total = (time.perf_counter() - tick) * 1000
-        return Answer(
+        answer = Answer(
             question=question,
             answer=answer_text,
             refused=refused,
@@ -348,6 +352,7 @@ class Assistant:
             note=draft.note,
             asked=asked if asked != question.strip() else "",
         )
+        return with_ocr_flags(answer)  # figures read from low-confidence recognised lines
 
     def _compare(self, question: str, asked: str, plan: Plan, tick: float) -> Answer:
         """A comparison question: one extractive sub-answer per group and item, then code."""
@@ -359,7 +364,7 @@ class Assistant:
 
         done = compare(plan, asked, ask_one, check_figures)
         total = (time.perf_counter() - tick) * 1000
-        return Answer(
+        answer = Answer(
             question=question,
             answer=done.text if not done.refused else render(self.refusal, reason=done.reason).strip(),
             refused=done.refused,
@@ -371,6 +376,7 @@ class Assistant:
             asked=asked if asked != question.strip() else "",
             comparison=done.comparison,
         )
+        return with_ocr_flags(answer)
 
     def rewrite(self, question: str, history: Sequence[str]) -> str:
         """A follow-up made whole from the conversation: by rule (years, departments), else by

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from chromadb.errors import ChromaError
 from tqdm import tqdm
@@ -17,7 +17,11 @@ from assistant.app import open_library
 from assistant.config import load_settings
 from assistant.errors import ReportQAError
 from assistant.library import Library
+from assistant.recognised import figure_mark
 from assistant.records import DOC_TYPES, CheckResult
+
+if TYPE_CHECKING:
+    from ingest.ocr import OcrStats
 
 STORE_HELP = "资料库目录（默认：环境变量 REPORTQA_STORE，或 ~/.reportqa/store）"
 
@@ -60,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--doc-type", choices=DOC_TYPES, metavar="类型", help="覆盖自动识别的文档类型：" + "、".join(DOC_TYPES)
     )
     ingest.add_argument("--quiet", action="store_true", help="不显示进度条")
+    ingest.add_argument(
+        "--no-ocr",
+        action="store_true",
+        help="不识别扫描页（无文本层的 PDF 页面将被跳过；默认识别，也可设 REPORTQA_OCR=0）",
+    )
     ingest.set_defaults(handler=cmd_ingest)
 
     listing = sub.add_parser("list", help="列出资料库中的文档")
@@ -130,7 +139,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             row = asdict(answer)
             row["citations"] = [
-                {k: c[k] for k in ("n", "doc", "title", "page", "page_label", "text", "score")}
+                {k: c[k] for k in ("n", "doc", "title", "page", "page_label", "text", "score", "ocr", "ocr_confidence")}
                 for c in row["citations"]
             ]
             print(json.dumps(row, ensure_ascii=False), flush=True)
@@ -145,9 +154,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         for c in answer.citations:
             print(f"  [{c.n}] {c.title}｜{c.doc}｜{c.page_label}：{preview(c.text, [f.text for f in answer.figures])}")
         if answer.figures:
-            marks = "、".join(
-                f"{f.text}{'（计算）' if f.computed else '✓' if f.verified else '✗'}" for f in answer.figures
-            )
+            marks = "、".join(figure_mark(f) for f in answer.figures)
             print(f"  数字核对：{marks}")
         for item in answer.nearest:
             print(f"  相近内容：{item}")
@@ -214,13 +221,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.ocr import OcrProgress
     from ingest.pipeline import FileResult, IngestOptions, Overrides, Prepared, Progress, ingest_paths
 
-    settings = load_settings(store=args.store)
+    settings = load_settings(store=args.store, ocr=False if args.no_ocr else None)
     library = open_library(settings)
     _ = library.embedder  # a wrong model setting fails here, before anything is read
     overrides = Overrides(args.title, args.department, args.year, args.doc_type)
     bar: tqdm | None = None
+    ocr_bar: tqdm | None = None
+
+    def on_ocr_page(step: OcrProgress) -> None:
+        nonlocal ocr_bar
+        if args.quiet:
+            return
+        if ocr_bar is None or not step.done:
+            ocr_bar = tqdm(total=step.total, desc="文字识别", unit="页", file=sys.stderr, leave=False)
+            return
+        ocr_bar.set_postfix_str(f"第{step.page}页{'（缓存）' if step.cached else f' {step.seconds:.1f}秒'}")
+        ocr_bar.update(1)
+        if step.done == step.total:
+            ocr_bar.close()
+            ocr_bar = None
 
     def on_start(prepared: Prepared) -> None:
         nonlocal bar
@@ -248,13 +270,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             )
             if result.tables:
                 print(f"  表格：{result.tables} 行记录；{check_summary(result.checks)}")
+            if result.ocr.pages:
+                print(f"  {ocr_summary(result.ocr)}")
+            if result.ocr.skipped:
+                print(f"  ⚠ {result.ocr.skipped} 页无文本层，未导入：{result.ocr.note}")
 
     report = ingest_paths(
         args.paths,
         library,
         overrides,
-        IngestOptions(settings.embed_batch_size, settings.chunk_size, settings.chunk_overlap),
-        Progress(on_start=on_start, on_embedded=on_embedded, on_file=on_file),
+        IngestOptions(
+            settings.embed_batch_size, settings.chunk_size, settings.chunk_overlap, settings.ocr, settings.ocr_workers
+        ),
+        Progress(on_start=on_start, on_embedded=on_embedded, on_file=on_file, on_ocr_page=on_ocr_page),
     )
     added = report.count("added", "replaced")
     print(
@@ -262,6 +290,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"跳过重复 {report.count('duplicate')} 个；失败 {len(report.failures)} 个。"
     )
     return 1 if report.failures else 0
+
+
+def ocr_summary(stats: OcrStats) -> str:
+    """One line on the pages recognised from their images."""
+    cached = stats.pages - stats.recognised
+    timing = f"，{stats.seconds / stats.recognised:.1f} 秒/页" if stats.recognised else ""
+    return f"文字识别（扫描页）：{stats.pages} 页（本次识别 {stats.recognised} 页{timing}；取自缓存 {cached} 页）"
 
 
 def check_summary(checks: Sequence[CheckResult]) -> str:

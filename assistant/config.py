@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=16, ge=1)
     chunk_size: int = Field(default=320, ge=80, description="target characters per chunk")
     chunk_overlap: int = Field(default=60, ge=0, description="max characters repeated")
+    ocr: bool = Field(default=True, description="recognise PDF pages without a usable text layer (scans)")
+    ocr_workers: int = Field(default=0, ge=0, description="OCR workers; 0: one per core")
     # an LLM is optional: none configured -> 摘录模式 (extractive), fully offline
     llm_base_url: str = Field(default="", description="OpenAI-compatible endpoint, e.g. http://host:8000/v1")
     llm_model: str = Field(default="", description="model name at that endpoint")

@@ -20,6 +20,7 @@ class IngestError(ReportQAError):
     UNSUPPORTED = "不支持的格式"
     ENCODING = "无法识别文本编码（支持 UTF-8 与 GB18030/GBK）"
     NOT_FOUND = "文件不存在"
+    OCR_FAILED = "文字识别（OCR）失败"
 
     def __init__(self, path: Path | str, reason: str, detail: str = "") -> None:
         self.path = Path(path)

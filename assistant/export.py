@@ -15,6 +15,7 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from assistant.compare import table_rows
+from assistant.recognised import WARNING as LOW_CONFIDENCE
 from assistant.records import Answer, Citation
 from assistant.sources import excerpt, place
 
@@ -51,7 +52,7 @@ def footnote(note: Note) -> str:
 
 def figure_check(answer: Answer) -> str:
     marks = "、".join(
-        f"{f.text}（{'由引用数字计算' if f.computed else '已核对原文' if f.verified else '未能核实'}）"
+        f"{f.text}（{'由引用数字计算' if f.computed else LOW_CONFIDENCE if f.low_confidence else '已核对原文' if f.verified else '未能核实'}）"
         for f in answer.figures
     )
     return f"数字核对：{marks}" if marks else ""

@@ -25,8 +25,11 @@ class RawPage:
     """One page (PDF) or section (DOCX/TXT) of text as the loader read it."""
 
     number: int | None  # 1-based PDF page; None where the format has no pages
-    label: str  # how a citation names the place: "第3页" or "第12–40段"
+    label: str  # how a citation names the place: "第3页" or "第12–40段" (第3页（识别文本） when OCR'd)
     text: str
+    ocr: bool = False  # the text was recognised from the page image (no usable text layer)
+    ocr_confidence: float = 1.0  # mean line score of the recognition (1.0: a text layer)
+    ocr_low: tuple[tuple[str, float], ...] = ()  # recognised lines scored below the threshold
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,9 @@ class Chunk:
     table_unit: str = ""  # unit of the table this chunk is part of (元, 万元), from its 单位 line
     # (offset in ``text``, page number, page label) of every page the chunk touches, first at 0
     page_spans: tuple[tuple[int, int | None, str], ...] = ()
+    ocr: bool = False  # from a recognised page (or touching one)
+    ocr_confidence: float = 1.0  # lowest of its pages' mean line scores and of the low-scored lines it holds
+    ocr_low: tuple[str, ...] = ()  # its recognised lines scored below the threshold that print a number
 
     @property
     def chunk_id(self) -> str:
@@ -177,6 +183,9 @@ class Hit:
     end: int = 0
     table_unit: str = ""
     page_spans: tuple[tuple[int, int | None, str], ...] = ()
+    ocr: bool = False
+    ocr_confidence: float = 1.0
+    ocr_low: tuple[str, ...] = ()
 
     def page_of(self, offset: int) -> tuple[int | None, str]:
         """The page (number, label) of a position in ``text``: where a quoted sentence stands."""
@@ -200,6 +209,9 @@ class Citation:
     score: float
     chunk_id: str = ""
     table_unit: str = ""  # unit of the table the passage is from (元, 万元), "" for prose
+    ocr: bool = False  # the passage was recognised from a scanned page (识别文本)
+    ocr_confidence: float = 1.0
+    ocr_low: tuple[str, ...] = ()  # low-confidence recognised lines of the passage that print a number
 
 
 @dataclass(frozen=True)
@@ -207,6 +219,7 @@ class CheckedFigure:
     text: str
     verified: bool  # stated in a passage its sentence cites (or, when computed, from verified figures)
     computed: bool = False  # a difference or change worked out in code from cited figures
+    low_confidence: bool = False  # read from a recognised line scored below the threshold: check the original
 
 
 @dataclass(frozen=True)

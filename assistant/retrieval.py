@@ -188,6 +188,9 @@ def _hit(
         end=int(meta.get("end", 0)),
         table_unit=str(meta.get("table_unit", "")),
         page_spans=tuple((int(o), n, str(label)) for o, n, label in json.loads(str(meta.get("page_spans", "[]")))),
+        ocr=bool(meta.get("ocr", False)),
+        ocr_confidence=float(meta.get("ocr_confidence", 1.0)),
+        ocr_low=tuple(str(line) for line in json.loads(str(meta.get("ocr_low", "[]")))),
     )
 
 

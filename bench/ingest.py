@@ -49,6 +49,10 @@ def main() -> None:
         f"total: {report.seconds:.1f} s  pages/s: {report.pages / report.seconds:.2f}  chunks/s: {report.chunks / report.seconds:.2f}"
     )
     print("stage seconds: " + "  ".join(f"{k} {v:.2f}" for k, v in report.stages.items()))
+    if report.ocr.pages:  # scanned pages (bench/ocr.py measures a mixed PDF)
+        o = report.ocr
+        per_page = f"{o.seconds / o.recognised:.2f}" if o.recognised else "—"
+        print(f"OCR: {o.pages} pages ({o.recognised} recognised, engine s/page {per_page})")
     print(f"peak RSS: {peak_mb:.0f} MB")
     print(
         f"embedding the same {len(texts)} chunk texts alone: {embed_alone:.1f} s; "

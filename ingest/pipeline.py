@@ -17,12 +17,13 @@ from ingest.chunk import chunk_document, embedding_text
 from ingest.clean import clean_document
 from ingest.load import SUPPORTED, load_pages
 from ingest.metadata import extract_metadata
+from ingest.ocr import OcrProgress, OcrSettings, OcrStats, mark_recognised, with_ocr
 from ingest.tables import locate_records, with_docx_records, with_records
 
 MIN_TEXT_CHARS = 20
 # raised when ingest writes something new for the same file: an older entry is then built again
 PIPELINE_VERSION = 2  # 2: table records and consistency checks
-STAGES = ("load", "tables", "clean", "chunk", "embed", "store")
+STAGES = ("load", "ocr", "tables", "clean", "chunk", "embed", "store")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class FileResult:
     error: str = ""
     tables: int = 0  # table records extracted
     checks: tuple[CheckResult, ...] = ()  # consistency checks run on them
+    ocr: OcrStats = field(default_factory=OcrStats)  # pages recognised from their images (scanned pages)
 
 
 @dataclass
@@ -51,6 +53,12 @@ class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    @property
+    def ocr(self) -> OcrStats:
+        """Recognised pages over the files added: pages, engine runs and engine seconds."""
+        done = [r.ocr for r in self.results if r.status in ("added", "replaced")]
+        return OcrStats(sum(o.pages for o in done), sum(o.recognised for o in done), sum(o.seconds for o in done))
 
     def count(self, *statuses: str) -> int:
         return sum(1 for r in self.results if r.status in statuses)
@@ -75,6 +83,7 @@ class Prepared:
     texts: list[str]  # what gets embedded
     tables: list[TableRecord] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
+    ocr: OcrStats = field(default_factory=OcrStats)
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -89,12 +98,25 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 
 def prepare(
-    path: Path, data: bytes, overrides: Overrides, stages: dict[str, float], size: int, overlap: int
+    path: Path,
+    data: bytes,
+    overrides: Overrides,
+    stages: dict[str, float],
+    size: int,
+    overlap: int,
+    ocr: OcrSettings | None = None,  # None: recognise, without a cache
+    on_ocr_page: Callable[[OcrProgress], None] | None = None,
 ) -> Prepared:
-    """Everything up to embedding; pure apart from parsing the bytes."""
+    """Everything up to embedding; pure apart from parsing the bytes (and recognising the
+    pages that have no usable text layer)."""
     tick = time.perf_counter()
     raw = load_pages(path, data)
     stages["load"] += time.perf_counter() - tick
+    tick = time.perf_counter()
+    ocr_stats = OcrStats()
+    if path.suffix.lower() == ".pdf":
+        raw, ocr_stats = with_ocr(path, raw, data, ocr or OcrSettings(), on_ocr_page)
+    stages["ocr"] = stages.get("ocr", 0.0) + time.perf_counter() - tick
     tick = time.perf_counter()
     tables: list[TableRecord] = []
     if path.suffix.lower() == ".pdf":
@@ -107,7 +129,8 @@ def prepare(
     cleaned = clean_document(raw).document
     stages["clean"] += time.perf_counter() - tick
     if len(cleaned.text.strip()) < MIN_TEXT_CHARS:
-        raise IngestError(path, IngestError.NO_TEXT if path.suffix.lower() == ".pdf" else IngestError.TOO_SHORT)
+        reason = IngestError.NO_TEXT if path.suffix.lower() == ".pdf" else IngestError.TOO_SHORT
+        raise IngestError(path, reason, ocr_stats.note or ("文字识别未得到文字" if ocr_stats.pages else ""))
     tick = time.perf_counter()
     name = overrides.doc or path.name
     meta = extract_metadata(cleaned.text, name)
@@ -122,12 +145,12 @@ def prepare(
         pages=len(raw),
         source_path=str(path.resolve()),
     )
-    chunks = chunk_document(doc_id, cleaned, size=size, overlap=overlap)
+    chunks = mark_recognised(chunk_document(doc_id, cleaned, size=size, overlap=overlap), raw)
     tables = locate_records(tables, chunks)
     info = replace(info, chunks=len(chunks))
     texts = [embedding_text(c, info.title, info.year) for c in chunks]
     stages["chunk"] += time.perf_counter() - tick
-    return Prepared(info, chunks, texts, tables, checks)
+    return Prepared(info, chunks, texts, tables, checks, ocr_stats)
 
 
 @dataclass(frozen=True)
@@ -135,6 +158,9 @@ class IngestOptions:
     batch_size: int = 16  # texts per embedding call
     chunk_size: int = 320  # target characters per chunk
     chunk_overlap: int = 60  # characters repeated at most
+    ocr: bool = True  # recognise pages without a usable text layer (scanned pages)
+    ocr_workers: int = 0  # OCR worker processes; 0: one per core
+    ocr_cache: Path | None = None  # recognised pages by image hash; None: STORE/ocr-cache
 
 
 @dataclass(frozen=True)
@@ -144,6 +170,7 @@ class Progress:
     on_start: Callable[[Prepared], None] | None = None  # a file is parsed, embedding starts
     on_embedded: Callable[[int], None] | None = None  # so many more chunks embedded
     on_file: Callable[[FileResult], None] | None = None  # a file is done
+    on_ocr_page: Callable[[OcrProgress], None] | None = None  # a scanned page is recognised
 
 
 def ingest_paths(
@@ -186,7 +213,18 @@ def _ingest_one(
         stale = doc_id in seen and library.version(doc_id) < PIPELINE_VERSION
         if doc_id in seen and not stale:
             return FileResult(path, "duplicate")
-        prepared = prepare(path, data, overrides, report.stages, options.chunk_size, options.chunk_overlap)
+        cache = options.ocr_cache or library.path / "ocr-cache"
+        ocr = OcrSettings(options.ocr, workers=options.ocr_workers, cache_dir=cache)
+        prepared = prepare(
+            path,
+            data,
+            overrides,
+            report.stages,
+            options.chunk_size,
+            options.chunk_overlap,
+            ocr,
+            progress.on_ocr_page,
+        )
         if progress.on_start:
             progress.on_start(prepared)
         tick = time.perf_counter()
@@ -205,7 +243,14 @@ def _ingest_one(
         report.stages["store"] += time.perf_counter() - tick
         seen.add(doc_id)
         status = "replaced" if older or stale else "added"
-        return FileResult(path, status, prepared.info, tables=len(prepared.tables), checks=tuple(prepared.checks))
+        return FileResult(
+            path,
+            status,
+            prepared.info,
+            tables=len(prepared.tables),
+            checks=tuple(prepared.checks),
+            ocr=prepared.ocr,
+        )
     except IngestError as exc:
         return FileResult(path, "failed", error=str(exc))
     except ReportQAError:

@@ -27,12 +27,12 @@ def make_bad_files(folder: Path) -> dict[str, str]:
     (folder / "truncated.pdf").write_bytes(data[: len(data) // 50])
     expected["truncated.pdf"] = "损坏"
 
-    blank = PdfWriter()
+    blank = PdfWriter()  # no text and no image: nothing to recognise (a scanned copy is ingested by OCR)
     for _ in range(2):
         blank.add_blank_page(width=595, height=842)
-    with open(folder / "scanned.pdf", "wb") as handle:
+    with open(folder / "blank.pdf", "wb") as handle:
         blank.write(handle)
-    expected["scanned.pdf"] = "无文本层"
+    expected["blank.pdf"] = "无文本层"
 
     (folder / "empty.pdf").write_bytes(b"")
     expected["empty.pdf"] = "空文件"

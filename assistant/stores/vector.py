@@ -127,6 +127,9 @@ def chunk_metadata(chunk: Chunk, info: DocumentInfo, tokens: Sequence[str]) -> d
         "table_unit": chunk.table_unit,
         "page_spans": json.dumps([list(span) for span in chunk.page_spans], ensure_ascii=False),
         "tokens": " ".join(tokens),
+        "ocr": chunk.ocr,
+        "ocr_confidence": chunk.ocr_confidence,
+        "ocr_low": json.dumps(list(chunk.ocr_low), ensure_ascii=False),
     }
 
 
