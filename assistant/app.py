@@ -22,13 +22,16 @@ def embedder_name_for(setting: str) -> str:
 
 def open_library(settings: Settings, create: bool = True) -> Library:
     """The store folder named by the settings, with the configured embedder (loaded lazily).
-    ``create=False`` for readers: a mistyped folder is an error, not a new empty store."""
-    return Library(
+    ``create=False`` for readers: a mistyped folder is an error, not a new empty store.
+    What a killed writer left behind is cleared up here when no writer is busy."""
+    library = Library(
         settings.store.expanduser(),
         embedder_factory=partial(load_embedder, settings.embed_model),
         embedder_name=embedder_name_for(settings.embed_model),
         create=create,
     )
+    library.repair_if_idle()
+    return library
 
 
 def build_assistant(settings: Settings) -> Assistant:

@@ -48,6 +48,13 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def holds(self, documents: Sequence[DocumentInfo]) -> bool:
+        """Whether the index holds exactly the chunks of ``documents`` (no more, no fewer)."""
+        counts: dict[str, int] = {}
+        for doc_id in self.doc_ids:
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+        return counts == {d.doc_id: d.chunks for d in documents if d.chunks} and len(set(self.ids)) == len(self.ids)
+
     def weight(self, token: str) -> float:
         """How much a question word counts when matching: its IDF, but little for a word no
         report uses (colloquial wording such as 砍了 cannot be matched, only paraphrased)."""
@@ -72,16 +79,16 @@ class KeywordIndex:
     # -- persistence ---------------------------------------------------------------------
     def save(self, folder: Path) -> None:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".tmp-{os.getpid()}-"))
         (tmp / "ids.json").write_text(
             json.dumps([self.ids, self.doc_ids, self.df], ensure_ascii=False), encoding="utf-8"
         )
         if self._bm25 is not None:
             self._bm25.save(str(tmp / "bm25"))
-        if folder.exists():
-            shutil.rmtree(tmp)  # another process wrote the same generation first
-            return
-        os.replace(tmp, folder)
+        try:
+            os.replace(tmp, folder)  # atomic: a reader sees the whole index or none
+        except OSError:
+            shutil.rmtree(tmp)  # another process published the same generation first
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
