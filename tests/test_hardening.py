@@ -1,0 +1,74 @@
+"""Issue 9: bad files, kills mid-ingest, concurrent users. The runs live in tests/hardening.py
+(bench/hardening.py prints the same figures); here each must hold exactly."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from assistant.library import Library
+from ingest.pipeline import ingest_paths
+from tests.conftest import LONGJIN_TXT
+from tests.hardening import (
+    audit_store,
+    bad_input_run,
+    child_command,
+    child_env,
+    concurrent_processes,
+    concurrent_threads,
+    kill_trials,
+    make_long_pdf,
+)
+
+
+def test_bad_input_corpus_fails_clearly_and_leaves_the_store_unchanged(tmp_path: Path) -> None:
+    run = bad_input_run(tmp_path)
+    assert run.crashes == [] and run.unclear == [] and run.wrong == []
+    assert run.tried == 17 and run.clear_errors == 12
+    assert sorted(run.ingested) == ["gbk_report.txt", "long_1000_pages.pdf", "longjin_2022.txt"]
+    assert sorted(run.duplicates) == ["2025年北京市政府工作报告.docx", "龙津街道报告（副本）.txt"]
+    assert run.store_unchanged
+
+
+def test_a_thousand_page_pdf_ingests_in_bounded_time(fake_library: Library, tmp_path: Path) -> None:
+    report = ingest_paths([make_long_pdf(tmp_path / "long.pdf")], fake_library)
+    assert report.count("added") == 1 and report.pages == 1000
+    assert report.seconds < 60
+    assert audit_store(fake_library.path).consistent
+
+
+def test_killed_ingests_lose_and_duplicate_nothing(tmp_path: Path) -> None:
+    run = kill_trials(tmp_path, trials=12)
+    assert run.trials == 12 and run.killed >= 8  # most kills land mid-ingest
+    assert run.inconsistent == []  # after every kill: each document whole in Chroma and the keyword index, or absent
+    assert run.orphans_left == 0  # what a kill left is cleared when a writer opens the store
+    assert run.reruns == 3 and run.rerun_failures == []
+    assert run.lost == 0 and run.duplicated == 0
+
+
+def test_an_interrupted_writer_is_cleared_up_when_the_store_next_opens(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    subprocess.run(child_command("ingest", str(store), str(LONGJIN_TXT)), env=child_env(), check=True)
+    audit = audit_store(store)
+    assert audit.consistent and audit.chunks > 0
+    from tests.ingest_child import open_fake_library
+
+    library = open_fake_library(store)
+    library.store.chunks.add(ids=["x-00000"], embeddings=[[1.0] * 256], documents=["半截"], metadatas=[{"doc_id": "x"}])
+    assert audit_store(store).orphans == 1 and audit_store(store).consistent  # invisible to readers
+    assert open_fake_library(store).repaired == 1 and audit_store(store).orphans == 0
+
+
+def test_eight_threads_ask_while_a_thread_ingests(tmp_path: Path) -> None:
+    run = concurrent_threads(tmp_path, askers=8, rounds=3)
+    assert run.requests == 8 * 3 * 3 and run.errors == []
+    assert run.ingested == 5 and run.during_ingest > 0
+    assert run.torn == 0 and run.inconsistent == []
+
+
+def test_processes_ask_while_another_process_ingests(tmp_path: Path) -> None:
+    run = concurrent_processes(tmp_path, askers=4, rounds=2)
+    assert run.requests == 4 * 2 * 3 and run.errors == []
+    assert run.ingested == 5
+    assert run.torn == 0 and run.inconsistent == []
+    assert audit_store(tmp_path / "processes").consistent
