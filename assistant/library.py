@@ -151,7 +151,8 @@ class Library:
         """The BM25 index of the committed documents (``documents``: a snapshot already read).
 
         Cached on disk under the generation of the documents; a cached index that does not hold
-        exactly their chunks is never used, and an index is saved only when it does."""
+        exactly their chunks is never used. If the store has moved on since ``documents`` was
+        read, the index of the store as it is now is returned: always one whole state."""
         with self._lock:
             committed = list(documents) if documents is not None else self.store.documents()
             gen = generation(committed)
@@ -165,10 +166,10 @@ class Library:
             except (OSError, ValueError, KeyError) as exc:
                 if folder.exists() and not isinstance(exc, FileNotFoundError):
                     _discard(folder)  # a damaged cache: rebuilt below
-                index = self._build_keyword_index(committed)
-                if index.holds(committed):
-                    index.save(folder)
-            self._keyword = (gen, index)
+                index = self._build_keyword_index()
+                if index.whole():
+                    index.save(self.path / "keyword" / index.built_for)
+            self._keyword = (index.built_for, index)
             return index
 
     def record_index(self, documents: Sequence[DocumentInfo] | None = None) -> RecordIndex:
@@ -182,15 +183,15 @@ class Library:
                     self._records_seen[info.doc_id] = info.chunks
             return self._records
 
-    def _build_keyword_index(self, committed: Sequence[DocumentInfo]) -> KeywordIndex:
-        """From the tokens stored in Chroma, of committed documents only (a writer may be busy).
-        If the store moved on since ``committed`` was read, the index may lack chunks: then
-        ``holds`` is false and it is used for this request only."""
-        wanted = {d.doc_id for d in committed}
-        ids, metas = self.store.all_chunks()
-        rows = [(cid, m) for cid, m in zip(ids, metas, strict=True) if m["doc_id"] in wanted]
+    def _build_keyword_index(self) -> KeywordIndex:
+        """From the tokens stored in Chroma, of committed documents only (a writer may be busy),
+        the registry and the chunks read as one snapshot."""
+        documents, ids, metas = self.store.documents_and_chunks()
+        committed = {d.doc_id for d in documents}
+        rows = [(cid, m) for cid, m in zip(ids, metas, strict=True) if m["doc_id"] in committed]
         corpus = [str(m["tokens"]).split() for _, m in rows]
-        return KeywordIndex([cid for cid, _ in rows], [str(m["doc_id"]) for _, m in rows], corpus)
+        doc_ids = [str(m["doc_id"]) for _, m in rows]
+        return KeywordIndex([cid for cid, _ in rows], doc_ids, corpus, built_for=generation(documents))
 
     def _drop_stale_indexes(self, keep: str) -> None:
         """Writers only: older generations, and partial saves of processes that died."""

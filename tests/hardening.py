@@ -316,7 +316,7 @@ def concurrent_threads(root: Path, askers: int = 8, rounds: int = 3) -> Concurre
                 try:
                     answer = assistant.ask(question)
                     documents = library.documents()
-                    torn = not library.keyword_index(documents).holds(documents)
+                    torn = not library.keyword_index(documents).whole()
                 except Exception as exc:  # counted and reported: the figure is "errors: 0"
                     with lock:
                         run.requests += 1
@@ -346,7 +346,7 @@ def concurrent_threads(root: Path, askers: int = 8, rounds: int = 3) -> Concurre
 
 def concurrent_processes(root: Path, askers: int = 8, rounds: int = 2) -> ConcurrencyRun:
     """``askers`` separate processes asking (as CLI runs or web servers on one store would) while
-    another process ingests five reports."""
+    another process ingests five reports. Each asker opens the store afresh every round."""
     corpus = make_crash_corpus(root / "more", copies=1)
     store = root / "processes"
     library = open_fake_library(store)
@@ -397,3 +397,43 @@ def bad_input_run(root: Path) -> BadInputRun:
     expected[BEIJING_DOCX.name] = "duplicate"
     shutil.copy(BEIJING_DOCX, folder / BEIJING_DOCX.name)
     return run_bad_inputs(library, folder, expected)
+
+
+@dataclass
+class ChurnRun:
+    writer_rounds: int = 0
+    reader_rounds: int = 0  # fresh opens of the store, each reading everything once
+    errors: list[str] = field(default_factory=list)
+    torn: int = 0
+    consistent: bool = False
+
+
+def churn_run(root: Path, seconds: float = 6.0, readers: int = 2, size: int = 150) -> ChurnRun:
+    """A writer process adding and removing ``size``-chunk documents while ``readers`` processes
+    open the store afresh again and again: without the store lock this tears Chroma's vector
+    index files ("Error finding id", segmentation faults) or the keyword index."""
+    store = root / "churn"
+    ingest_paths([LONGJIN_TXT], open_fake_library(store))
+    run = ChurnRun()
+    pipe = subprocess.PIPE
+    children = [
+        subprocess.Popen(child_command("reopen", str(store), str(seconds)), env=child_env(), stdout=pipe, stderr=pipe)
+        for _ in range(readers)
+    ]
+    writer = subprocess.run(
+        child_command("churn", str(store), str(seconds), str(size)), env=child_env(), capture_output=True
+    )
+    if writer.returncode != 0:
+        run.errors.append(f"writer exit {writer.returncode}: " + writer.stderr.decode("utf-8", "replace")[-300:])
+    else:
+        run.writer_rounds = int(json.loads(writer.stdout.decode("utf-8").splitlines()[-1])["rounds"])
+    for child in children:
+        out, err = child.communicate(timeout=600)
+        if child.returncode != 0:
+            run.errors.append(f"reader exit {child.returncode}: " + err.decode("utf-8", "replace")[-300:])
+            continue
+        row = json.loads(out.decode("utf-8").splitlines()[-1])
+        run.reader_rounds += int(row["rounds"])
+        run.torn += int(row["torn"])
+    run.consistent = audit_store(store).consistent
+    return run

@@ -14,6 +14,7 @@ from tests.hardening import (
     bad_input_run,
     child_command,
     child_env,
+    churn_run,
     concurrent_processes,
     concurrent_threads,
     kill_trials,
@@ -72,3 +73,9 @@ def test_processes_ask_while_another_process_ingests(tmp_path: Path) -> None:
     assert run.ingested == 5
     assert run.torn == 0 and run.inconsistent == []
     assert audit_store(tmp_path / "processes").consistent
+
+
+def test_processes_opening_the_store_while_another_writes_fast(tmp_path: Path) -> None:
+    run = churn_run(tmp_path, seconds=6.0, readers=2)
+    assert run.errors == [] and run.torn == 0 and run.consistent
+    assert run.writer_rounds >= 3 and run.reader_rounds >= 6

@@ -174,6 +174,12 @@ class ChromaStore:
         self._stamp.accept()
         self.reopened += 1
 
+    def close(self) -> None:
+        """Release the Chroma client now (it is also released when the store is dropped)."""
+        with self._lock.held():
+            if self._finalizer is not None:
+                self._finalizer()
+
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the store lock, on a client that has seen every write (re-entrant)."""
