@@ -79,3 +79,23 @@ def test_processes_opening_the_store_while_another_writes_fast(tmp_path: Path) -
     run = churn_run(tmp_path, seconds=6.0, readers=2)
     assert run.errors == [] and run.torn == 0 and run.consistent
     assert run.writer_rounds >= 3 and run.reader_rounds >= 6
+
+
+def test_a_long_lived_reader_sees_what_another_process_wrote(tmp_path: Path) -> None:
+    """A web server keeps its store open; a CLI ingest in another process must reach its answers
+    (embedded Chroma keeps a vector index in memory: the reader reopens when the stamp moves)."""
+    from tests.conftest import BEIJING_DOCX
+    from tests.ingest_child import open_fake_library
+
+    store = tmp_path / "store"
+    reader = open_fake_library(store)
+    ingest_paths([LONGJIN_TXT], reader)
+    vector = reader.embedder.embed_query("北京 国际科技创新中心")
+    assert reader.store.query(vector, 5)["ids"][0]  # the vector index is now loaded in memory
+    subprocess.run(child_command("ingest", str(store), str(BEIJING_DOCX)), env=child_env(), check=True)
+    (beijing,) = [d for d in reader.documents() if d.doc == BEIJING_DOCX.name]
+    total = reader.store.chunk_count()
+    found = reader.store.query(vector, total)["ids"][0]  # every chunk, ranked: the new ones too
+    assert len(found) == total and sum(cid.startswith(beijing.doc_id[:16]) for cid in found) == beijing.chunks
+    assert reader.store.reopened >= 1
+    assert reader.keyword_index().holds(reader.documents())
