@@ -204,11 +204,11 @@ class KillRun:
     seconds: float = 0.0
 
 
-def kill_trials(root: Path, trials: int, seed: int = 9, group: int = 4) -> KillRun:
+def kill_trials(root: Path, trials: int, seed: int = 9, group: int = 4, copies: int = 1) -> KillRun:
     """Start an ingest in a child process, SIGKILL it after a random delay, audit the store; every
     ``group`` trials re-run the ingest to the end, compare with a clean ingest, and start afresh."""
     corpus = root / "corpus"
-    make_crash_corpus(corpus)
+    make_crash_corpus(corpus, copies)
     rng = random.Random(seed)
     run = KillRun()
     started = time.perf_counter()

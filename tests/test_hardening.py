@@ -18,6 +18,7 @@ from tests.hardening import (
     concurrent_processes,
     concurrent_threads,
     kill_trials,
+    make_bad_corpus,
     make_long_pdf,
 )
 
@@ -29,6 +30,17 @@ def test_bad_input_corpus_fails_clearly_and_leaves_the_store_unchanged(tmp_path:
     assert sorted(run.ingested) == ["gbk_report.txt", "long_1000_pages.pdf", "longjin_2022.txt"]
     assert sorted(run.duplicates) == ["2025年北京市政府工作报告.docx", "龙津街道报告（副本）.txt"]
     assert run.store_unchanged
+
+
+def test_one_batch_of_every_bad_input_ingests_the_good_files(fake_library: Library, tmp_path: Path) -> None:
+    expected = make_bad_corpus(tmp_path / "bad")
+    report = ingest_paths([tmp_path / "bad" / name for name in sorted(expected)], fake_library)
+    assert len(report.results) == len(expected)
+    assert {r.path.name for r in report.results if r.status == "added"} == {n for n, w in expected.items() if not w}
+    assert {r.path.name for r in report.results if r.status == "duplicate"} == {"龙津街道报告（副本）.txt"}
+    for failure in report.failures:
+        assert failure.error.startswith(failure.path.name + "：") and expected[failure.path.name] in failure.error
+    assert audit_store(fake_library.path).consistent
 
 
 def test_a_thousand_page_pdf_ingests_in_bounded_time(fake_library: Library, tmp_path: Path) -> None:
