@@ -63,12 +63,16 @@ class Library:
             self._drop_stale_indexes(keep=generation(self.store.documents()))
 
     def repair_if_idle(self) -> int:
-        """Remove what an interrupted writer left, unless a writer is busy now; how many chunks."""
-        with self._write_lock(block=False) as handle:
-            if handle is None:
-                return 0
-            self.repaired = self.store.repair()
-            return self.repaired
+        """Remove what an interrupted writer left, unless a writer is busy now (or the store is
+        read-only for this user: readers ignore such chunks anyway); how many chunks."""
+        try:
+            with self._write_lock(block=False) as handle:
+                if handle is None:
+                    return 0
+                self.repaired = self.store.repair()
+                return self.repaired
+        except PermissionError:
+            return 0
 
     @contextmanager
     def _write_lock(self, block: bool) -> Iterator[TextIO | None]:
