@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from chromadb.errors import ChromaError
+from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
+from assistant.access import configured_password, password_matches
 from assistant.answering import Assistant
 from assistant.app import build_assistant, open_library
 from assistant.compare import table_rows
@@ -447,10 +449,39 @@ def show_memo(memo: Memo, scope: str, index: int) -> None:
         )
 
 
+def secrets() -> Mapping[str, object]:
+    """Streamlit's secrets (.streamlit/secrets.toml), or none when there is no secrets file."""
+    try:
+        return {key: st.secrets[key] for key in st.secrets}
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
+        return {}
+
+
+def password_gate() -> None:
+    """When a password is configured, show only a password form until it is entered."""
+    try:
+        expected = configured_password(load_settings(), secrets())
+    except ReportQAError as exc:
+        st.error(f"设置有误：{escape(str(exc))}")
+        st.stop()
+    if not expected or st.session_state.get("unlocked"):
+        return
+    with st.form("password"):
+        typed = st.text_input("访问密码", type="password", placeholder="请输入访问密码")
+        entered = st.form_submit_button("进入", type="primary")
+    if entered:
+        if password_matches(typed, expected):
+            st.session_state["unlocked"] = True
+            st.rerun()
+        st.error("密码不正确，请重试。")
+    st.stop()
+
+
 def main() -> None:
     st.set_page_config(page_title="政务报告问答助手", page_icon="📑", layout="centered")
     st.html(CHINESE_CHROME)
     st.title("政务报告问答助手")
+    password_gate()
     st.caption("依据已收录的政府预算、决算和绩效自评报告回答问题：每个数字注明出处（文档、页码），并与原文核对。")
     try:
         settings = load_settings()

@@ -24,17 +24,20 @@ def embedder_name_for(setting: str) -> str:
 def open_library(settings: Settings, create: bool = True) -> Library:
     """The store folder named by the settings (or the Chroma server of ``REPORTQA_CHROMA_URL``),
     with the configured embedder (loaded lazily). ``create=False`` for readers: a mistyped folder
-    is an error, not a new empty store."""
+    is an error, not a new empty store. What a killed writer left behind is cleared up here when
+    no writer is busy."""
     # with a Chroma server, the store folder keeps only this instance's caches (keyword index,
     # tokenizer) and its write lock; documents and chunks live on the server
     store = ChromaStore(open_http_client(settings.chroma_url)) if settings.chroma_url else None
-    return Library(
+    library = Library(
         settings.store.expanduser(),
         embedder_factory=partial(load_embedder, settings.embed_model),
         embedder_name=embedder_name_for(settings.embed_model),
         store=store,
         create=create,
     )
+    library.repair_if_idle()
+    return library
 
 
 def build_assistant(settings: Settings) -> Assistant:

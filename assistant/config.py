@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=60.0, gt=0, description="seconds per model call")
     llm_max_retries: int = Field(default=1, ge=0)
     llm_max_tokens: int = Field(default=400, ge=16)
+    # the web page asks for this password first when set (or st.secrets["password"]); off by default
+    ui_password: SecretStr = Field(default=SecretStr(""), description="web page password (empty: no password)")
 
     @property
     def llm_configured(self) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.figures import MONEY, converted, find_figures
+from assistant.hostile import is_hostile
 from assistant.records import Hit
 from assistant.tables import bare_header
 from assistant.tokenize import SYNONYMS
@@ -264,6 +265,8 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
         for sentence in sentences(hit.text):
             if sentence in hit.headings or "……" in sentence or (" " in sentence and not HAS_FIGURE.search(sentence)):
                 continue  # headings, table-of-contents lines and table header rows are not answers
+            if is_hostile(sentence):
+                continue  # an instruction or a forged citation inside a report is data, never an answer
             context = headings + " " + previous
             own = coverage(sentence, weight)
             with_context = coverage(sentence + " " + context, weight)

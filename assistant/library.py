@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import StoreError
 from assistant.records import CheckResult, Chunk, DocumentInfo, TableRecord
 from assistant.stores.keyword import KeywordIndex, generation
-from assistant.stores.vector import ChromaStore, open_client
+from assistant.stores.vector import ChromaStore
 from assistant.tables import RecordIndex
 from assistant.tokenize import tokenize
 
@@ -36,7 +38,7 @@ class Library:
         self.embedder_name = embedder_name
         self._embedder_factory = embedder_factory
         self._embedder: Embeddings | None = None
-        self.store = store or ChromaStore(open_client(path))
+        self.store = store or ChromaStore(folder=path)
         stored = self.store.embedder()
         if stored is not None and stored != embedder_name:
             raise StoreError(
@@ -51,15 +53,38 @@ class Library:
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """Hold the store's write lock (one writer across processes) and clear up what an
-        interrupted writer left. Readers never take it and never delete anything."""
+        """Hold the store's write lock (one writer across processes and threads) and clear up
+        what an interrupted writer left. Readers never take it and never delete chunks; they
+        keep answering while a writer works (each Chroma call takes the short store lock)."""
+        with self._write_lock(block=True) as handle:
+            assert handle is not None
+            self.repaired = self.store.repair()
+            yield
+            self._drop_stale_indexes(keep=generation(self.store.documents()))
+
+    def repair_if_idle(self) -> int:
+        """Remove what an interrupted writer left, unless a writer is busy now (or the store is
+        read-only for this user: readers ignore such chunks anyway); how many chunks."""
+        try:
+            with self._write_lock(block=False) as handle:
+                if handle is None:
+                    return 0
+                self.repaired = self.store.repair()
+                return self.repaired
+        except PermissionError:
+            return 0
+
+    @contextmanager
+    def _write_lock(self, block: bool) -> Iterator[TextIO | None]:
         self.path.mkdir(parents=True, exist_ok=True)
         with open(self.path / ".write.lock", "w", encoding="utf-8") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                with self._lock:
-                    self.repaired = self.store.repair()
-                    yield
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield None
+                return
+            try:
+                yield handle
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -127,7 +152,11 @@ class Library:
 
     # -- keyword index -------------------------------------------------------------------
     def keyword_index(self, documents: Sequence[DocumentInfo] | None = None) -> KeywordIndex:
-        """The BM25 index of the committed documents (``documents``: a snapshot already read)."""
+        """The BM25 index of the committed documents (``documents``: a snapshot already read).
+
+        Cached on disk under the generation of the documents; a cached index that does not hold
+        exactly their chunks is never used. If the store has moved on since ``documents`` was
+        read, the index of the store as it is now is returned: always one whole state."""
         with self._lock:
             committed = list(documents) if documents is not None else self.store.documents()
             gen = generation(committed)
@@ -136,13 +165,15 @@ class Library:
             folder = self.path / "keyword" / gen
             try:
                 index = KeywordIndex.load(folder)
+                if not index.holds(committed):
+                    raise ValueError(f"keyword index {gen} does not match its documents")
             except (OSError, ValueError, KeyError) as exc:
                 if folder.exists() and not isinstance(exc, FileNotFoundError):
-                    shutil.rmtree(folder, ignore_errors=True)  # a damaged cache: rebuild it
-                index = self._build_keyword_index({d.doc_id for d in committed})
-                index.save(folder)
-            self._drop_stale_indexes(keep=gen)
-            self._keyword = (gen, index)
+                    _discard(folder)  # a damaged cache: rebuilt below
+                index = self._build_keyword_index()
+                if index.whole():
+                    index.save(self.path / "keyword" / index.built_for)
+            self._keyword = (index.built_for, index)
             return index
 
     def record_index(self, documents: Sequence[DocumentInfo] | None = None) -> RecordIndex:
@@ -156,15 +187,47 @@ class Library:
                     self._records_seen[info.doc_id] = info.chunks
             return self._records
 
-    def _build_keyword_index(self, committed: set[str]) -> KeywordIndex:
-        """From the tokens stored in Chroma, of committed documents only (a writer may be busy)."""
-        ids, metas = self.store.all_chunks()
+    def _build_keyword_index(self) -> KeywordIndex:
+        """From the tokens stored in Chroma, of committed documents only (a writer may be busy),
+        the registry and the chunks read as one snapshot."""
+        documents, ids, metas = self.store.documents_and_chunks()
+        committed = {d.doc_id for d in documents}
         rows = [(cid, m) for cid, m in zip(ids, metas, strict=True) if m["doc_id"] in committed]
         corpus = [str(m["tokens"]).split() for _, m in rows]
-        return KeywordIndex([cid for cid, _ in rows], [str(m["doc_id"]) for _, m in rows], corpus)
+        doc_ids = [str(m["doc_id"]) for _, m in rows]
+        return KeywordIndex([cid for cid, _ in rows], doc_ids, corpus, built_for=generation(documents))
 
     def _drop_stale_indexes(self, keep: str) -> None:
+        """Writers only: older generations, and partial saves of processes that died."""
         root = self.path / "keyword"
         for folder in root.iterdir() if root.exists() else ():
-            if folder.name != keep and not folder.name.startswith(".tmp-"):
-                shutil.rmtree(folder, ignore_errors=True)
+            if folder.name.startswith(".tmp-"):
+                if not _alive(folder.name):
+                    shutil.rmtree(folder, ignore_errors=True)
+            elif folder.name != keep:
+                _discard(folder)
+
+
+def _discard(folder: Path) -> None:
+    """Remove a cache folder: renamed away first (atomic), so no reader sees it half deleted."""
+    dead = folder.with_name(f".tmp-{os.getpid()}-old-{folder.name}")
+    try:
+        folder.rename(dead)
+    except OSError:
+        return  # already gone (another process) or in use
+    shutil.rmtree(dead, ignore_errors=True)
+
+
+def _alive(tmp_name: str) -> bool:
+    """Whether the process that named a ``.tmp-<pid>-…`` folder still runs."""
+    try:
+        pid = int(tmp_name.split("-")[1])
+    except (IndexError, ValueError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

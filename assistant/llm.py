@@ -97,8 +97,10 @@ def check(text: str, hits: Sequence[Any], question: str = "") -> tuple[bool, lis
     failing figures."""
     from assistant.answering import check_figures, resolve_citations
     from assistant.extractive import FIGURE_QUESTION
+    from assistant.hostile import as_evidence
 
-    resolved, citations = resolve_citations(text, hits)
+    # a figure stated only by an instruction or a fake citation inside a report supports nothing
+    resolved, citations = resolve_citations(text, [as_evidence(hit) for hit in hits])
     if not citations:
         return False, []
     _, figures = check_figures(resolved, citations)

@@ -17,12 +17,24 @@ def load_prompt(name: str) -> PromptTemplate:
     return PromptTemplate.from_template(text)
 
 
+# The characters that delimit sources (<<< >>>, <资料> </资料>) and number them ([n]) never reach a
+# prompt from a document: a report cannot close its own block, open a forged one or pose as a
+# citation. Their full-width forms read the same to a person and a model.
+DATA_MARKS = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］"})
+
+
+def as_data(text: str) -> str:
+    """Document text as it goes into a prompt, unable to forge the prompt's structure."""
+    return text.translate(DATA_MARKS)
+
+
 def format_sources(hits: Sequence[Hit]) -> str:
-    """Numbered sources, each delimited so its text is read as data."""
+    """Numbered sources, each delimited so its text is read as data (see ``as_data``)."""
     blocks = []
     for n, hit in enumerate(hits, start=1):
-        where = f"{hit.info.title}｜{hit.info.year or ''}｜{hit.page_label}"
-        blocks.append(f"[{n}] （{where}）\n<<<\n{hit.text}\n>>>")
+        where = " ".join(as_data(f"{hit.info.title}｜{hit.info.year or ''}｜{hit.page_label}").split())
+        where = where.replace("（", "(").replace("）", ")")  # the header's own brackets stay unique
+        blocks.append(f"[{n}] （{where}）\n<<<\n{as_data(hit.text)}\n>>>")
     return "\n\n".join(blocks)
 
 

@@ -157,13 +157,7 @@ class HybridRetriever(BaseRetriever):
 
     def _dense(self, question: str, restrict: set[str] | None) -> list[tuple[str, float]]:
         vector = self.library.embedder.embed_query(question)
-        where: Any = {"doc_id": {"$in": sorted(restrict)}} if restrict is not None else None
-        result = self.library.store.chunks.query(
-            query_embeddings=[vector],  # type: ignore[arg-type]
-            n_results=self.fetch_k,
-            where=where,
-            include=["distances"],
-        )
+        result = self.library.store.query(vector, self.fetch_k, restrict)
         ids = result["ids"][0] if result["ids"] else []
         found = result.get("distances")
         distances = found[0] if found else [0.0] * len(ids)

@@ -12,7 +12,7 @@ from pathlib import Path, PurePath
 from assistant.errors import IngestError
 from assistant.library import Library
 from assistant.records import DocumentInfo
-from ingest.load import SUPPORTED
+from ingest.load import SUPPORTED, sniff
 from ingest.pipeline import FileResult, IngestOptions, Overrides, Progress, ingest_paths
 
 MAX_UPLOAD_MB = 50
@@ -43,14 +43,18 @@ def display_name(name: str) -> str:
 
 
 def save_upload(store: Path, name: str, data: bytes, limit_mb: int = MAX_UPLOAD_MB) -> Path:
-    """Write ``data`` to ``store/uploads/<sha256><suffix>``; the suffix is the only part of ``name``
-    used. Raises IngestError for an unsupported type or a file over the limit."""
+    """Write ``data`` to ``store/uploads/<sha256><suffix>``. The suffix is the type sniffed from
+    the content (a PDF named .txt is saved and read as a PDF); only when the content says
+    nothing (damaged or unknown bytes) does the name's extension decide which loader reports
+    the problem. Nothing else of ``name`` reaches the filesystem. Raises IngestError for a file
+    over the limit or of an unsupported type."""
     shown = display_name(name)
-    suffix = PurePath(shown).suffix.lower()
-    if suffix not in SUPPORTED:
-        raise IngestError(shown, IngestError.UNSUPPORTED, f"仅支持 .pdf .docx .txt，收到 {suffix or '无扩展名的文件'}")
     if len(data) > limit_mb * 1024 * 1024:
         raise IngestError(shown, TOO_LARGE, f"{len(data) / 1024 / 1024:.1f}MB，上限 {limit_mb}MB")
+    claimed = PurePath(shown).suffix.lower()
+    suffix = sniff(data) or claimed
+    if suffix not in SUPPORTED:
+        raise IngestError(shown, IngestError.UNSUPPORTED, f"仅支持 .pdf .docx .txt，收到 {claimed or '无扩展名的文件'}")
     folder = store / UPLOADS
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{hashlib.sha256(data).hexdigest()}{suffix}"

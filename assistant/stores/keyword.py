@@ -25,16 +25,22 @@ UNSEEN_WEIGHT = 0.25
 
 
 def generation(documents: Sequence[DocumentInfo]) -> str:
-    keys = sorted(f"{d.doc_id}:{d.chunks}" for d in documents)
+    return generation_of({d.doc_id: d.chunks for d in documents})
+
+
+def generation_of(chunks: dict[str, int]) -> str:
+    """The generation of a store whose committed documents hold these many chunks each."""
+    keys = sorted(f"{doc_id}:{n}" for doc_id, n in chunks.items())
     return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
 
 
 class KeywordIndex:
     """BM25 over jieba tokens; ``search`` returns ``(chunk_id, score)`` best first."""
 
-    def __init__(self, ids: list[str], doc_ids: list[str], corpus: list[list[str]]) -> None:
+    def __init__(self, ids: list[str], doc_ids: list[str], corpus: list[list[str]], built_for: str = "") -> None:
         self.ids = ids
         self.doc_ids = doc_ids
+        self.built_for = built_for  # the generation of the committed documents it was built from
         self._bm25: bm25s.BM25 | None = None
         self._lock = threading.Lock()
         self.df: dict[str, int] = {}
@@ -47,6 +53,23 @@ class KeywordIndex:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for doc_id in self.doc_ids:
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+        return counts
+
+    def holds(self, documents: Sequence[DocumentInfo]) -> bool:
+        """Whether the index holds exactly the chunks of ``documents`` (no more, no fewer)."""
+        return self.counts() == {d.doc_id: d.chunks for d in documents if d.chunks} and len(set(self.ids)) == len(
+            self.ids
+        )
+
+    def whole(self) -> bool:
+        """Whether it holds exactly the chunks of the store state it was built from: never a
+        mix of two states, never part of a document."""
+        return generation_of(self.counts()) == self.built_for and len(set(self.ids)) == len(self.ids)
 
     def weight(self, token: str) -> float:
         """How much a question word counts when matching: its IDF, but little for a word no
@@ -72,21 +95,21 @@ class KeywordIndex:
     # -- persistence ---------------------------------------------------------------------
     def save(self, folder: Path) -> None:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".tmp-{os.getpid()}-"))
         (tmp / "ids.json").write_text(
             json.dumps([self.ids, self.doc_ids, self.df], ensure_ascii=False), encoding="utf-8"
         )
         if self._bm25 is not None:
             self._bm25.save(str(tmp / "bm25"))
-        if folder.exists():
-            shutil.rmtree(tmp)  # another process wrote the same generation first
-            return
-        os.replace(tmp, folder)
+        try:
+            os.replace(tmp, folder)  # atomic: a reader sees the whole index or none
+        except OSError:
+            shutil.rmtree(tmp)  # another process published the same generation first
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
         ids, doc_ids, df = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
-        index = cls([], [], [])
+        index = cls([], [], [], built_for=folder.name)
         index.ids, index.doc_ids, index.df = ids, doc_ids, df
         if ids:
             index._bm25 = bm25s.BM25.load(str(folder / "bm25"))

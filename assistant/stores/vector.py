@@ -1,27 +1,35 @@
 """Chroma in a store folder: a ``chunks`` collection and a ``documents`` registry.
 
 A document's record in ``documents`` is written after all its chunks: it is the commit
-marker. Chunks whose document has no record are leftovers of an interrupted ingest and are
-removed when the store opens, so a document is either fully present or absent.
+marker. Chunks whose document has no record are leftovers of an interrupted ingest; readers
+ignore them and the next writer removes them, so a document is either fully present or absent.
+
+Every Chroma call runs under the store's lock and on a client that has seen the latest write
+of any process (see ``assistant/stores/locking.py``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import InternalError
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.errors import StoreError
 from assistant.records import Chunk, DocumentInfo
+from assistant.stores.locking import ChangeStamp, StoreLock, store_lock
 
 CHUNKS = "chunks"
 DOCUMENTS = "documents"
@@ -58,11 +66,28 @@ def _collection(client: ClientAPI, name: str, metadata: dict[str, Any] | None) -
         return client.get_or_create_collection(name, metadata=metadata)
 
 
-def open_client(path: Path) -> ClientAPI:
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(
-        path=str(path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    )
+T = TypeVar("T")
+
+
+def open_client(path: Path, own: bool = False) -> ClientAPI:
+    """A client on ``path/chroma``. ``own``: a client of its own, not the one Chroma shares
+    between every client of a folder in a process, so that reopening it really re-reads the
+    folder (Chroma keys shared clients by the folder name; an equivalent name, ``chroma/.``,
+    gets a fresh one)."""
+    root = path / "chroma"
+    root.mkdir(parents=True, exist_ok=True)
+    name = str(root)
+    if own:
+        live = getattr(SharedSystemClient, "_identifier_to_system", {})
+        while name in live:
+            name += "/."
+    return chromadb.PersistentClient(path=name, settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+
+
+def _close(client: ClientAPI) -> None:
+    close = getattr(client, "close", None)
+    if close is not None:
+        close()
 
 
 def open_http_client(url: str) -> ClientAPI:
@@ -134,27 +159,89 @@ def chunk_metadata(chunk: Chunk, info: DocumentInfo, tokens: Sequence[str]) -> d
 
 
 class ChromaStore:
-    """Chunks and the document registry, kept consistent by the commit-marker protocol."""
+    """Chunks and the document registry, kept consistent by the commit-marker protocol.
 
-    def __init__(self, client: ClientAPI) -> None:
+    ``folder`` (the store folder) turns on the cross-process discipline: the store lock around
+    every call, the change stamp, and reopening the client when another process wrote or a
+    read fails inside Chroma. Without it (a client passed in by a test), calls are only
+    serialised between threads."""
+
+    def __init__(self, client: ClientAPI | None = None, folder: Path | None = None) -> None:
+        if client is None and folder is None:
+            raise ValueError("ChromaStore needs a client or a store folder")
+        self.folder = folder
+        self._lock = store_lock(folder) if folder is not None else StoreLock(None)
+        self._stamp = ChangeStamp(folder) if folder is not None else None
+        self.reopened = 0
+        with self._lock.held():
+            self._attach(client if client is not None else open_client(folder, own=True))  # type: ignore[arg-type]
+            if self._stamp is not None:
+                self._stamp.accept()
+
+    def _attach(self, client: ClientAPI) -> None:
         self.client = client
+        self._finalizer = weakref.finalize(self, _close, client) if self.folder is not None else None
         self.chunks = _collection(client, CHUNKS, {"hnsw:space": "cosine"})
         self.registry = _collection(client, DOCUMENTS, None)
         self.batch = max(1, min(client.get_max_batch_size(), 2000))
 
+    def _reopen(self) -> None:
+        """A new client that reads the folder as it is now (call with the lock held)."""
+        assert self.folder is not None and self._stamp is not None
+        if self._finalizer is not None:
+            self._finalizer()  # closes the old client
+        self._attach(open_client(self.folder, own=True))
+        self._stamp.accept()
+        self.reopened += 1
+
+    def close(self) -> None:
+        """Release the Chroma client now (it is also released when the store is dropped)."""
+        with self._lock.held():
+            if self._finalizer is not None:
+                self._finalizer()
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store lock, on a client that has seen every write (re-entrant)."""
+        with self._lock.held():
+            if self._stamp is not None and self._stamp.changed():
+                self._reopen()
+            yield
+
+    def _read(self, call: Callable[[], T]) -> T:
+        """Run a read under the lock; a failure inside Chroma reopens the client and retries once."""
+        with self.locked():
+            try:
+                return call()
+            except InternalError:
+                if self.folder is None:
+                    raise
+                self._reopen()
+                return call()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the lock for a write and tell other processes about it afterwards."""
+        with self.locked():
+            try:
+                yield
+            finally:
+                if self._stamp is not None:
+                    self._stamp.bump()
+
     # -- reading -------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
-        got = self.registry.get(include=["metadatas"])
+        got = self._read(lambda: self.registry.get(include=["metadatas"]))
         return [metadata_to_info(dict(m)) for m in got["metadatas"] or []]
 
     def embedder(self) -> str | None:
-        got = self.registry.get(limit=1, include=["metadatas"])
+        got = self._read(lambda: self.registry.get(limit=1, include=["metadatas"]))
         metas = got["metadatas"] or []
         return str(metas[0]["embedder"]) if metas else None
 
     def extras(self, doc_id: str) -> dict[str, Any]:
         """What ``add_document`` kept beside the document ({} for none or an unknown id)."""
-        got = self.registry.get(ids=[doc_id], include=["documents", "metadatas"])
+        got = self._read(lambda: self.registry.get(ids=[doc_id], include=["documents", "metadatas"]))
         texts = got["documents"] or []
         if not texts or not texts[0]:
             return {}
@@ -165,9 +252,15 @@ class ChromaStore:
             raise StoreError(f"资料库中文档 {metas[0].get('doc', doc_id)} 的表格数据已损坏：请重新导入该文档") from exc
 
     def chunk_count(self) -> int:
-        return self.chunks.count()
+        return self._read(lambda: self.chunks.count())
 
     def all_chunks(self) -> tuple[list[str], list[dict[str, Any]]]:
+        """Every chunk's id and metadata, read page by page under one hold of the lock (so no
+        writer can shift the pages in between)."""
+        with self.locked():
+            return self._read(self._all_chunks)
+
+    def _all_chunks(self) -> tuple[list[str], list[dict[str, Any]]]:
         ids: list[str] = []
         metas: list[dict[str, Any]] = []
         total = self.chunks.count()
@@ -176,6 +269,13 @@ class ChromaStore:
             ids.extend(got["ids"])
             metas.extend(dict(m) for m in got["metadatas"] or [])
         return ids, metas
+
+    def documents_and_chunks(self) -> tuple[list[DocumentInfo], list[str], list[dict[str, Any]]]:
+        """The registry and every chunk, read as one consistent snapshot."""
+        with self.locked():
+            documents = self.documents()
+            ids, metas = self.all_chunks()
+            return documents, ids, metas
 
     # -- writing -------------------------------------------------------------------------
     def add_document(
@@ -189,6 +289,18 @@ class ChromaStore:
     ) -> None:
         """Chunks first, then the registry entry that commits them; ``extras`` (table records,
         check results) is kept as JSON in the registry entry, so it commits with the document."""
+        with self._writing():
+            self._add_document(info, chunks, vectors, tokens, embedder, extras)
+
+    def _add_document(
+        self,
+        info: DocumentInfo,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+        tokens: Sequence[Sequence[str]],
+        embedder: str,
+        extras: dict[str, Any] | None,
+    ) -> None:
         stored = self.embedder()
         if stored is not None and stored != embedder:
             raise StoreError(f"该资料库由嵌入模型 {stored} 建立，当前为 {embedder}：请换用原模型或新建资料库")
@@ -209,19 +321,44 @@ class ChromaStore:
         )
 
     def remove_document(self, doc_id: str) -> None:
-        self.registry.delete(ids=[doc_id])  # uncommit first: leftovers are then orphans
-        self.chunks.delete(where={"doc_id": doc_id})
+        with self._writing():
+            self.registry.delete(ids=[doc_id])  # uncommit first: leftovers are then orphans
+            self.chunks.delete(where={"doc_id": doc_id})
+
+    def orphans(self) -> list[str]:
+        """Ids of chunks whose document is not committed (left by an interrupted writer)."""
+        with self.locked():
+            committed = {d.doc_id: d.chunks for d in self.documents()}
+            if self.chunk_count() == sum(committed.values()):
+                return []
+            ids, metas = self.all_chunks()
+            return [cid for cid, meta in zip(ids, metas, strict=True) if meta["doc_id"] not in committed]
 
     def repair(self) -> int:
         """Remove chunks of uncommitted documents; return how many were removed."""
-        committed = {d.doc_id: d.chunks for d in self.documents()}
-        if self.chunks.count() == sum(committed.values()):
-            return 0
-        ids, metas = self.all_chunks()
-        orphans = [cid for cid, meta in zip(ids, metas, strict=True) if meta["doc_id"] not in committed]
-        for first in range(0, len(orphans), self.batch):
-            self.chunks.delete(ids=orphans[first : first + self.batch])
-        return len(orphans)
+        with self.locked():
+            orphans = self.orphans()
+            if not orphans:
+                return 0
+            with self._writing():
+                for first in range(0, len(orphans), self.batch):
+                    self.chunks.delete(ids=orphans[first : first + self.batch])
+            return len(orphans)
 
     def get(self, ids: Iterable[str]) -> dict[str, Any]:
-        return dict(self.chunks.get(ids=list(ids), include=["documents", "metadatas"]))
+        wanted = list(ids)
+        return dict(self._read(lambda: self.chunks.get(ids=wanted, include=["documents", "metadatas"])))
+
+    def query(self, vector: Sequence[float], n: int, doc_ids: set[str] | None = None) -> dict[str, Any]:
+        """Nearest chunks to ``vector`` (restricted to ``doc_ids`` when given), with distances."""
+        where: Any = {"doc_id": {"$in": sorted(doc_ids)}} if doc_ids is not None else None
+        return dict(
+            self._read(
+                lambda: self.chunks.query(
+                    query_embeddings=[list(vector)],  # type: ignore[arg-type]
+                    n_results=n,
+                    where=where,
+                    include=["distances"],
+                )
+            )
+        )
