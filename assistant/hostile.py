@@ -14,8 +14,10 @@ from assistant.records import Hit
 # addressed to a model: ignore/forget earlier instructions, "new instructions", a system or
 # assistant role, "whatever is asked, answer …", "you must answer"
 INSTRUCTION = re.compile(
-    r"(?:忽略|无视|忘记|不要理会|覆盖)[^。！？\n]{0,12}(?:指令|指示|提示|规则|要求|设定)"
-    r"|新的?(?:指令|指示|系统提示)|(?:系统|助手|assistant|system)\s*(?:提示|指令)?\s*[:：]"
+    # a determiner right after the verb: 忽略以上所有指令, not 部分单位忽略安全生产要求 or 全覆盖…要求
+    r"(?:忽略|无视|忘记|不要理会|覆盖)掉?(?:以上|上述|之前|前面|此前|先前|原有|原来|所有|全部|一切)"
+    r"[^。！？\n]{0,10}(?:指令|指示|提示|规则|要求|设定)"
+    r"|新的?(?:指令|指示|系统提示)|(?:^|[\n。])\s*(?:系统提示|系统指令|系统|助手|assistant|system)\s*[:：]"
     r"|无论(?:问什么|用户问|提问)|(?:你|助手|模型)(?:现在)?(?:必须|只能|应当|一律)(?:回答|输出)"
     r"|ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|above|prior)\s+instructions",
     re.I,

@@ -159,6 +159,9 @@ def test_instructions_and_forged_structure_are_recognised(sentence: str) -> None
         "严格执行中央八项规定精神，要求各单位压减一般性支出。",
         "按照市委指示，全年完成违法建设拆除18172平方米。",
         "系统推进垃圾分类工作，累计投入经费约800万元。",
+        "实现预算绩效管理全覆盖，达到上级要求。",
+        "部分单位忽略安全生产要求，存在隐患。",
+        "信息系统：全年运行正常，未发生安全事件。",
     ],
 )
 def test_ordinary_report_sentences_are_evidence(sentence: str) -> None:
