@@ -34,7 +34,7 @@ from assistant.figures import chinese_figures, cited_after, converted, find_figu
 from assistant.followup import is_follow_up, rewrite_follow_up
 from assistant.library import Library
 from assistant.llm import LLMAnswerer
-from assistant.prompting import format_sources, load_prompt, render
+from assistant.prompting import as_data, format_sources, load_prompt, render
 from assistant.query import QueryAnalysis, analyse, short_name
 from assistant.recognised import with_ocr_flags
 from assistant.records import Answer, CheckedFigure, Citation, DocumentInfo, Draft, Hit
@@ -387,7 +387,8 @@ class Assistant:
         if by_rule != question or self.chat is None:
             return by_rule
         try:
-            prompt = render(load_prompt("followup"), history="\n".join(history[-3:]), question=question)
+            history_text = as_data("\n".join(history[-3:]))  # the user's own words, still data
+            prompt = render(load_prompt("followup"), history=history_text, question=as_data(question))
             rewritten = str(self.chat.invoke(prompt).content).strip().splitlines()[0]
         except Exception:  # a rewrite is a convenience: without it the question is asked as is
             return question
