@@ -272,10 +272,11 @@ class Assistant:
     def _retrieve(self, inputs: dict[str, Any]) -> dict[str, Any]:
         tick = time.perf_counter()
         scope = inputs.get("scope")
-        documents = [d for d in self.library.documents() if scope is None or d.doc_id in scope]
+        everything = self.library.documents()
+        documents = [d for d in everything if scope is None or d.doc_id in scope]
         analysis = analyse(inputs["question"], documents)
         hits = self._search(analysis, inputs.get("year"), documents)
-        index = self.library.keyword_index(documents)
+        index = self.library.keyword_index(everything)  # word weights from the whole store, whatever the scope
         scoped = [d for d in documents if d.doc_id in analysis.doc_ids] or documents
         return {
             "analysis": analysis,

@@ -178,7 +178,7 @@ class Drafter:
     def extractive(
         self, request: str, chosen: Sequence[DocumentInfo], documents: Sequence[DocumentInfo], note: str
     ) -> Memo:
-        idf = self.library.keyword_index(documents).weight
+        idf = self.library.keyword_index().weight  # word weights from the whole store, whatever the scope
         reports = copies_together(chosen)
         used: list[frozenset[str]] = []
         sources: list[Hit] = []

@@ -308,7 +308,7 @@ def record_bonus(record: Record, question: str) -> float:
     if record.label:
         item = record_item(record)
         if item in TOTALS:  # the total row, when the question names two of its columns and no row
-            bonus += 0.25 if item in plain or loosely >= 2 else -0.05
+            bonus += 0.25 if item in plain or loosely >= 2 else 0.1 if loosely else -0.05
         else:
             bonus += 0.25 if item and (item in plain or TOTAL_SUFFIX.sub("", item) in plain) else -0.05
     return bonus + min(named, 2) * 0.05

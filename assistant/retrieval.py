@@ -59,7 +59,8 @@ class HybridRetriever(BaseRetriever):
     def search(
         self, analysis: QueryAnalysis, year: int | None = None, documents_list: Sequence[DocumentInfo] | None = None
     ) -> list[Hit]:
-        listed = list(documents_list) if documents_list is not None else self.library.documents()
+        everything = self.library.documents()  # the keyword index and its IDF: always the whole store
+        listed = list(documents_list) if documents_list is not None else everything
         documents = {d.doc_id: d for d in listed}
         if not documents:
             return []
@@ -68,10 +69,10 @@ class HybridRetriever(BaseRetriever):
             scope = {d for d in scope if documents[d].year == year}
             if not scope:
                 return []
-        restrict = scope if len(scope) < len(documents) else None
+        restrict = scope if len(scope) < len(everything) else None
         dense = self._dense(analysis.question, restrict)
         tokens = question_tokens(self.library, analysis, listed)
-        keyword = self.library.keyword_index(listed).search(expand_synonyms(tokens), self.fetch_k, restrict)
+        keyword = self.library.keyword_index(everything).search(expand_synonyms(tokens), self.fetch_k, restrict)
         fused = reciprocal_rank_fusion(
             [[cid for cid, _ in dense], [cid for cid, _ in keyword]], weights=[1.0, self.keyword_weight]
         )

@@ -70,3 +70,15 @@ def test_scope_limits_the_answer_to_the_chosen_documents(assistant: Assistant, f
     assert {c.doc for c in answer.citations} == {WANLI_2024.name}
     empty = assistant.ask("万里街道“三公”经费预算是多少？", scope=[])
     assert empty.refused and "筛选范围" in empty.reason
+
+
+def test_scoped_search_keeps_one_keyword_index_and_stays_in_scope(assistant: Assistant, fake_library: Library) -> None:
+    """A filter never rebuilds the keyword index (its word weights are the whole store's) and
+    every passage found is from the chosen reports."""
+    whole = fake_library.keyword_index()
+    wanli_2025 = next(d.doc_id for d in fake_library.documents() if d.doc == WANLI_2025.name)
+    answer = assistant.ask("收入预算是多少？", scope=[wanli_2025])
+    assert fake_library.keyword_index() is whole
+    assert answer.citations and {c.doc for c in answer.citations} == {WANLI_2025.name}
+    hits = assistant._retrieve({"question": "垃圾分类投入", "year": None, "scope": [wanli_2025]})["hits"]
+    assert hits and {h.info.doc_id for h in hits} == {wanli_2025}
