@@ -288,6 +288,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(
         f"完成：导入 {added} 个文档，{report.pages} 页，{report.chunks} 段，用时 {report.seconds:.1f} 秒；"
         f"跳过重复 {report.count('duplicate')} 个；失败 {len(report.failures)} 个。"
+        + (f"其中 {report.reused} 段与已有内容相同，沿用其向量，未重新计算。" if report.reused else "")
     )
     return 1 if report.failures else 0
 

@@ -160,6 +160,9 @@ class Chunk:
     ocr: bool = False  # from a recognised page (or touching one)
     ocr_confidence: float = 1.0  # lowest of its pages' mean line scores and of the low-scored lines it holds
     ocr_low: tuple[str, ...] = ()  # its recognised lines scored below the threshold that print a number
+    # sha256 of the text its vector was computed from (title, headings, passage): chunks with
+    # the same key share one vector, so a re-ingest or a second copy of a report embeds nothing again
+    embed_key: str = ""
 
     @property
     def chunk_id(self) -> str:

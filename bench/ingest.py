@@ -53,6 +53,7 @@ def main() -> None:
         o = report.ocr
         per_page = f"{o.seconds / o.recognised:.2f}" if o.recognised else "—"
         print(f"OCR: {o.pages} pages ({o.recognised} recognised, engine s/page {per_page})")
+    print(f"chunks whose vector was reused (same text already in the store): {report.reused}")
     print(f"peak RSS: {peak_mb:.0f} MB")
     print(
         f"embedding the same {len(texts)} chunk texts alone: {embed_alone:.1f} s; "

@@ -5,7 +5,7 @@ the latency and memory of ``ask`` at each size.
 
 How the corpus grows. Every document of a base store (the bundled corpus ingested with the real
 embedder; built first when --base is not given) is copied under other place names and years:
-万里街道 becomes 长征街道 or 桃浦街道, 普陀区 becomes 静安区, 上海 becomes 江西, and every year in
+万里街道 becomes 长征街道 or 桃浦街道, 普陀区 becomes 静安区, 上海市 becomes 杭州市, 四川省 becomes 江西省, and every year in
 the text moves by the same shift (2024 → 2021). Names keep their length, so chunk offsets stay
 true. The copies keep the original chunks' vectors plus small Gaussian noise (σ = 0.01,
 renormalised): embedding 100k chunks with the CPU model would take hours (``bench.ingest`` gives
@@ -15,7 +15,8 @@ from. Table records and keyword tokens are rewritten the same way.
 Each size is measured in a fresh process: the assistant opened on the store (model loaded), one
 cold ask, then the eval questions rewritten for a random copy, asked twice (warm-up, timed).
 Printed: build seconds, store size on disk, retrieval and ask p50/p95, peak RSS, and how often the
-answer cites the copy the question names.
+answer cites the copy the question names (counted over the questions that name a place; a
+question such as 人均预期寿命达到了多少岁？ fits every copy alike and is only timed).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ DISTRICTS = (
     "静安 黄浦 徐汇 长宁 虹口 杨浦 闵行 宝山 嘉定 浦东 金山 松江 青浦 奉贤 崇明 越秀 海珠 天河 白云 番禺".split()
 )
 PROVINCES = "江苏 安徽 福建 江西 山东 河南 湖北 湖南 海南 贵州 云南 陕西 甘肃 青海 河北 山西 辽宁 吉林".split()
+CITIES = "广州 深圳 杭州 南京 武汉 成都 西安 苏州 天津 重庆 长沙 青岛 沈阳 大连 厦门 宁波 合肥 济南".split()
 FIRST = "长甘石宜曹真桃华多金昌新安东西南北康和丰"
 SECOND = "征泉川杨如浦风林宝花平兴宁阳源岭湖溪桥园"
 STREETS = [a + b for a in FIRST for b in SECOND]  # 400 two-character street names
@@ -104,9 +106,12 @@ def renaming(base: BaseDocument, copy: int) -> tuple[dict[str, str], int]:
         return {}, 0
     pool = {0: STREETS, 1: DISTRICTS, 2: PROVINCES}
     names = {}
+    offset = int(base.info.doc_id[:8], 16)  # two base reports of one copy number get different names
     for position, old in enumerate(base.names):
-        choices = PROVINCES if base.info.doc_type == "政府工作报告" else pool[min(position, 2)]
-        names[old] = choices[(copy * 7 + position) % len(choices)]
+        choices = pool[min(position, 2)]
+        if base.info.doc_type == "政府工作报告":  # 上海市 becomes a city, 四川省 a province
+            choices = CITIES if base.info.department.startswith(old + "市") else PROVINCES
+        names[old] = choices[(copy * 7 + position + offset) % len(choices)]
     return names, (copy % 7) - 3 or 4
 
 
@@ -188,12 +193,14 @@ def measure(store: Path, copies_file: Path, seed: int = 11) -> dict[str, Any]:
     assistant.library.embedder.embed_query("预热")
     startup = time.perf_counter() - tick
     questions = [q for q in load_questions([ROOT / "tests" / "eval" / "questions.jsonl"]) if q.get("doc")]
-    asked = []
+    asked = []  # (question, the copy it names, or "" when it names no place: 人均预期寿命达到了多少岁？)
     for question in questions:
         own = [c for c in copies if Path(c["base"]).stem == question["doc"] and c["copy"] > 0]
         if own:
             chosen = rng.choice(own)
-            asked.append((rewrite(question["question"], chosen["names"], chosen["shift"]), chosen["doc"]))
+            named = any(old in question["question"] for old in chosen["names"])
+            text = rewrite(question["question"], chosen["names"], chosen["shift"])
+            asked.append((text, chosen["doc"] if named else ""))
     tick = time.perf_counter()
     assistant.ask(asked[0][0])
     cold = time.perf_counter() - tick
@@ -208,14 +215,16 @@ def measure(store: Path, copies_file: Path, seed: int = 11) -> dict[str, Any]:
         tick = time.perf_counter()
         answer = assistant.ask(text)
         whole.append((time.perf_counter() - tick) * 1000)
-        right += any(c.doc == doc for c in answer.citations)
+        right += bool(doc) and any(c.doc == doc for c in answer.citations)
+    named = sum(1 for _, doc in asked if doc)
     return {
         "startup_s": startup,
         "cold_ms": cold * 1000,
         "retrieval": percentiles(retrieval),
         "ask": percentiles(whole),
         "questions": len(asked),
-        "cites_named_copy": right / len(asked) if asked else 0.0,
+        "cites_named_copy": right / named if named else 0.0,
+        "named": named,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -263,7 +272,7 @@ def main() -> None:
             f"{built['chunks']} ({built['documents']} docs) | {built['seconds']:.0f} | {disk_mb(store):.0f} | "
             f"{m['startup_s']:.1f} | {m['cold_ms']:.0f} | {m['retrieval'][0]:.1f} / {m['retrieval'][1]:.1f} | "
             f"{m['ask'][0]:.1f} / {m['ask'][1]:.1f} | {m['peak_rss_mb']:.0f} | "
-            f"{m['cites_named_copy']:.2f} ({m['questions']} q)",
+            f"{m['cites_named_copy']:.2f} ({m['named']} of {m['questions']} q name a place)",
             flush=True,
         )
     if args.work is None:

@@ -53,6 +53,7 @@ class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    reused: int = 0  # chunks whose vector the store already held for the same text (not embedded again)
 
     @property
     def ocr(self) -> OcrStats:
@@ -84,6 +85,30 @@ class Prepared:
     tables: list[TableRecord] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     ocr: OcrStats = field(default_factory=OcrStats)
+
+
+def embed_key(text: str) -> str:
+    """The key of an embedded text: a store holds one embedder, so the text alone decides the vector."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def embed_reusing(
+    library: Library, prepared: Prepared, batch_size: int, progress: Callable[[int], None] | None = None
+) -> tuple[list[list[float]], int]:
+    """Vectors for a prepared file: those the store already holds for the same text (an earlier
+    version of the report, its PDF and TXT copies, a rebuild) are reused; each other distinct text
+    is embedded once. Returns the vectors and how many were reused."""
+    keys = [c.embed_key for c in prepared.chunks]
+    known = library.store.vectors_for(keys)
+    todo: dict[str, str] = {}  # key -> text, each distinct new text once
+    for key, text in zip(keys, prepared.texts, strict=True):
+        if key not in known:
+            todo.setdefault(key, text)
+    if progress and len(keys) > len(todo):
+        progress(len(keys) - len(todo))
+    fresh = embed_in_batches(library.embedder, list(todo.values()), batch_size, progress)
+    known.update(zip(todo, fresh, strict=True))
+    return [known[key] for key in keys], len(keys) - len(todo)
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -149,6 +174,7 @@ def prepare(
     tables = locate_records(tables, chunks)
     info = replace(info, chunks=len(chunks))
     texts = [embedding_text(c, info.title, info.year) for c in chunks]
+    chunks = [replace(c, embed_key=embed_key(t)) for c, t in zip(chunks, texts, strict=True)]
     stages["chunk"] += time.perf_counter() - tick
     return Prepared(info, chunks, texts, tables, checks, ocr_stats)
 
@@ -228,8 +254,9 @@ def _ingest_one(
         if progress.on_start:
             progress.on_start(prepared)
         tick = time.perf_counter()
-        vectors = embed_in_batches(library.embedder, prepared.texts, options.batch_size, progress.on_embedded)
+        vectors, reused = embed_reusing(library, prepared, options.batch_size, progress.on_embedded)
         report.stages["embed"] += time.perf_counter() - tick
+        report.reused += reused
         tick = time.perf_counter()
         source = str(path.resolve())
         older = [d for d in library.documents() if d.source_path == source and d.doc_id != doc_id]

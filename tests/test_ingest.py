@@ -6,14 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.cli import main
 from assistant.errors import StoreError
 from assistant.library import Library
-from ingest.pipeline import ingest_paths
+from assistant.testing import KeywordEmbedder
+from ingest.pipeline import STAGES, Overrides, ingest_paths, prepare
 from tests.badfiles import make_bad_files, make_gbk_text
-from tests.conftest import BEIJING_DOCX, CORPUS, LONGJIN_PDF, SAMPLES, WANLI_2025
+from tests.conftest import BEIJING_DOCX, CORPUS, LONGJIN_PDF, LONGJIN_TXT, SAMPLES, WANLI_2025
 
 
 def test_ingest_is_idempotent_by_content_hash(fake_library: Library, tmp_path: Path) -> None:
@@ -191,3 +193,46 @@ def test_bad_settings_and_arguments_are_reported_in_chinese(
     with pytest.raises(SystemExit):
         main(["ask"])
     assert "错误：命令行参数有误" in capsys.readouterr().err
+
+
+def test_reingest_of_a_changed_report_embeds_only_the_changed_passages(fake_library: Library, tmp_path: Path) -> None:
+    embedder = fake_library.embedder
+    assert isinstance(embedder, KeywordEmbedder)
+    report = tmp_path / "longjin.txt"
+    original = LONGJIN_TXT.read_text(encoding="utf-8")
+    assert original.count("6831.42") >= 1
+    report.write_text(original, encoding="utf-8")
+    first = ingest_paths([report], fake_library)
+    assert first.reused == 0 and embedder.calls == first.chunks > 20
+
+    embedder.calls = 0
+    report.write_text(original.replace("6831.42", "6832.42"), encoding="utf-8")  # one figure corrected
+    second = ingest_paths([report], fake_library)
+    assert second.results[0].status == "replaced"
+    assert 1 <= embedder.calls <= 4  # the passages holding the corrected figure, nothing else
+    assert second.reused == second.chunks - embedder.calls
+
+    # every stored vector is the one its own text gives: reuse never pairs a passage with another's vector
+    info = fake_library.documents()[0]
+    got = fake_library.store.chunks.get(where={"doc_id": info.doc_id}, include=["documents", "metadatas", "embeddings"])
+    by_index = {int(m["index"]): (m, v) for m, v in zip(got["metadatas"], got["embeddings"], strict=True)}
+    prepared = prepare(report, report.read_bytes(), Overrides(), dict.fromkeys(STAGES, 0.0), 320, 60)
+    for chunk, text in zip(prepared.chunks, prepared.texts, strict=True):
+        meta, vector = by_index[chunk.index]
+        assert meta["embed_key"] == chunk.embed_key
+        assert np.allclose(vector, embedder.embed_documents([text])[0], atol=1e-6)
+    assert any("6832.42" in t for t in got["documents"]) and not any("6831.42" in t for t in got["documents"])
+
+
+def test_a_second_copy_of_a_report_reuses_the_vectors_of_the_first(fake_library: Library, tmp_path: Path) -> None:
+    embedder = fake_library.embedder
+    assert isinstance(embedder, KeywordEmbedder)
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "report.txt").write_text(
+            LONGJIN_TXT.read_text(encoding="utf-8") + f"\n附：{name}", encoding="utf-8"
+        )
+    report = ingest_paths([tmp_path / "a", tmp_path / "b"], fake_library)
+    assert report.count("added") == 2
+    assert report.reused >= report.chunks // 2 - 2  # the second copy embeds only its changed last passage
+    assert embedder.calls == report.chunks - report.reused

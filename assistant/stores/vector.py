@@ -34,6 +34,7 @@ from assistant.stores.locking import ChangeStamp, StoreLock, store_lock
 CHUNKS = "chunks"
 DOCUMENTS = "documents"
 MARKER = [1.0]  # the registry holds no vectors worth searching; Chroma wants one per record
+KEYS_PER_LOOKUP = 500  # embed_key values per metadata lookup
 
 
 @register_embedding_function
@@ -155,6 +156,7 @@ def chunk_metadata(chunk: Chunk, info: DocumentInfo, tokens: Sequence[str]) -> d
         "ocr": chunk.ocr,
         "ocr_confidence": chunk.ocr_confidence,
         "ocr_low": json.dumps(list(chunk.ocr_low), ensure_ascii=False),
+        "embed_key": chunk.embed_key,
     }
 
 
@@ -344,6 +346,23 @@ class ChromaStore:
                 for first in range(0, len(orphans), self.batch):
                     self.chunks.delete(ids=orphans[first : first + self.batch])
             return len(orphans)
+
+    def vectors_for(self, keys: Iterable[str]) -> dict[str, list[float]]:
+        """Stored vectors by ``embed_key``: those of these keys the store already holds."""
+        wanted = sorted({k for k in keys if k})
+        found: dict[str, list[float]] = {}
+        for first in range(0, len(wanted), KEYS_PER_LOOKUP):
+            where: Any = {"embed_key": {"$in": wanted[first : first + KEYS_PER_LOOKUP]}}
+
+            def lookup(where: Any = where) -> Any:  # reads self.chunks anew: a retry runs on the reopened client
+                return self.chunks.get(where=where, include=["embeddings", "metadatas"])
+
+            got = self._read(lookup)
+            for meta, vector in zip(
+                got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else [], strict=True
+            ):
+                found.setdefault(str(meta["embed_key"]), [float(x) for x in vector])
+        return found
 
     def get(self, ids: Iterable[str]) -> dict[str, Any]:
         wanted = list(ids)
