@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("docs", nargs="+", metavar="文档", help="文件名、标题或 sha256（至少 8 位）")
     remove.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
     remove.set_defaults(handler=cmd_remove)
+
+    repair = sub.add_parser(
+        "repair", help="清除中断的导入留下的残余段落（共用 Chroma 服务时，请在没有其他导入进行时运行）"
+    )
+    repair.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
+    repair.set_defaults(handler=cmd_repair)
     ask = sub.add_parser("ask", help="提问（可一次提多个问题）")
     ask.add_argument("questions", nargs="+", metavar="问题", help="问题")
     ask.add_argument("--store", type=Path, metavar="目录", help=STORE_HELP)
@@ -382,6 +388,13 @@ def cmd_remove(args: argparse.Namespace) -> int:
         status = _remove_all(library, args.docs)
         library.keyword_index()
     return status
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    library = open_library(load_settings(store=args.store), create=False)
+    removed = library.repair()
+    print(f"✓ 已清除 {removed} 个残余段落" if removed else "✓ 资料库完整，没有残余段落")
+    return 0
 
 
 def _remove_all(library: Library, keys: Sequence[str]) -> int:

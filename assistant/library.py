@@ -58,13 +58,30 @@ class Library:
         keep answering while a writer works (each Chroma call takes the short store lock)."""
         with self._write_lock(block=True) as handle:
             assert handle is not None
-            self.repaired = self.store.repair()
+            if not self.shared:
+                self.repaired = self.store.repair()
             yield
             self._drop_stale_indexes(keep=generation(self.store.documents()))
+
+    @property
+    def shared(self) -> bool:
+        """Whether the documents live on a Chroma server that other machines write to as well:
+        the write lock is this machine's only, so nothing is removed as left over by an
+        interrupted writer (it may be another machine's ingest in progress) unless asked to
+        (``reportqa repair``). Readers ignore such chunks either way."""
+        return self.store.folder is None
+
+    def repair(self) -> int:
+        """Remove the chunks no committed document owns, now; how many."""
+        with self._write_lock(block=True):
+            self.repaired = self.store.repair()
+            return self.repaired
 
     def repair_if_idle(self) -> int:
         """Remove what an interrupted writer left, unless a writer is busy now (or the store is
         read-only for this user: readers ignore such chunks anyway); how many chunks."""
+        if self.shared:
+            return 0
         try:
             with self._write_lock(block=False) as handle:
                 if handle is None:

@@ -93,6 +93,33 @@ def test_two_instances_share_one_corpus_on_a_chroma_server(chroma_url: str, tmp_
     assert again.returncode == 0 and "跳过重复 1 个" in again.stdout
 
 
+def test_one_instance_never_removes_another_machines_ingest_in_progress(chroma_url: str, tmp_path: Path) -> None:
+    """The write lock is per machine; chunks without a committed document on the server may be
+    another machine's ingest half-way, so only ``reportqa repair`` removes them."""
+    env = {**os.environ, "REPORTQA_CHROMA_URL": chroma_url}
+    settings = load_settings(store=tmp_path / "other-machine", chroma_url=chroma_url)
+    other = open_library(settings)
+    dim = len(other.store.chunks.get(limit=1, include=["embeddings"])["embeddings"][0])  # type: ignore[index]
+    in_flight = [f"inflight{i:08d}-{i:05d}" for i in range(3)]  # written, its registry entry not yet
+    other.store.chunks.add(
+        ids=in_flight,
+        embeddings=[[1.0 / dim**0.5] * dim] * 3,
+        documents=["进行中的导入"] * 3,
+        metadatas=[{"doc_id": "inflight" + "0" * 56, "index": i} for i in range(3)],
+    )
+
+    report = write_small_report(tmp_path / "in", name="另一街道2023年绩效自评报告.txt", figure="812.5")
+    ingest = cli("ingest", str(report), "--store", str(tmp_path / "this-machine"), env=env)
+    assert ingest.returncode == 0, ingest.stderr
+    assert len(other.store.get(in_flight)["ids"]) == 3  # opening and ingesting left them alone
+
+    repaired = cli("repair", "--store", str(tmp_path / "this-machine"), env=env)
+    assert repaired.returncode == 0 and "已清除 3 个残余段落" in repaired.stdout, repaired.stdout + repaired.stderr
+    assert other.store.get(in_flight)["ids"] == []
+    listed = cli("list", "--store", str(tmp_path / "this-machine"), "--json", env=env)
+    assert report.name in {json.loads(line)["doc"] for line in listed.stdout.splitlines()}
+
+
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     port = free_port()  # nothing listens there
     with pytest.raises(StoreError, match="Chroma 服务"):
