@@ -236,3 +236,29 @@ def test_a_second_copy_of_a_report_reuses_the_vectors_of_the_first(fake_library:
     assert report.count("added") == 2
     assert report.reused >= report.chunks // 2 - 2  # the second copy embeds only its changed last passage
     assert embedder.calls == report.chunks - report.reused
+
+
+def test_registry_write_log_is_purged_often_in_new_and_old_stores(tmp_path: Path) -> None:
+    """Chroma keeps writes in its log until the index is saved (every 1000 records by default);
+    the registry (one record per document, with its table records) must save far more often or
+    every ingest reads a log that only grows."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from assistant.stores.vector import DOCUMENTS, REGISTRY_SYNC, ChromaStore
+
+    new = ChromaStore(folder=tmp_path / "new")
+    assert new.registry.configuration["hnsw"]["sync_threshold"] == REGISTRY_SYNC  # type: ignore[index]
+    new.close()
+
+    old_folder = tmp_path / "old"  # a store made before: the registry with Chroma's defaults
+    client = chromadb.PersistentClient(
+        path=str(old_folder / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    client.get_or_create_collection(DOCUMENTS, embedding_function=None)
+    assert client.get_collection(DOCUMENTS).configuration["hnsw"]["sync_threshold"] == 1000  # type: ignore[index]
+    del client
+    opened = ChromaStore(folder=old_folder)
+    opened.close()
+    reopened = ChromaStore(folder=old_folder)
+    assert reopened.registry.configuration["hnsw"]["sync_threshold"] == REGISTRY_SYNC  # type: ignore[index]
