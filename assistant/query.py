@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.records import DocumentInfo
 
@@ -47,8 +48,10 @@ class QueryAnalysis:
     doc_ids: frozenset[str] = field(default_factory=frozenset)  # documents in scope
 
 
-def aliases(department: str) -> set[str]:
-    """Short names people use for a department: 龙津街道 for 广州市荔湾区人民政府龙津街道办事处."""
+@lru_cache(maxsize=16384)
+def aliases(department: str) -> frozenset[str]:
+    """Short names people use for a department: 龙津街道 for 广州市荔湾区人民政府龙津街道办事处.
+    Cached: every question checks the names of every document's department."""
     names = {department}
     tail = department.split("人民政府")[-1] or department
     if len(tail) >= 4:
@@ -69,7 +72,7 @@ def aliases(department: str) -> set[str]:
     org = re.search(r"([\u4e00-\u9fff]{2,3}[区县市])([\u4e00-\u9fff]+局)$", department)
     if org:
         names |= {org.group(1) + org.group(2), org.group(2) if len(org.group(2)) > 2 else org.group(1) + org.group(2)}
-    return {n for n in names if len(n) >= 2}
+    return frozenset(n for n in names if len(n) >= 2)
 
 
 def explicit_years(question: str) -> tuple[int, ...]:

@@ -262,3 +262,24 @@ def test_registry_write_log_is_purged_often_in_new_and_old_stores(tmp_path: Path
     opened.close()
     reopened = ChromaStore(folder=old_folder)
     assert reopened.registry.configuration["hnsw"]["sync_threshold"] == REGISTRY_SYNC  # type: ignore[index]
+
+
+def test_table_records_live_beside_the_registry_not_in_it(fake_library: Library) -> None:
+    """The registry is read on every question; a document's table records (tens of KB of JSON)
+    are read only when its tables are asked about, from their own collection."""
+    ingest_paths([WANLI_2025], fake_library)
+    (info,) = fake_library.documents()
+    store = fake_library.store
+    assert store.registry.get(include=["documents"])["documents"] in ([None], [""])
+    tables = fake_library.tables(info.doc_id)
+    assert len(tables) > 50
+
+    # a store written before: the JSON in the registry record is still read
+    old = json.dumps(store.extras(info.doc_id), ensure_ascii=False)
+    store.extra.delete(ids=[info.doc_id])
+    meta = store.registry.get(ids=[info.doc_id], include=["metadatas"])["metadatas"][0]  # type: ignore[index]
+    store.registry.upsert(ids=[info.doc_id], embeddings=[[1.0]], metadatas=[meta], documents=[old])
+    assert len(fake_library.tables(info.doc_id)) == len(tables)
+
+    fake_library.remove(info.doc_id)
+    assert store.extra.count() == 0 and store.registry.count() == 0

@@ -43,6 +43,7 @@ class KeywordIndex:
         self.built_for = built_for  # the generation of the committed documents it was built from
         self._bm25: bm25s.BM25 | None = None
         self._lock = threading.Lock()
+        self._positions: dict[str, np.ndarray] | None = None
         self.df: dict[str, int] = {}
         for tokens in corpus:
             for token in set(tokens):
@@ -71,6 +72,16 @@ class KeywordIndex:
         mix of two states, never part of a document."""
         return generation_of(self.counts()) == self.built_for and len(set(self.ids)) == len(self.ids)
 
+    def positions(self) -> dict[str, np.ndarray]:
+        """Each document's chunk positions in the index (built once: a scoped search at 100k
+        chunks would otherwise test every chunk's document in Python)."""
+        if self._positions is None:
+            found: dict[str, list[int]] = {}
+            for i, doc_id in enumerate(self.doc_ids):
+                found.setdefault(doc_id, []).append(i)
+            self._positions = {doc_id: np.asarray(where, dtype=np.int64) for doc_id, where in found.items()}
+        return self._positions
+
     def weight(self, token: str) -> float:
         """How much a question word counts when matching: its IDF, but little for a word no
         report uses (colloquial wording such as 砍了 cannot be matched, only paraphrased)."""
@@ -87,7 +98,10 @@ class KeywordIndex:
         with self._lock:
             scores = np.asarray(self._bm25.get_scores(list(tokens)))
         if doc_ids is not None:
-            mask = np.fromiter((d in doc_ids for d in self.doc_ids), dtype=bool, count=len(self.doc_ids))
+            mask = np.zeros(len(self.doc_ids), dtype=bool)
+            positions = self.positions()
+            for doc_id in doc_ids & positions.keys():
+                mask[positions[doc_id]] = True
             scores = np.where(mask, scores, 0.0)
         order = np.argsort(-scores)[:k]
         return [(self.ids[i], float(scores[i])) for i in order if scores[i] > 0]
