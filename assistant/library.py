@@ -207,12 +207,8 @@ class Library:
     def _build_keyword_index(self) -> KeywordIndex:
         """From the tokens stored in Chroma, of committed documents only (a writer may be busy),
         the registry and the chunks read as one snapshot."""
-        documents, ids, metas = self.store.documents_and_chunks()
-        committed = {d.doc_id for d in documents}
-        rows = [(cid, m) for cid, m in zip(ids, metas, strict=True) if m["doc_id"] in committed]
-        corpus = [str(m["tokens"]).split() for _, m in rows]
-        doc_ids = [str(m["doc_id"]) for _, m in rows]
-        return KeywordIndex([cid for cid, _ in rows], doc_ids, corpus, built_for=generation(documents))
+        documents, ids, doc_ids, corpus = self.store.keyword_rows()
+        return KeywordIndex(ids, doc_ids, corpus, built_for=generation(documents))
 
     def _drop_stale_indexes(self, keep: str) -> None:
         """Writers only: older generations, and partial saves of processes that died."""
