@@ -42,10 +42,10 @@ EXTRAS = "extras"
 MARKER = [1.0]  # the registry holds no vectors worth searching; Chroma wants one per record
 KEYS_PER_LOOKUP = 500  # embed_key values per metadata lookup
 # Chroma keeps every write in its log until the collection's vector index is saved, which happens
-# every ``sync_threshold`` records (default 1000). The registry holds one record per document with
-# its table records as JSON, so with the default its log was never purged and each write read it
-# again: an upsert took 10 ms at first and 69 ms after 600 documents (20 KB each), and building a
-# 1,000-document store slowed to minutes per hundred documents. Saved every 16, it stays at ~9 ms.
+# every ``sync_threshold`` records (default 1000). The registry and the extras hold one record per
+# document (the extras tens of KB of JSON), so with the default their logs were never purged and each
+# write read them again: an upsert of 20 KB took 10 ms at first and 69 ms after 600 records, and
+# building a 1,000-document store slowed to minutes per hundred documents. Saved every 16, ~9 ms.
 REGISTRY_SYNC = 16
 
 
