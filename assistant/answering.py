@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
+from assistant.combine import combine
 from assistant.compare import Plan, compare, plan_comparison
 from assistant.config import Settings
 from assistant.extractive import (
@@ -39,8 +41,11 @@ from assistant.query import QueryAnalysis, analyse, short_name
 from assistant.recognised import with_ocr_flags
 from assistant.records import Answer, CheckedFigure, Citation, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
+from assistant.understanding.intent import split_parts
+from assistant.understanding.names import closest
 
 MIN_COVERAGE = 0.5
+MAX_CANDIDATES = 4  # an ambiguous name: at most so many bodies answered
 MARKER = re.compile(r"\[(\d+)\]")
 NOT_FOUND = "报告中未找到"
 
@@ -55,8 +60,12 @@ def refusal_reason(
         have = "、".join(str(y) for y in sorted({d.year for d in documents if d.year})) or "无"
         return f"已收录的报告中没有{year}年度的报告；现有年份：{have}"
     if analysis.unknown_orgs and not analysis.departments:
-        have = "、".join(sorted({d.department for d in documents if d.department}))
-        return f"已收录的报告中没有{'、'.join(analysis.unknown_orgs)}的报告；现有部门：{have}"
+        named = [u for u in analysis.unknown_orgs if any(u in h.text for h in hits)]
+        if len(named) < len(analysis.unknown_orgs):  # no passage names it either
+            absent = [u for u in analysis.unknown_orgs if u not in named]
+            near = closest(absent[0], documents)
+            hint = f"；您是不是指：{'、'.join(near)}？" if near else ""
+            return f"已收录的报告中没有{'、'.join(absent)}的报告{hint}"
     if analysis.years:
         scoped = [d for d in documents if d.doc_id in analysis.doc_ids] or list(documents)
         have_years = {d.year for d in scoped if d.year}
@@ -335,6 +344,47 @@ class Assistant:
             plan = plan_comparison(asked, documents, known)
             if plan is not None:
                 return self._compare(question, asked, plan, tick)
+            analysis = analyse(asked, documents)
+            if analysis.ambiguous:
+                return self._per_candidate(question, asked, analysis, documents, tick)
+            parts = split_parts(asked, analysis.mentions)
+            if len(parts) > 1:
+                labelled = [("", self._single(part, part, None, scope, None, tick)) for part in parts]
+                done = combine(question, labelled, self._refusal_text, self.mode)
+                total = round((time.perf_counter() - tick) * 1000, 1)
+                asked_as = asked if asked != question.strip() else ""
+                return replace(done, asked=asked_as, parts=tuple(parts), timings_ms={"total": total})
+        return self._single(question, asked, year, scope, on_token, tick)
+
+    def _refusal_text(self, reason: str) -> str:
+        return render(self.refusal, reason=reason).strip()
+
+    def _per_candidate(
+        self, question: str, asked: str, analysis: QueryAnalysis, documents: Sequence[DocumentInfo], tick: float
+    ) -> Answer:
+        """A name several bodies answer to: each candidate answered from its own reports, labelled."""
+        mention = analysis.ambiguous[0]
+        labelled = []
+        for body in mention.bodies[:MAX_CANDIDATES]:
+            own = [d.doc_id for d in documents if d.department in body]
+            label = short_name(body[0])
+            labelled.append((f"【{label}】", self._single(asked, asked, None, own, None, tick)))
+        done = combine(question, labelled, self._refusal_text, self.mode, separator="\n")
+        names = tuple(short_name(body[0]) for body in mention.bodies)
+        note = f"“{mention.text}”对应多个单位（{'、'.join(names)}），已分别作答；您指的是哪一个？"
+        total = round((time.perf_counter() - tick) * 1000, 1)
+        asked_as = asked if asked != question.strip() else ""
+        return replace(done, candidates=names, note=note, asked=asked_as, timings_ms={"total": total})
+
+    def _single(
+        self,
+        question: str,
+        asked: str,
+        year: int | None,
+        scope: Sequence[str] | None,
+        on_token: Callable[[str], None] | None,
+        tick: float,
+    ) -> Answer:
         out = self.chain.invoke({"question": asked, "year": year, "scope": scope, "on_token": on_token})
         draft: Draft = out["draft"]
         refused = draft.refused

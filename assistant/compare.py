@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from assistant.extractive import COUNT_QUESTION, MONEY_QUESTION, PERCENT_QUESTION
 from assistant.figures import MONEY, Figure, cited_after, find_figures
-from assistant.query import YEAR, YEAR_RANGE, aliases, analyse, short_name
+from assistant.query import YEAR, YEAR_RANGE, QueryAnalysis, aliases, analyse, short_name
 from assistant.records import (
     Answer,
     CheckedFigure,
@@ -27,6 +27,7 @@ from assistant.records import (
     ComparisonRow,
     DocumentInfo,
 )
+from assistant.understanding.orgs import parse_org
 
 COMPARE = re.compile(
     r"比较|对比|相比|相较|变化|变动|增减|多了还是少了|高了还是低了|差距|差多少|差了多少|"
@@ -38,9 +39,10 @@ FILLER = re.compile(
     r"怎么变化的?|如何变化|有何变化|有什么变化|变化情况|变化|变动情况|变动|增减情况|增减|"
     r"比较一下|比较|对比一下|对比|相比|相较|差距|差了?多少|多了还是少了|高了还是低了|"
     r"(?:增长|增加|减少|下降|提高|降低)了?多少|"
-    r"分别是多少|各是多少|分别为多少|各为多少|分别多少|是多少|有多少|为多少|多少|分别|"
+    r"分别是多少|各是多少|分别为多少|各为多少|分别多少|各[\u4e00-\u9fff]{0,3}?多少|是多少|有多少|为多少|多少|分别|"
     r"谁的|谁|哪个的|哪个|哪家的|哪家|哪一年|哪年|更多|更高|更少|更低|"
-    r"请问|请|帮我|一下|情况|有变化吗|近[两二三四五]年|[两二三四五各每历]年|今年|去年|上年|前年|本年|(?:19|20)\d{2}"
+    r"请问|请|帮我|一下|情况|有变化吗|近[两二三四五]年|[两二三四五各每历]年|今年|去年|上年|前年|本年|(?:19|20)\d{2}|"
+    r"[两二三四五六七八九十几各]地|[两二三四五六七八九十几各]个?(?:部门|单位)"
 )
 # a word that names a column rather than an item: "X 2023年执行数和2024年预算" asks two things
 ATTRIBUTES = frozenset({"预算", "预算数", "执行数", "决算", "决算数", "预期", "目标", "增长目标", "预期目标", "实际"})
@@ -108,23 +110,28 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
 def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Iterable[str] = ()) -> Plan | None:
     """The groups and items of a comparison question; None when it is not one (a single year and
     department, or no comparison word)."""
-    if not is_comparison(question) or not documents:
+    if not documents:
         return None
     analysis = analyse(question, documents)
-    items = items_of(question, analysis.departments + analysis.unknown_orgs, known)
+    if not is_comparison(question) and len(_named_bodies(analysis)) + len(analysis.unknown_orgs) < 2:
+        return None  # two bodies named ask for each, with or without a comparison word
+    spoken = [m.text for m in analysis.mentions] + [
+        p for d in analysis.departments for org in [parse_org(d)] for p in (*org.places, *org.place_stems)
+    ]
+    items = items_of(question, analysis.departments + analysis.unknown_orgs + tuple(spoken), known)
     if any(item in ATTRIBUTES - QUALIFIERS for item in items):
         return None  # 2023年执行数和2024年预算, 2025年预期增长多少: different things per year
     items = tuple(item for item in items if item not in QUALIFIERS)
     if not items:
         return None
     years = analysis.years or analysis.relative_years
-    if len(analysis.departments) + len(analysis.unknown_orgs) >= 2 and analysis.departments:
+    bodies = _named_bodies(analysis)
+    if len(bodies) + len(analysis.unknown_orgs) >= 2 and bodies:
         year = years[0] if len(years) == 1 else None
         groups = []
-        named = sorted(analysis.departments + analysis.unknown_orgs, key=lambda d: _first_mention(question, d))
-        for department in named:
-            own = [d for d in documents if d.department == department and d.doc_id in analysis.doc_ids]
-            label = short_name(department) if own or department in analysis.departments else department
+        named = bodies + [(u, (), question.find(u)) for u in analysis.unknown_orgs]
+        for label, body, _ in sorted(named, key=lambda b: b[2]):
+            own = [d for d in documents if d.department in body and d.doc_id in analysis.doc_ids]
             reason = "" if own else f"已收录的报告中没有{label}{year or ''}{'年度' if year else ''}的报告"
             groups.append(Group(label, tuple(d.doc_id for d in own), reason))
         return Plan(tuple(groups), items, tuple(g.label for g in groups), year, "department")
@@ -151,9 +158,16 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
     return Plan(tuple(groups), items, tuple(short_name(d) for d in departments), None, "year", chosen)
 
 
-def _first_mention(question: str, department: str) -> int:
-    names = aliases(department) | {department}
-    return min((question.find(a) for a in names if a in question), default=len(question))
+def _named_bodies(analysis: QueryAnalysis) -> list[tuple[str, tuple[str, ...], int]]:
+    """The bodies a question names with confidence: (label, department strings, position)."""
+    seen: list[tuple[str, tuple[str, ...], int]] = []
+    for mention in analysis.mentions:
+        if mention.ambiguous:
+            continue
+        body = mention.bodies[0]
+        if all(body != b for _, b, _ in seen):
+            seen.append((short_name(body[0]), body, mention.start))
+    return seen
 
 
 def _departments_for(pool: Sequence[DocumentInfo], years: Sequence[int]) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from assistant.llm import failure_message
 from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, repeats
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import aliases, analyse, short_name
+from assistant.understanding.names import resolve
 from assistant.records import CheckedFigure, Citation, DocumentInfo, Hit
 from assistant.retrieval import HybridRetriever
 
@@ -97,6 +98,8 @@ def request_topic(request: str, documents: Sequence[DocumentInfo]) -> str:
     """What the memo should be about, when the request says (民生工作 in 把龙津街道2022年的民生工作
     写成一段汇报); "" for the report as a whole."""
     text = request
+    for mention in resolve(request, documents).mentions:  # 城管执法局 as well as its full name
+        text = text.replace(mention.text, "")
     for department in {d.department for d in documents}:
         for alias in sorted(aliases(department) | {department}, key=len, reverse=True):
             text = text.replace(alias, "")

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.records import DocumentInfo
+from assistant.understanding.names import Mention, resolve
+from assistant.understanding.orgs import parse_org
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–~至到]+\s*((?:19|20)\d{2})\s*年")
@@ -46,6 +48,12 @@ class QueryAnalysis:
     unknown_orgs: tuple[str, ...] = ()  # places/bodies named that no document belongs to
     doc_types: tuple[str, ...] = ()
     doc_ids: frozenset[str] = field(default_factory=frozenset)  # documents in scope
+    mentions: tuple[Mention, ...] = ()  # where the question names bodies, and which
+
+    @property
+    def ambiguous(self) -> tuple[Mention, ...]:
+        """Mentions several bodies answer to equally (财政局 of a district and of a city)."""
+        return tuple(m for m in self.mentions if m.ambiguous)
 
 
 @lru_cache(maxsize=16384)
@@ -96,38 +104,16 @@ def relative_years(question: str, newest: int | None) -> tuple[int, ...]:
 
 
 def analyse(question: str, documents: Sequence[DocumentInfo]) -> QueryAnalysis:
-    named: dict[str, set[str]] = {}
-    for doc in documents:
-        for alias in aliases(doc.department):
-            if alias in question:
-                named.setdefault(doc.department, set()).add(alias)
-    departments = tuple(sorted(named))
-    known = {alias for doc in documents for alias in aliases(doc.department)}
-    bare = re.sub(r"(?<!\d)(?:19|20)\d{2}", " ", YEAR.sub(" ", question))
-    unknown = tuple(
-        sorted(
-            {
-                m
-                for m in ORG_MENTION.findall(bare)
-                if m not in GENERIC_PLACES
-                and not m.endswith(NOT_PLACES)
-                and not any(word in m for word in ("了", "的", "个", "几", "多少", "和", "与"))
-                and not any(alias in m or m in alias for alias in known if len(alias) >= 2)
-                and not any(m in d.department or m in d.title for d in documents)
-            }
-        )
-    )
-    mentioned = set(ORG_MENTION.findall(bare))
-    unknown += tuple(
-        p
-        for p in PROVINCES
-        if p in bare
-        and not any(p in m for m in mentioned)
-        and not any(p in alias for alias in known)
-        and not any(p in d.department or p in d.title for d in documents)
-    )
+    names = resolve(question, documents)
+    departments = names.departments
+    bare = YEAR.sub(lambda m: " " * len(m.group()), question)
+    for mention in names.mentions:  # a resolved mention is not also an unknown body
+        bare = bare[: mention.start] + " " * (mention.end - mention.start) + bare[mention.end :]
+    bare = re.sub(r"(?<!\d)(?:19|20)\d{2}", " ", bare)
+    unknown = tuple(sorted(set(names.unknown) | set(_unknown_orgs(bare, documents))))
     doc_types = tuple(t for word, t in DOC_TYPE_WORDS if word in question)
     scope = [d for d in documents if not departments or d.department in departments]
+    scope = _prefer_level(question, scope)
     years = explicit_years(question)
     if years:  # "2022年三公经费": the reports about that year (or reviewing it), when there are any
         in_year = [
@@ -143,12 +129,59 @@ def analyse(question: str, documents: Sequence[DocumentInfo]) -> QueryAnalysis:
         unknown_orgs=unknown,
         doc_types=doc_types,
         doc_ids=frozenset(d.doc_id for d in scope),
+        mentions=names.mentions,
     )
 
 
+def _unknown_orgs(bare: str, documents: Sequence[DocumentInfo]) -> list[str]:
+    """Places and bodies named (南县政协, 无锡市财政局, 江苏) that no document is of."""
+    known = {alias for doc in documents for name in doc.all_names for alias in aliases(name)}
+    titles = [d.title for d in documents]
+    found = [
+        m
+        for m in ORG_MENTION.findall(bare)
+        if m not in GENERIC_PLACES
+        and not m.endswith(NOT_PLACES)
+        and not any(word in m for word in ("了", "的", "个", "几", "多少", "和", "与", "其中", "报告"))
+        and not any(alias in m or m in alias for alias in known if len(alias) >= 2)
+        and not any(m in t for t in titles)
+    ]
+    mentioned = set(ORG_MENTION.findall(bare))
+    found += [
+        p
+        for p in PROVINCES
+        if p in bare
+        and not any(p in m for m in mentioned)
+        and not any(p in alias for alias in known)
+        and not any(p in t for t in titles)
+    ]
+    return found
+
+
+LEVEL_WORDS = re.compile(r"本级|单位预算")
+
+
+def _prefer_level(question: str, scope: list[DocumentInfo]) -> list[DocumentInfo]:
+    """One body's 部门预算 (汇总) and its 本级/单位预算 side by side: the question's 本级/单位 picks
+    the latter, anything else the former."""
+    if LEVEL_WORDS.search(question):
+        own = [d for d in scope if d.scope == "本级" or d.doc_type == "单位预算"]
+        return own or scope
+    whole = {(d.department, d.year) for d in scope if d.scope != "本级" and d.doc_type != "单位预算"}
+    return [d for d in scope if (d.department, d.year) not in whole or (d.scope != "本级" and d.doc_type != "单位预算")]
+
+
 def short_name(department: str) -> str:
-    """The name people use in a memo: 万里街道 for 上海市普陀区人民政府万里街道办事处."""
-    names = [a for a in aliases(department) if len(a) >= 3 and a != department]
-    preferred = [a for a in names if a.endswith(("街道", "局", "委员会", "政协", "府办")) or a.endswith(("省", "市"))]
-    pool = preferred or names
-    return min(pool, key=len) if pool else department
+    """The name people use in a memo: 万里街道 for 上海市普陀区人民政府万里街道办事处, 深圳市统计局
+    (never a bare 统计局: several cities have one), 北京市 for 北京市人民政府."""
+    org = parse_org(department)
+    if not org.places:
+        return org.name or department
+    place = org.places[-1]
+    if org.body == "人民政府":
+        return place
+    if org.body.endswith("街道办事处"):
+        return org.body[: -len("办事处")]
+    if org.body.startswith("政协") and org.body.endswith("委员会"):
+        return place + "政协"
+    return place + org.body

@@ -16,6 +16,7 @@ DOC_TYPES = (
     "部门决算",
     "三公经费说明",
     "政府工作报告",
+    "绩效目标表",
     "其他",
 )
 
@@ -121,10 +122,18 @@ class DocumentInfo:
     pages: int
     chunks: int = 0
     source_path: str = ""
+    names: tuple[tuple[str, str], ...] = ()  # (name, where read: 标题/标注/封面/正文/文件名), best first
+    scope: str = ""  # 本级 / 汇总 when the document says so
+    confidence: float = 0.0  # how sure ``department`` is (1.0 titled or labelled … 0.5 file name)
 
     @property
     def sha256(self) -> str:
         return self.doc_id
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        """The department and every other name the document goes by."""
+        return tuple(dict.fromkeys(n for n in (self.department, *(name for name, _ in self.names)) if n))
 
 
 @dataclass(frozen=True)
@@ -279,3 +288,5 @@ class Answer:
     note: str = ""  # e.g. 无法连接模型服务；以下为摘录模式答案
     asked: str = ""  # the question as answered, when a follow-up was rewritten (那2024年呢？)
     comparison: Comparison | None = None  # for a comparison question: the table behind the answer
+    candidates: tuple[str, ...] = ()  # an ambiguous name: the bodies answered, each labelled (您指的是…？)
+    parts: tuple[str, ...] = ()  # a question in several parts: each part as asked

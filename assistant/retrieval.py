@@ -34,6 +34,7 @@ def question_tokens(library: Library, analysis: QueryAnalysis, documents: Sequen
         for a in aliases(d.department)
         for t in library.tokenize(a)
     }
+    names |= {t for m in analysis.mentions if not m.ambiguous for t in library.tokenize(m.text)}
     return [t for t in library.tokenize(analysis.question) if t not in names and not YEAR_TOKEN.fullmatch(t)]
 
 

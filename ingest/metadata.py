@@ -1,31 +1,65 @@
-"""Document metadata from the title page: title, department, year, document type. Pure."""
+"""Document metadata: title, department, year, document type, and the names the document goes
+by, each with its evidence. Derived from the document itself (title lines, labelled lines such as
+部门（单位）名称/填报单位/编制单位, a cover line, the body of a work report) and, last, its file
+name; never from a list of known departments. Pure."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from assistant.understanding.orgs import is_org_name, parse_org
 from ingest.chunk import heading_level
 from ingest.clean import LABEL_START
 
 HEAD_LINES = 8
+HEAD_CHARS = 4000  # labelled lines are searched in the first pages' text
 TITLE_MAX = 60
-LABELLED_DEPARTMENT = re.compile(
-    r"(?:预算主管部门|编制部门|部门名称|单位名称|预算单位|决算单位)\s*[:：]\s*([\u4e00-\u9fff（）()]{4,40}?)(?=\s|单位\s*[:：]|$)"
+ORG = r"[\u4e00-\u9fff（）()]{2,40}?"
+LABELS = (
+    r"部门[（(]单位[）)]名称|预算主管部门|主管部门|编制部门|编制单位|填报单位|部门名称|单位名称|预算单位|决算单位|"
+    r"评价单位|部门|单位"
 )
-WORK_REPORT = re.compile(r"(?:\d{4}年)?([\u4e00-\u9fff]{2,10}?[省市区县])(?:人民)?政府工作报告")
-ORG_SUFFIXES = ("街道办事处", "办事处", "委员会", "办公室", "财政局", "局", "中心", "人民政府")
-PLACE_START = re.compile(r"[\u4e00-\u9fff]{2,}?[省市区县]")
+LABELLED_DEPARTMENT = re.compile(
+    rf"(?:{LABELS})\s*[:：]?\s*({ORG}(?:[（(](?:本级|汇总|机关)[）)])?)(?=[\s:：，,。]|单位|部门|$)"
+)
+WORK_REPORT = re.compile(r"(?:\d{4}年)?([\u4e00-\u9fff]{2,10}?(?:自治区|省|市|区|县))(?:人民)?政府工作报告")
+CONGRESS = re.compile(r"在([\u4e00-\u9fff]{2,10}?(?:自治区|省|市|区|县))第[\u4e00-\u9fff]{1,4}届人民代表大会")
+NATIONAL = re.compile(r"全国人民代表大会|我代表国务院|国务院总理")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+SCOPE_WORDS = re.compile(r"[（(](本级|汇总|机关|部门|单位)[）)]")
+# what a title says besides the body's name: years, the kind of document, 公开/文件/表格
+TITLE_NOISE = re.compile(
+    r"(?:19|20)\d{2}\s*年?度?|部门整体支出绩效自评报告|部门整体绩效自评表|绩效自评报告|绩效评价报告|绩效自评|"
+    r"部门预算|单位预算|部门决算|单位决算|预算|决算|公开|文件|表格|公开表|情况说明|说明|报告|[（(][^）)]*[）)]|"
+    r"[._\-—·\s]+|年度|年"
+)
 DOC_TYPE_RULES = (
     ("自评", "绩效自评报告"),
     ("绩效评价", "绩效自评报告"),
+    ("绩效目标", "绩效目标表"),
     ("政府工作报告", "政府工作报告"),
     ("决算", "部门决算"),
     ("单位预算", "单位预算"),
     ("三公", "三公经费说明"),
     ("预算", "部门预算"),
 )
+# a title line that is page chrome or a table header, not a title
+NOT_TITLE = re.compile(
+    r"^(?:表[一二三四五六七八九十\d]|功能科目|项目名称|科目|各位代表|部门名称|单位名称|部门[:：]|【|\(|（[一二三四五六七八九十]）|[一二三四五六七八九十]、)"
+)
+# where a title running into a form's fields stops: 部门整体绩效自评表（2024年度）专项名称…
+TITLE_STOP = re.compile(r"专项名称|项目名称|部门名称|单位名称|部门[（(]单位[）)]名称|单位[:：]|部门[:：]")
+LABEL_PREFIX = re.compile(rf"^(?:{LABELS})\s*[:：]?")
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name the document goes by, and where it was read: 标题 / 标注 / 封面 / 正文 / 文件名."""
+
+    name: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -34,6 +68,13 @@ class Metadata:
     department: str
     year: int | None
     doc_type: str
+    names: tuple[Name, ...] = field(default_factory=tuple)
+    scope: str = ""  # 本级 / 汇总 when the document says so
+    confidence: float = 0.0  # how sure the department is: 1.0 labelled or titled, 0.6 cover, 0.4 file name
+
+    @property
+    def department_source(self) -> str:
+        return self.names[0].source if self.names else ""
 
 
 def head_lines(text: str) -> list[str]:
@@ -51,38 +92,116 @@ def extract_title(lines: list[str]) -> str:
         parts.append(line)
         if sum(map(len, parts)) >= TITLE_MAX or line.endswith(("。", "：")):
             break
-    return re.sub(r"\s+", "", "".join(parts))[:TITLE_MAX]
+    title = re.sub(r"\s+", "", "".join(parts))
+    stop = TITLE_STOP.search(title)
+    return (title[: stop.start()] if stop and stop.start() >= 6 else title)[:TITLE_MAX].lstrip(".．·、,，")
 
 
-def extract_department(title: str, lines: list[str]) -> str:
-    for line in lines:
-        match = LABELLED_DEPARTMENT.search(line)
-        if match:
-            return match.group(1)
-    report = WORK_REPORT.search(title)
-    if report:
-        return f"{report.group(1)}人民政府"
-    body = YEAR.sub("", re.sub(r"^\s*(?:19|20)\d{2}\s*年度?", "", title))
-    for suffix in ORG_SUFFIXES:
-        end = body.find(suffix)
-        if end > 0:
-            candidate = body[: end + len(suffix)]
-            place = PLACE_START.search(candidate)
-            return candidate[place.start() :] if place else candidate
+def plausible_title(title: str) -> bool:
+    """A title names a kind of document and is not a table header, page chrome or a sentence."""
+    return (
+        bool(title)
+        and not NOT_TITLE.match(title)
+        and re.search(r"预算|决算|报告|自评|评价|说明|公开|目标", title) is not None
+        and not title.endswith(("。", "："))
+        and len(re.findall(r"\d", title)) <= 10
+    )
+
+
+def file_title(file_name: str) -> str:
+    """A title made from the file name: 江苏省委办公厅2017年预算公开表格.pdf -> 江苏省委办公厅2017年预算公开表格."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", file_name)
+    stem = re.sub(r"_p\d+-\d+$", "", stem)
+    return re.sub(r"[_\s]+", "", stem)[:TITLE_MAX]
+
+
+def name_in_title(title: str) -> str:
+    """The body a title is of: 江苏省委办公厅2017年度部门预算 -> 江苏省委办公厅."""
+    for part in re.split(r"(?:19|20)\d{2}\s*年?度?", title):
+        rest = TITLE_NOISE.sub(" ", LABEL_PREFIX.sub("", part)).split()
+        for piece in rest:
+            if is_org_name(piece) and len(piece) <= 30:
+                return piece
     return ""
 
 
+def labelled_names(text: str) -> list[str]:
+    """Names after 部门（单位）名称/填报单位/编制单位/部门： … that carry a place."""
+    found = []
+    for match in LABELLED_DEPARTMENT.finditer(text[:HEAD_CHARS]):
+        name = SCOPE_WORDS.sub("", match.group(1))
+        if is_org_name(name) and parse_org(name).places:
+            found.append(name)
+    return found
+
+
+def cover_names(lines: list[str]) -> list[str]:
+    """A line that is nothing but a body's name (the cover's 西安市卫生健康委员会)."""
+    names = (LABEL_PREFIX.sub("", line) for line in lines)
+    return [n for n in names if 4 <= len(n) <= 30 and is_org_name(n) and parse_org(n).places]
+
+
+def in_order(short: str, long: str) -> bool:
+    """Whether the characters of ``short`` occur in ``long`` in order (an abbreviation's rule)."""
+    rest = iter(long)
+    return all(char in rest for char in short)
+
+
+def work_report_name(title: str, text: str) -> str:
+    report = WORK_REPORT.search(title)
+    if report:
+        return f"{report.group(1)}人民政府"
+    head = text[:HEAD_CHARS]
+    if "政府工作报告" not in head and "各位代表" not in head:
+        return ""
+    congress = CONGRESS.search(head)
+    if congress:
+        return f"{congress.group(1)}人民政府"
+    return "国务院" if NATIONAL.search(head) else ""
+
+
+def extract_names(title: str, lines: list[str], text: str, file_name: str) -> list[Name]:
+    """Every name the document gives itself, best evidence first."""
+    names: list[Name] = []
+    report = work_report_name(title, text)
+    if report:
+        names.append(Name(report, "正文" if report not in title else "标题"))
+    titled = name_in_title(title) if plausible_title(title) else ""
+    if titled:
+        names.append(Name(titled, "标题"))
+    # with a title's name, a labelled one must be that body (not a unit listed under it)
+    same = (lambda n: in_order(titled, n) or in_order(n, titled)) if titled else (lambda n: True)
+    names += [Name(n, "标注") for n in labelled_names(text) if same(n)]
+    names += [Name(n, "封面") for n in cover_names(lines) if same(n)]
+    from_file = name_in_title(file_title(file_name))
+    if from_file:
+        names.append(Name(from_file, "文件名"))
+    unique: dict[str, Name] = {}
+    for name in names:
+        unique.setdefault(name.name, name)
+    return list(unique.values())
+
+
+CONFIDENCE = {"标题": 1.0, "标注": 1.0, "正文": 0.9, "封面": 0.8, "文件名": 0.5}
+
+
 def extract_year(title: str, lines: list[str], file_name: str) -> int | None:
-    for text in (title, *lines):
-        match = YEAR.search(text)
+    """The year of the title; for a title without one, the file name's, then the first lines'."""
+    match = YEAR.search(title.translate(FULLWIDTH_DIGITS))
+    if match:
+        return int(match.group(1))
+    named = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", file_name)
+    if named:
+        return int(named.group(1))
+    for text in lines:
+        match = YEAR.search(text.translate(FULLWIDTH_DIGITS))
         if match:
             return int(match.group(1))
-    match = re.search(r"(?:19|20)\d{2}", file_name)
-    return int(match.group()) if match else None
+    return None
 
 
-def extract_doc_type(title: str, lines: list[str]) -> str:
-    for text in (title, " ".join(lines)):
+def extract_doc_type(title: str, lines: list[str], file_name: str = "") -> str:
+    for text in (title, file_name, " ".join(lines)):
         for keyword, doc_type in DOC_TYPE_RULES:
             if keyword in text:
                 return doc_type
@@ -91,10 +210,17 @@ def extract_doc_type(title: str, lines: list[str]) -> str:
 
 def extract_metadata(text: str, file_name: str) -> Metadata:
     lines = head_lines(text)
-    title = extract_title(lines) or file_name
+    found = extract_title(lines)
+    title = found if plausible_title(found) else (file_title(file_name) or found or file_name)
+    names = extract_names(title, lines, text, file_name)
+    department = names[0].name if names else ""
+    scope = next((m.group(1) for m in SCOPE_WORDS.finditer(title) if m.group(1) in ("本级", "汇总")), "")
     return Metadata(
         title=title,
-        department=extract_department(title, lines),
+        department=department,
         year=extract_year(title, lines, file_name),
-        doc_type=extract_doc_type(title, lines),
+        doc_type=extract_doc_type(title, lines, file_name),
+        names=tuple(names),
+        scope=scope,
+        confidence=CONFIDENCE[names[0].source] if names else 0.0,
     )

@@ -16,13 +16,13 @@ from ingest.checks import run_checks
 from ingest.chunk import chunk_document, embedding_text
 from ingest.clean import clean_document
 from ingest.load import SUPPORTED, load_pages
-from ingest.metadata import extract_metadata
+from ingest.metadata import Metadata, extract_metadata
 from ingest.ocr import OcrProgress, OcrSettings, OcrStats, mark_recognised, with_ocr
 from ingest.tables import locate_records, with_docx_records, with_records
 
 MIN_TEXT_CHARS = 20
 # raised when ingest writes something new for the same file: an older entry is then built again
-PIPELINE_VERSION = 2  # 2: table records and consistency checks
+PIPELINE_VERSION = 3  # 2: table records and consistency checks; 3: names with their evidence
 STAGES = ("load", "ocr", "tables", "clean", "chunk", "embed", "store")
 
 
@@ -169,6 +169,9 @@ def prepare(
         doc_type=overrides.doc_type or meta.doc_type,
         pages=len(raw),
         source_path=str(path.resolve()),
+        names=named(overrides.department, meta),
+        scope=meta.scope,
+        confidence=1.0 if overrides.department else meta.confidence,
     )
     chunks = mark_recognised(chunk_document(doc_id, cleaned, size=size, overlap=overlap), raw)
     tables = locate_records(tables, chunks)
@@ -177,6 +180,12 @@ def prepare(
     chunks = [replace(c, embed_key=embed_key(t)) for c, t in zip(chunks, texts, strict=True)]
     stages["chunk"] += time.perf_counter() - tick
     return Prepared(info, chunks, texts, tables, checks, ocr_stats)
+
+
+def named(department: str | None, meta: Metadata) -> tuple[tuple[str, str], ...]:
+    """The document's names with their evidence; a department given on the command line first."""
+    given = ((department, "指定"),) if department else ()
+    return given + tuple((n.name, n.source) for n in meta.names)
 
 
 @dataclass(frozen=True)

@@ -375,3 +375,28 @@ def test_a_topic_named_in_the_request_titles_the_memo() -> None:
     assert memo_title(request, [longjin]) == "关于龙津街道2022年度民生工作情况的汇报"
     assert request_topic("写一份龙津街道2022年部门整体支出绩效情况的汇报", [longjin]) == ""
     assert memo_title("写一份汇报", [longjin]) == "关于龙津街道2022年度部门整体支出绩效情况的汇报"
+
+
+def test_a_memo_for_one_body_named_by_an_abbreviation_uses_only_its_reports(
+    fake_library: Library, tmp_path: Path
+) -> None:
+    bodies = {
+        "示范市城市管理和综合执法局": "完成违法建设拆除120处，投入经费560.50万元",
+        "示范市住房和城乡建设局": "完成老旧小区改造18个，投入经费2300.10万元",
+        "另一市城市管理和综合执法局": "完成市容整治45处，投入经费310.20万元",
+        "示范市财政局": "组织财政收入增长5.2%，压减一般性支出8%",
+        "示范市统计局": "完成经济普查入户登记3.2万户",
+    }
+    for i, (body, work) in enumerate(bodies.items()):
+        report = tmp_path / f"r{i}.txt"
+        report.write_text(
+            f"2023年度{body}部门整体支出绩效自评报告\n一、部门整体收支情况\n全年预算数{1000 + i}.50万元，"
+            f"执行数{900 + i}.25万元。\n二、主要工作成效\n{work}。\n",
+            encoding="utf-8",
+        )
+    ingest_paths(sorted(tmp_path.glob("r*.txt")), fake_library)
+    memo = Drafter(fake_library).draft("帮我写一段示范城管执法局2023年工作的摘要")
+    assert {d.department for d in memo.documents} == {"示范市城市管理和综合执法局"}
+    assert "示范市城市管理和综合执法局" in memo.title and "等" not in memo.title
+    text = memo_to_markdown(memo)
+    assert "560.50万元" in text and "310.20" not in text and "2300.10" not in text

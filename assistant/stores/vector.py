@@ -150,6 +150,9 @@ def info_to_metadata(info: DocumentInfo, embedder: str) -> dict[str, Any]:
         "chunks": info.chunks,
         "source_path": info.source_path,
         "embedder": embedder,
+        "names": json.dumps([list(n) for n in info.names], ensure_ascii=False),
+        "scope": info.scope,
+        "confidence": info.confidence,
     }
 
 
@@ -164,6 +167,9 @@ def metadata_to_info(meta: dict[str, Any]) -> DocumentInfo:
         pages=int(meta["pages"]),
         chunks=int(meta["chunks"]),
         source_path=str(meta.get("source_path", "")),
+        names=tuple((str(n), str(s)) for n, s in json.loads(str(meta.get("names") or "[]"))),
+        scope=str(meta.get("scope", "")),
+        confidence=float(meta.get("confidence", 0.0)),
     )
 
 

@@ -1,0 +1,50 @@
+"""Several answers made one: the parts of a question in several parts, or one answer per body
+an ambiguous name may mean, each labelled. Citations are renumbered across the answers (a
+passage cited twice keeps one number); figures keep the check each part passed. Pure."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Sequence
+
+from assistant.records import Answer, Citation
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def renumbered(text: str, numbers: dict[int, int]) -> str:
+    return MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), int(m.group(1)))}]", text)
+
+
+def combine(
+    question: str,
+    labelled: Sequence[tuple[str, Answer]],
+    refuse: Callable[[str], str],
+    mode: str,
+    separator: str = "；",
+) -> Answer:
+    """``labelled``: (label, answer) pairs; a label "" adds nothing before its answer. The whole is
+    refused only when every part is; a refused part says 报告中未找到 in its place."""
+    citations: list[Citation] = []
+    texts: list[str] = []
+    for label, answer in labelled:
+        if answer.refused:
+            texts.append(f"{label}报告中未找到（{answer.reason or '没有直接对应的内容'}）")
+            continue
+        renumber: dict[int, int] = {}
+        for citation in answer.citations:
+            same = next((c for c in citations if c.chunk_id == citation.chunk_id and c.page == citation.page), None)
+            if same is None:
+                same = dataclasses.replace(citation, n=len(citations) + 1)
+                citations.append(same)
+            renumber[citation.n] = same.n
+        text = renumbered(answer.answer, renumber)
+        if text not in texts:
+            texts.append(f"{label}{text}")
+    answered = [a for _, a in labelled if not a.refused]
+    if not answered:
+        reason = next((a.reason for _, a in labelled if a.reason), "")
+        return Answer(question, refuse(reason), True, reason, (), (), mode)
+    figures = tuple(f for a in answered for f in a.figures)
+    return Answer(question, separator.join(texts), False, "", tuple(citations), figures, mode)

@@ -1,0 +1,70 @@
+"""What a question asks, in order of precedence: a comparison across groups (two or more bodies
+or years that resolve to documents), several parts (X和Y各是多少; …多少？其中…多少？), or one
+lookup. Pure: the parts are questions of their own, each carrying the body and years of the
+whole question so that it is answered from the same reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.understanding.names import Mention
+
+CLAUSE_END = re.compile(r"[？?；;]+")
+THEN = re.compile(r"[，,]\s*(?=其中|另外|以及|还有|同时)")
+EACH = re.compile(r"(各|分别)(?=(?:是|为|有|安排|花|预算|支出|占|达到|增加|减少|下降|增长|多少|了|都))")
+LIST_SPLIT = re.compile(r"[和、及与]|以及")
+ASKS = re.compile(r"多少|几|哪些|哪几|什么|为何|为什么|原因|如何|怎么|是否|吗")
+YEARS = re.compile(r"(?:(?:19|20)\d{2}\s*[-—–~至到、和]\s*)*(?:19|20)\d{2}\s*年度?")
+MAX_PARTS = 4
+DEPENDENT = re.compile(r"^(?:其中|主要|原因|为什么|为啥|为何|是什么原因|占|比上年|比去年|增长|增加|减少|下降)")
+
+
+def split_parts(question: str, mentions: Sequence[Mention] = ()) -> list[str]:
+    """The parts of a question in several parts, each a whole question; [question] otherwise."""
+    clauses = [c.strip(" ，,") for c in CLAUSE_END.split(THEN.sub("？", question)) if c.strip(" ，,")]
+    parts: list[str] = []
+    for clause in clauses:
+        parts += _each(clause)
+    parts = [p for p in parts if ASKS.search(p)]
+    if len(parts) < 2 or len(parts) > MAX_PARTS:
+        return [question]
+    context = _context(question, mentions)
+    first = ASKS.sub("", parts[0]).rstrip("了的是为有 ，,")
+    whole = [parts[0]]
+    for part in parts[1:]:
+        if DEPENDENT.match(part):  # 其中…, 主要原因…: of the first part's item
+            whole.append(f"{first}，{part}")
+        else:
+            whole.append(part if _has_context(part, context) else context + part)
+    return whole
+
+
+def _each(clause: str) -> list[str]:
+    """X和Y各是多少 -> X是多少, Y是多少 (with what comes before X kept on each)."""
+    each = EACH.search(clause)
+    if not each:
+        return [clause]
+    head, tail = clause[: each.start()], clause[each.end() :]
+    cut = max(head.rfind(c) for c in "，,：:里中的") + 1
+    lead, listed = head[:cut], head[cut:]
+    items = [i.strip() for i in LIST_SPLIT.split(listed) if i.strip()]
+    if len(items) < 2 or any(len(i) < 2 for i in items) or YEARS.fullmatch("".join(items)):
+        return [clause]
+    return [f"{lead}{item}{tail}" for item in items]
+
+
+def _context(question: str, mentions: Sequence[Mention]) -> str:
+    """The body and years the first clause names, to carry into the others."""
+    names = "".join(dict.fromkeys(m.text for m in mentions if m.text))
+    years = "".join(dict.fromkeys(y.group().strip() for y in YEARS.finditer(question)))
+    return names + years
+
+
+def _has_context(part: str, context: str) -> bool:
+    return (
+        not context
+        or part.startswith(context)
+        or all(piece in part for piece in re.split(r"(?<=年)", context) if piece)
+    )

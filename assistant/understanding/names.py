@@ -1,0 +1,187 @@
+"""Which bodies a question names: each mention resolved against the names of the library's
+documents, as a decision with a confidence. Pure.
+
+- one body answers best → the mention is confident and the search is restricted to it;
+- several bodies answer equally (财政局 of a district, a city and a province) → ambiguous: each
+  candidate is answered, labelled;
+- a body with a place the library does not hold (长春统计局 when only 深圳/烟台 have one) → unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.records import DocumentInfo
+from assistant.understanding.matching import (
+    SUFFIX_CHARS,
+    Span,
+    find_mentions,
+    known_places,
+    place_before,
+    places_agree,
+    same_body,
+)
+from assistant.understanding.orgs import parse_org
+
+TIE = 0.02  # scores this close are the same answer to "which body?"
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+    start: int
+    end: int
+    score: float
+    bodies: tuple[tuple[str, ...], ...]  # each candidate body: the department strings it goes by
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.bodies) > 1
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        return tuple(d for body in self.bodies for d in body)
+
+
+@dataclass(frozen=True)
+class Names:
+    mentions: tuple[Mention, ...] = ()
+    unknown: tuple[str, ...] = ()  # bodies named with a place no document is of
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        return tuple(sorted({d for m in self.mentions for d in m.departments}))
+
+    @property
+    def ambiguous(self) -> tuple[Mention, ...]:
+        return tuple(m for m in self.mentions if m.ambiguous)
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The library's names: which departments each name belongs to, and the bodies (groups of
+    department strings that name one body, as 西安市卫健委 and 西安市卫生健康委员会)."""
+
+    owners: tuple[tuple[str, tuple[str, ...]], ...]  # name -> departments
+    body_of: tuple[tuple[str, tuple[str, ...]], ...]  # department -> its body's departments
+    places: frozenset[str]
+
+
+@lru_cache(maxsize=64)
+def directory(names_of: tuple[tuple[str, tuple[str, ...]], ...]) -> Directory:
+    """``names_of``: (department, its names) per document."""
+    owners: dict[str, set[str]] = {}
+    for department, names in names_of:
+        for name in (department, *names):
+            if name:
+                owners.setdefault(name, set()).add(department)
+    departments = sorted({d for d, _ in names_of if d})
+    parent = {d: d for d in departments}
+
+    def find(d: str) -> str:
+        while parent[d] != d:
+            d = parent[d]
+        return d
+
+    for owned in owners.values():  # a name two departments share makes them one body
+        first, *rest = sorted(owned)
+        for other in rest:
+            parent[find(other)] = find(first)
+    buckets: dict[tuple[str, ...], list[str]] = {}
+    for d in departments:
+        buckets.setdefault(parse_org(d).place_stems, []).append(d)
+    for group in buckets.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if find(a) != find(b) and same_body(a, b):
+                    parent[find(b)] = find(a)
+    members: dict[str, list[str]] = {}
+    for d in departments:
+        members.setdefault(find(d), []).append(d)
+    body_of = tuple((d, tuple(members[find(d)])) for d in departments)
+    return Directory(
+        tuple((n, tuple(sorted(o))) for n, o in owners.items()),
+        body_of,
+        known_places(list(owners)),
+    )
+
+
+def directory_of(documents: Sequence[DocumentInfo]) -> Directory:
+    return directory(tuple(sorted({(d.department, d.all_names) for d in documents})))
+
+
+def resolve(question: str, documents: Sequence[DocumentInfo]) -> Names:
+    return _resolve(question, directory_of(documents))
+
+
+@lru_cache(maxsize=4096)
+def _resolve(question: str, book: Directory) -> Names:
+    chars = set(question)
+    body_of = dict(book.body_of)
+    found: list[tuple[Span, tuple[str, ...]]] = []
+    unknown: list[str] = []
+    for name, owners in book.owners:
+        org = parse_org(name)
+        if len(set(org.body) & chars) < 2 and not (org.places and org.places[-1][:2] in question):
+            continue
+        for span in find_mentions(question, name):
+            if not span.placed:  # 广州市统计局: the 市 may open the match (as in 市信访办)
+                at = span.start + (question[span.start] in SUFFIX_CHARS)
+                named = place_before(question, at, book.places)
+                if named and not places_agree(named, org):
+                    unknown.append(question[at - len(named) : span.end])
+                    continue
+            for owner in owners:
+                found.append((span, body_of.get(owner, (owner,))))
+    mentions = [m for mention in _group(question, found) for m in _by_named_places(question, mention, book)]
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    strays = [u for u in dict.fromkeys(unknown) if not any(question.find(u) + k in covered for k in range(len(u)))]
+    return Names(tuple(mentions), tuple(strays))
+
+
+def _by_named_places(question: str, mention: Mention, book: Directory) -> list[Mention]:
+    """An ambiguous mention whose places the question lists elsewhere (深圳、烟台、无锡三地统计局):
+    one mention per body whose place is named, ordered as the question names them."""
+    if not mention.ambiguous:
+        return [mention]
+    placed: list[tuple[int, tuple[str, ...]]] = []
+    for body in mention.bodies:
+        stems = {s for d in body for s in parse_org(d).place_stems if len(s) >= 2 and s in book.places}
+        at = min((question.find(s) for s in stems if s in question), default=-1)
+        if at >= 0:
+            placed.append((at, body))
+    if not placed:
+        return [mention]
+    ordered = sorted(placed)
+    return [Mention(mention.text, at, at + 0, mention.score, (body,)) for at, body in ordered]
+
+
+def _group(question: str, found: list[tuple[Span, tuple[str, ...]]]) -> list[Mention]:
+    """Overlapping mentions compete: the best score wins; bodies within ``TIE`` of it share it."""
+    found.sort(key=lambda f: (-f[0].score, -(f[0].end - f[0].start), f[0].start))
+    mentions: list[Mention] = []
+    for span, body in found:
+        clash = next((m for m in mentions if span.start < m.end and m.start < span.end), None)
+        if clash is None:
+            mentions.append(Mention(question[span.start : span.end], span.start, span.end, span.score, (body,)))
+        elif clash.score - span.score <= TIE and body not in clash.bodies:
+            i = mentions.index(clash)
+            mentions[i] = Mention(clash.text, clash.start, clash.end, clash.score, (*clash.bodies, body))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def closest(mention: str, documents: Sequence[DocumentInfo], limit: int = 3) -> list[str]:
+    """The library's bodies nearest to a name it does not hold: same body in another place first
+    (西安统计局 → 深圳市统计局), then the most characters in common."""
+    wanted = parse_org(mention)
+    chars = set(wanted.body) | set(mention)
+
+    def rank(department: str) -> tuple[float, int]:
+        org = parse_org(department)
+        same_kind = org.organ[-1:] == wanted.organ[-1:] and bool(set(org.body) & set(wanted.body))
+        return (-(same_kind + len(set(org.body) & chars) / max(1, len(set(org.body)))), len(department))
+
+    departments = sorted({d.department for d in documents if d.department}, key=rank)
+    return [d for d in departments if set(d) & chars][:limit]

@@ -1,0 +1,150 @@
+"""Question understanding on a library of many bodies: names matched as people say them, places
+that must agree, ambiguity, parts of a question, refusal text. Unit tests (no model, no store)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.compare import plan_comparison
+from assistant.query import analyse
+from assistant.records import DocumentInfo
+from assistant.understanding.intent import split_parts
+from assistant.understanding.names import closest, resolve
+from assistant.understanding.orgs import parse_org, stem
+
+# real department names of the shared corpus and of common city/county bodies
+BODIES = [
+    ("深圳市统计局", 2026),
+    ("烟台市统计局", 2026),
+    ("无锡市统计局", 2026),
+    ("深圳市财政局", 2026),
+    ("烟台市财政局", 2026),
+    ("上海市普陀区财政局", 2024),
+    ("上海市普陀区城市管理和综合执法局", 2024),
+    ("上海市普陀区人民政府办公室", 2024),
+    ("上海市普陀区住房和城乡建设管理委员会", 2024),
+    ("西安市卫生健康委员会", 2022),
+    ("西安市卫健委", 2022),
+    ("江苏省委办公厅", 2019),
+    ("江苏省政协办公厅", 2019),
+    ("江苏省高级人民法院", 2019),
+    ("江苏省人大常委会办公厅", 2019),
+    ("政协南县委员会", 2021),
+    ("长沙市信访局", 2026),
+    ("长春市信访局", 2026),
+    ("重庆市科学技术局", 2026),
+    ("重庆市气象局", 2026),
+    ("深圳市气象局", 2026),
+    ("广州市政务服务和数据管理局", 2026),
+    ("宁夏回族自治区人民政府", 2025),
+    ("北京市人民政府", 2025),
+    ("国务院", 2010),
+    ("上海市普陀区人民政府万里街道办事处", 2025),
+]
+DOCS = [
+    DocumentInfo(f"{i:02d}" * 32, f"{i}.pdf", f"{d}{y}年部门预算", d, y, "部门预算", 10)
+    for i, (d, y) in enumerate(BODIES)
+]
+
+
+def departments(question: str) -> set[str]:
+    return set(analyse(question, DOCS).departments)
+
+
+def test_common_short_forms_name_the_right_body() -> None:
+    assert departments("城管执法局2024年预算是多少？") == {"上海市普陀区城市管理和综合执法局"}
+    assert departments("区府办2024年的三公经费") == {"上海市普陀区人民政府办公室"}
+    assert departments("省委办2019年财政拨款收入多少") == {"江苏省委办公厅"}
+    assert departments("省法院2019年预算") == {"江苏省高级人民法院"}
+    assert departments("人大办公厅2019年预算") == {"江苏省人大常委会办公厅"}
+    assert departments("南县政协2021年的预算") == {"政协南县委员会"}
+    assert departments("重庆科技局2026年三公经费") == {"重庆市科学技术局"}
+    assert departments("广州市政数局2026年三公经费") == {"广州市政务服务和数据管理局"}
+    assert departments("宁夏2025年政府工作报告里说了什么") == {"宁夏回族自治区人民政府"}
+    assert departments("万里街道2025年三公经费") == {"上海市普陀区人民政府万里街道办事处"}
+
+
+def test_two_spellings_of_one_body_are_one_body() -> None:
+    assert departments("西安卫健委2022年决算收入") == {"西安市卫健委", "西安市卫生健康委员会"}
+    [mention] = resolve("西安卫健委2022年决算收入", DOCS).mentions
+    assert not mention.ambiguous
+
+
+def test_a_place_named_must_agree() -> None:
+    assert departments("深圳财政局2026年三公经费") == {"深圳市财政局"}
+    for question in ("广州市统计局2026年预算", "长春统计局2026年预算", "西安统计局的预算"):
+        analysis = analyse(question, DOCS)
+        assert not analysis.departments, question
+        assert analysis.unknown_orgs, question
+
+
+def test_words_of_a_question_are_not_names() -> None:
+    for question in ("财政拨款收入是多少", "统计口径有没有变化", "其中市本级是多少", "报告里说县政协的提案办了多少"):
+        names = analyse(question, DOCS)
+        assert not any(m.text in ("财政拨", "统计", "市本级") for m in names.mentions), question
+
+
+def test_a_short_name_several_bodies_share_is_ambiguous() -> None:
+    analysis = analyse("统计局2026年机关运行经费是多少", DOCS)
+    [mention] = analysis.ambiguous
+    assert {body[0] for body in mention.bodies} == {"深圳市统计局", "烟台市统计局", "无锡市统计局"}
+
+
+def test_places_listed_apart_pick_one_body_each() -> None:
+    plan = plan_comparison("深圳、烟台、无锡三地统计局2026年的机关运行经费各是多少？", DOCS)
+    assert plan is not None and plan.by == "department"
+    assert [g.label for g in plan.groups] == ["深圳市统计局", "烟台市统计局", "无锡市统计局"]
+    assert plan.items == ("机关运行经费",)
+
+
+def test_two_bodies_named_are_answered_each_even_without_a_comparison_word() -> None:
+    plan = plan_comparison("长沙信访局和长春信访局2026年项目支出", DOCS)
+    assert plan is not None and [g.label for g in plan.groups] == ["长沙市信访局", "长春市信访局"]
+    plan = plan_comparison("无锡财政局和深圳财政局2026年的三公经费", DOCS)
+    assert plan is not None and [g.missing != "" for g in plan.groups] == [True, False]
+
+
+# abbreviations made by the subsequence rule from real names: the place (stem) kept, then the first
+# characters of the body and the last one (its organ word), in order
+@st.composite
+def abbreviation(draw: st.DrawFn) -> tuple[str, str]:
+    department, _ = draw(
+        st.sampled_from([b for b in BODIES if parse_org(b[0]).places and len(parse_org(b[0]).body) >= 3])
+    )
+    org = parse_org(department)
+    body = org.body
+    inner = draw(st.lists(st.sampled_from(range(1, len(body) - 1)), unique=True, max_size=len(body) - 2))
+    kept = "".join(body[i] for i in sorted({0, len(body) - 1, *inner}))
+    place = org.places[-1]
+    return draw(st.sampled_from([stem(place), place])) + kept, department
+
+
+@settings(max_examples=150, deadline=None)
+@given(abbreviation())
+def test_abbreviations_resolve_to_their_body_and_never_to_another_place(case: tuple[str, str]) -> None:
+    short, department = case
+    analysis = analyse(f"{short}2026年的预算是多少？", DOCS)
+    named = set(analysis.departments)
+    places = set(parse_org(department).place_stems)
+    assert all(set(parse_org(d).place_stems) & places for d in named), (short, named)
+    if not analysis.ambiguous:
+        assert department in named or any(parse_org(d).body == parse_org(department).body for d in named), (
+            short,
+            named,
+        )
+
+
+def test_parts_are_split_and_carry_the_body_and_year() -> None:
+    analysis = analyse("长春信访局2026年基本支出里取暖费和物业管理费分别是多少？", DOCS)
+    parts = split_parts(analysis.question, analysis.mentions)
+    assert parts == ["长春信访局2026年基本支出里取暖费是多少", "长春信访局2026年基本支出里物业管理费是多少"]
+    analysis = analyse("长沙市信访局2026年工资福利支出总共多少？奖金占了多少？", DOCS)
+    parts = split_parts(analysis.question, analysis.mentions)
+    assert len(parts) == 2 and all(p.startswith("长沙市信访局2026年") for p in parts)
+    assert split_parts("街道在垃圾分类上一共投入了多少钱？") == ["街道在垃圾分类上一共投入了多少钱？"]
+
+
+def test_refusal_candidates_are_few_and_near() -> None:
+    near = closest("西安市统计局", DOCS)
+    assert 1 <= len(near) <= 3 and all(n.endswith("统计局") for n in near)
