@@ -301,6 +301,8 @@ def show_answer(turn: Turn, index: int) -> None:
     else:
         if answer.note:
             st.info(escape(answer.note), icon=":material/info:")
+        for n, (candidate, again) in enumerate(answer.clarified()):  # 您指的是…？
+            st.button(f"只问{candidate}", key=f"clarify-{index}-{n}", on_click=ask_later, args=(again,))
         if answer.asked:
             st.caption(f"按上文理解为：{escape(answer.asked)}")
         st.markdown(escape(answer.answer))

@@ -374,7 +374,9 @@ class Assistant:
         note = f"“{mention.text}”对应多个单位（{'、'.join(names)}），已分别作答；您指的是哪一个？"
         total = round((time.perf_counter() - tick) * 1000, 1)
         asked_as = asked if asked != question.strip() else ""
-        return replace(done, candidates=names, note=note, asked=asked_as, timings_ms={"total": total})
+        return replace(
+            done, candidates=names, ambiguous=mention.text, note=note, asked=asked_as, timings_ms={"total": total}
+        )
 
     def _single(
         self,

@@ -289,4 +289,11 @@ class Answer:
     asked: str = ""  # the question as answered, when a follow-up was rewritten (那2024年呢？)
     comparison: Comparison | None = None  # for a comparison question: the table behind the answer
     candidates: tuple[str, ...] = ()  # an ambiguous name: the bodies answered, each labelled (您指的是…？)
+    ambiguous: str = ""  # the name as the question wrote it (统计局), when several bodies answer to it
+
+    def clarified(self) -> list[tuple[str, str]]:
+        """For an ambiguous name: (candidate, the question asked again of that candidate)."""
+        asked = self.asked or self.question
+        return [(c, asked.replace(self.ambiguous, c, 1)) for c in self.candidates if self.ambiguous in asked]
+
     parts: tuple[str, ...] = ()  # a question in several parts: each part as asked
