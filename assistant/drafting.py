@@ -25,9 +25,9 @@ from assistant.llm import failure_message
 from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, repeats
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import aliases, analyse, short_name
-from assistant.understanding.names import resolve
 from assistant.records import CheckedFigure, Citation, DocumentInfo, Hit
 from assistant.retrieval import HybridRetriever
+from assistant.understanding.names import resolve
 
 NOT_FOUND = "报告中未找到相关内容。"
 DRAFT_REQUEST = re.compile(
