@@ -41,7 +41,7 @@ from assistant.query import QueryAnalysis, analyse, short_name
 from assistant.recognised import with_ocr_flags
 from assistant.records import Answer, CheckedFigure, Citation, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
-from assistant.understanding.intent import split_parts
+from assistant.understanding.intent import context_of, part_item, split_parts, states
 from assistant.understanding.names import closest
 
 MIN_COVERAGE = 0.5
@@ -70,9 +70,7 @@ def refusal_reason(
         scoped = [d for d in documents if d.doc_id in analysis.doc_ids] or list(documents)
         have_years = {d.year for d in scoped if d.year}
         # work reports review the year before; budgets report the year before's execution
-        covered = have_years | {
-            d.year - 1 for d in scoped if d.year and d.doc_type in ("政府工作报告", "部门预算", "单位预算")
-        }
+        covered = {y for y in analysis.years if any(d.mentions_year(y) for d in scoped)}
         mentioned = {y for y in analysis.years if any(f"{y}年" in h.text or h.info.year == y for h in hits)}
         missing = [y for y in analysis.years if y not in covered and y not in mentioned]
         if missing:
@@ -85,6 +83,7 @@ def refusal_reason(
 YEAR_NAMES_REPORT = re.compile(
     r"(?:19|20)\d{2}年(?:的)?(?:[\u4e00-\u9fff]{0,6})?(?:工作报告|部门预算|部门决算|报告中|报告里)"
 )
+COUNTED = re.compile(r"多少([辆台套名家所户艘架])")
 ZERO = re.compile(r"^0(?:\.0+)?(?:元|万元|亿元|千元)?$")
 ACTUALS = re.compile(r"决算|实际支出|实际花")
 BUDGET_TYPES = ("部门预算", "单位预算")
@@ -119,6 +118,9 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
         return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数字")
     if expected_kind(inputs["question"]) == "count" and not any(f.kind == "count" for f in figures):
         return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数量")
+    counted = COUNTED.search(inputs["question"])  # 多少辆: a count of vehicles, not an amount spent on them
+    if counted and not any(f.kind == "count" and f.measure.startswith(counted.group(1)) for f in figures):
+        return Draft("", refused=True, reason=f"报告中有相关内容，但没有给出所问的数量（多少{counted.group(1)}）")
     parts = []
     quotes = tuple((pick.hit_index + 1, pick.text) for pick in picks)
     for pick in picks:
@@ -349,12 +351,30 @@ class Assistant:
                 return self._per_candidate(question, asked, analysis, documents, tick)
             parts = split_parts(asked, analysis.mentions)
             if len(parts) > 1:
-                labelled = [("", self._single(part, part, None, scope, None, tick)) for part in parts]
+                labelled = self._in_parts(asked, parts, analysis, scope, tick)
                 done = combine(question, labelled, self._refusal_text, self.mode)
                 total = round((time.perf_counter() - tick) * 1000, 1)
                 asked_as = asked if asked != question.strip() else ""
                 return replace(done, asked=asked_as, parts=tuple(parts), timings_ms={"total": total})
         return self._single(question, asked, year, scope, on_token, tick)
+
+    def _in_parts(
+        self, asked: str, parts: Sequence[str], analysis: QueryAnalysis, scope: Sequence[str] | None, tick: float
+    ) -> list[tuple[str, Answer]]:
+        """The question as a whole first; each part it leaves unanswered is then asked on its own."""
+        whole = self._single(asked, asked, None, scope, None, tick)
+        context = context_of(asked, analysis.mentions)
+        answered = "" if whole.refused else whole.answer
+        labelled = [("", whole)] if answered else []
+        for part in parts:
+            kind = expected_kind(part)
+            stated = not kind or any(f.kind == kind for f in find_figures(answered))
+            if answered and stated and states(part_item(part, context), answered):
+                continue
+            own = self._single(part, part, None, scope, None, tick)
+            labelled.append(("", own))
+            answered += "" if own.refused else own.answer
+        return labelled
 
     def _refusal_text(self, reason: str) -> str:
         return render(self.refusal, reason=reason).strip()

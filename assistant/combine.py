@@ -8,7 +8,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.records import Answer, Citation
+from assistant.records import Answer, CheckedFigure, Citation
 
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -28,6 +28,7 @@ def combine(
     refused only when every part is; a refused part says 报告中未找到 in its place."""
     citations: list[Citation] = []
     texts: list[str] = []
+    figures: list[CheckedFigure] = []
     for label, answer in labelled:
         if answer.refused:
             texts.append(f"{label}报告中未找到（{answer.reason or '没有直接对应的内容'}）")
@@ -40,11 +41,11 @@ def combine(
                 citations.append(same)
             renumber[citation.n] = same.n
         text = renumbered(answer.answer, renumber)
-        if text not in texts:
+        if f"{label}{text}" not in texts:
             texts.append(f"{label}{text}")
+            figures += answer.figures
     answered = [a for _, a in labelled if not a.refused]
     if not answered:
         reason = next((a.reason for _, a in labelled if a.reason), "")
         return Answer(question, refuse(reason), True, reason, (), (), mode)
-    figures = tuple(f for a in answered for f in a.figures)
-    return Answer(question, separator.join(texts), False, "", tuple(citations), figures, mode)
+    return Answer(question, separator.join(texts), False, "", tuple(citations), tuple(figures), mode)

@@ -150,7 +150,7 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
         own = [d for d in pool if d.year == year] or [
             d
             for d in pool
-            if d.doc_type == "政府工作报告" and d.year == year + 1  # reviews the year before
+            if d.doc_type == "政府工作报告" and d.looks_back_on(year)  # reviews the year before
         ]
         reason = "" if own else f"已收录的报告中没有{who}{year}年度的报告"
         groups.append(Group(f"{year}年", tuple(d.doc_id for d in own), reason))

@@ -13,6 +13,7 @@ from assistant.understanding.orgs import parse_org
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–~至到]+\s*((?:19|20)\d{2})\s*年")
+SHORT_YEAR = re.compile(r"(?<![\d.．])([0-3]\d)\s*年(?=度?的?[\u4e00-\u9fff]{0,8}?(?:报告|预算|决算))")
 RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2}
 RECENT = re.compile(r"近([两二三四五])年")
 NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -83,12 +84,29 @@ def aliases(department: str) -> frozenset[str]:
     return frozenset(n for n in names if len(n) >= 2)
 
 
+REPORT_OF_YEAR = re.compile(
+    r"(?<!\d)((?:19|20)\d{2}|[0-3]\d)\s*年(?:度)?(?:的)?(?:[\u4e00-\u9fff]{0,8}?)(?:政府工作报告|部门预算|部门决算|单位预算|预算报告|决算报告|自评报告)"
+)
+
+
+def named_report_years(question: str) -> tuple[int, ...]:
+    """Years that name a report (2008年政府工作报告, 04年政府工作报告): the report of that year."""
+    years = {int(y) + (2000 if len(y) == 2 else 0) for y in REPORT_OF_YEAR.findall(question)}
+    return tuple(sorted(years))
+
+
 def explicit_years(question: str) -> tuple[int, ...]:
     years: set[int] = set()
     for start, end in YEAR_RANGE.findall(question):
         years |= set(range(int(start), int(end) + 1))
     years |= {int(y) for y in YEAR.findall(question)}
-    years |= {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:和|与|、|及|至|到|-|—))", question)}
+    years |= {
+        int(y)
+        for y in re.findall(
+            r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:和|与|、|及|至|到|-|—|[两二三四五六七八九十]年))", question
+        )
+    }
+    years |= {2000 + int(y) for y in SHORT_YEAR.findall(question)}  # 04年政府工作报告
     return tuple(sorted(years))
 
 
@@ -115,10 +133,11 @@ def analyse(question: str, documents: Sequence[DocumentInfo]) -> QueryAnalysis:
     scope = [d for d in documents if not departments or d.department in departments]
     scope = _prefer_level(question, scope)
     years = explicit_years(question)
-    if years:  # "2022年三公经费": the reports about that year (or reviewing it), when there are any
-        in_year = [
-            d for d in scope if d.year in years or (d.year and d.year - 1 in years and d.doc_type == "政府工作报告")
-        ]
+    named = named_report_years(question)
+    if named:  # "2008年政府工作报告": the report of that year, not the one reviewing it
+        scope = [d for d in scope if d.year in named] or scope
+    elif years:  # "2022年三公经费": the reports about that year (or reviewing it), when there are any
+        in_year = [d for d in scope if d.year in years or any(d.looks_back_on(y) for y in years)]
         scope = in_year or scope
     newest = max((d.year for d in scope if d.year), default=None)  # 去年: before this department's newest report
     return QueryAnalysis(

@@ -21,6 +21,9 @@ DOC_TYPES = (
 )
 
 
+LOOKING_BACK = ("政府工作报告", "绩效自评报告")  # given the year after the year they review
+
+
 @dataclass(frozen=True)
 class RawPage:
     """One page (PDF) or section (DOCX/TXT) of text as the loader read it."""
@@ -129,6 +132,20 @@ class DocumentInfo:
     @property
     def sha256(self) -> str:
         return self.doc_id
+
+    def looks_back_on(self, year: int) -> bool:
+        """Whether the document is the one to read about ``year`` besides that year's own: a work
+        report or an evaluation report reviews the year before it is given."""
+        return bool(self.year) and self.year - 1 == year and self.doc_type in LOOKING_BACK
+
+    def mentions_year(self, year: int) -> bool:
+        """Whether the document may state figures of ``year``: its own year, the year a report
+        reviews, the year before a budget (上年执行数, 比上年)."""
+        return (
+            self.year == year
+            or self.looks_back_on(year)
+            or (bool(self.year) and self.year - 1 == year and self.doc_type in ("部门预算", "单位预算"))
+        )
 
     @property
     def all_names(self) -> tuple[str, ...]:

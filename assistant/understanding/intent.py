@@ -55,6 +55,10 @@ def _each(clause: str) -> list[str]:
     return [f"{lead}{item}{tail}" for item in items]
 
 
+def context_of(question: str, mentions: Sequence[Mention]) -> str:
+    return _context(question, mentions)
+
+
 def _context(question: str, mentions: Sequence[Mention]) -> str:
     """The body and years the first clause names, to carry into the others."""
     names = "".join(dict.fromkeys(m.text for m in mentions if m.text))
@@ -68,3 +72,27 @@ def _has_context(part: str, context: str) -> bool:
         or part.startswith(context)
         or all(piece in part for piece in re.split(r"(?<=年)", context) if piece)
     )
+
+
+FILLER = re.compile(
+    r"多少钱|多少|几[个项名人次家]?|是什么|什么|哪些|哪几个|为什么|为啥|为何|如何|怎么样?|是否|吗|"
+    r"一共|总共|合计|共计|其中|另外|以及|还有|同时|主要|分别|各|的|了|是|为|有|安排|花|占|达到|预算数?|支出了?|"
+    r"[里中]|[，,。？?：:；;\s]"
+)
+
+
+def part_item(part: str, context: str) -> str:
+    """What a part asks about, without the body, years and asking words: 奖金 in
+    长沙市信访局2026年奖金占了多少."""
+    text = part[len(context) :] if context and part.startswith(context) else part
+    text = YEARS.sub("", text)
+    last = re.split(r"[，,]", text)[-1] or text
+    return FILLER.sub("", last)
+
+
+def states(item: str, text: str) -> bool:
+    """Whether an answer speaks of ``item``: a good share of it, in one piece."""
+    if not item:
+        return True
+    least = max(2, round(len(item) * 0.6))
+    return any(item[i : i + n] in text for n in range(len(item), least - 1, -1) for i in range(len(item) - n + 1))
