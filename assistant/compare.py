@@ -27,7 +27,7 @@ from assistant.records import (
     ComparisonRow,
     DocumentInfo,
 )
-from assistant.understanding.orgs import parse_org
+from assistant.understanding.orgs import is_org_name, parse_org
 
 COMPARE = re.compile(
     r"比较|对比|相比|相较|变化|变动|增减|多了还是少了|高了还是低了|差距|差多少|差了多少|"
@@ -113,7 +113,8 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
     if not documents:
         return None
     analysis = analyse(question, documents)
-    if not is_comparison(question) and len(_named_bodies(analysis)) + len(analysis.unknown_orgs) < 2:
+    bodies_named = len(_named_bodies(analysis)) + sum(1 for u in analysis.unknown_orgs if is_org_name(u))
+    if not is_comparison(question) and bodies_named < 2:
         return None  # two bodies named ask for each, with or without a comparison word
     spoken = [m.text for m in analysis.mentions] + [
         p for d in analysis.departments for org in [parse_org(d)] for p in (*org.places, *org.place_stems)
@@ -312,6 +313,9 @@ def describe_change(first: tuple[str, Figure], last: tuple[str, Figure], by: str
         sentence = f"{last_label}比{first_label}{'多' if delta > 0 else '少'}{amount}"
         if change is not None:
             sentence += f"，{'高' if delta > 0 else '低'}{_percent(change)}"
+            back = difference(b, a)  # the other way round, on the other base: both are read
+            if back is not None and back[2] is not None:
+                sentence += f"（{first_label}比{last_label}{'高' if delta < 0 else '低'}{_percent(back[2])}）"
         return diff_text, change_text, sentence
     sentence = f"{last_label}比{first_label}{'增加' if delta > 0 else '减少'}{amount}"
     if change is not None:
