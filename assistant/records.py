@@ -136,7 +136,7 @@ class DocumentInfo:
     def looks_back_on(self, year: int) -> bool:
         """Whether the document is the one to read about ``year`` besides that year's own: a work
         report or an evaluation report reviews the year before it is given."""
-        return bool(self.year) and self.year - 1 == year and self.doc_type in LOOKING_BACK
+        return self.year is not None and self.year - 1 == year and self.doc_type in LOOKING_BACK
 
     def mentions_year(self, year: int) -> bool:
         """Whether the document may state figures of ``year``: its own year, the year a report
