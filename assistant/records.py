@@ -141,11 +141,8 @@ class DocumentInfo:
     def mentions_year(self, year: int) -> bool:
         """Whether the document may state figures of ``year``: its own year, the year a report
         reviews, the year before a budget (上年执行数, 比上年)."""
-        return (
-            self.year == year
-            or self.looks_back_on(year)
-            or (bool(self.year) and self.year - 1 == year and self.doc_type in ("部门预算", "单位预算"))
-        )
+        budget_before = self.year is not None and self.year - 1 == year and self.doc_type in ("部门预算", "单位预算")
+        return self.year == year or self.looks_back_on(year) or budget_before
 
     @property
     def all_names(self) -> tuple[str, ...]:
