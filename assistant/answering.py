@@ -83,6 +83,7 @@ def refusal_reason(
 YEAR_NAMES_REPORT = re.compile(
     r"(?:19|20)\d{2}年(?:的)?(?:[\u4e00-\u9fff]{0,6})?(?:工作报告|部门预算|部门决算|报告中|报告里)"
 )
+ROW_NUMBERS = frozenset({"行次", "栏次", "序号", "编号"})
 COUNTED = re.compile(r"多少([辆台套名家所户艘架])")
 ZERO = re.compile(r"^0(?:\.0+)?(?:元|万元|亿元|千元)?$")
 ACTUALS = re.compile(r"决算|实际支出|实际花")
@@ -143,6 +144,8 @@ def describe_record(sentence: str, record: Record, hit: Hit, question: str) -> s
     """A table record with its table; the amounts in 元 the question asks about also in 万元,
     converted in code."""
     title = table_title(hit)
+    cells = [(h, v) for h, v in record.cells if h not in ROW_NUMBERS]  # 行次 52 is not an amount
+    record = replace(record, cells=tuple(cells)) if cells else record
     shown = [(h, v) for h, v in record.cells if not ZERO.match(v) or (h and h in question)]
     label = "/".join(record.label)
     text = (f"{label}：" if label else "") + "，".join(f"{h}{v}" for h, v in shown or record.cells)

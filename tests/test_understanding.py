@@ -3,15 +3,21 @@ that must agree, ambiguity, parts of a question, refusal text. Unit tests (no mo
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assistant.answering import Assistant
 from assistant.compare import plan_comparison
+from assistant.library import Library
 from assistant.query import analyse
 from assistant.records import DocumentInfo
 from assistant.understanding.intent import split_parts
 from assistant.understanding.names import closest, resolve
 from assistant.understanding.orgs import parse_org, stem
+from ingest.pipeline import ingest_paths
 
 # real department names of the shared corpus and of common city/county bodies
 BODIES = [
@@ -148,3 +154,61 @@ def test_parts_are_split_and_carry_the_body_and_year() -> None:
 def test_refusal_candidates_are_few_and_near() -> None:
     near = closest("西安市统计局", DOCS)
     assert 1 <= len(near) <= 3 and all(n.endswith("统计局") for n in near)
+
+
+# -- the answering chain on a real Chroma store (keyword-count embedder) of several bodies --------
+
+REPORTS = {
+    "甲市统计局": "部门预算收入1200.50万元，比上年增加150.20万元，增长14.3%。基本支出860.10万元。项目支出340.40万元。"
+    "2026年“三公”经费预算32.56万元。",
+    "乙市统计局": "部门预算收入980.00万元，比上年减少20.00万元。基本支出700.00万元。项目支出280.00万元。"
+    "2026年“三公”经费预算18.20万元。",
+    "甲市财政局": "部门预算收入5600.00万元。2026年“三公”经费预算58.46万元。",
+    "甲市信访局": "部门预算收入900.00万元。2026年“三公”经费预算12.00万元。",
+    "乙市信访局": "部门预算收入700.00万元。2026年“三公”经费预算9.00万元。",
+    "丁市气象局": "部门预算收入3000.00万元。2026年“三公”经费预算20.00万元。",
+    "戊市司法局": "部门预算收入4000.00万元。2026年“三公”经费预算30.00万元。",
+}
+
+
+@pytest.fixture
+def bodies(fake_library: Library, tmp_path: Path) -> Assistant:
+    for i, (body, text) in enumerate(REPORTS.items()):
+        path = tmp_path / f"b{i}.txt"
+        path.write_text(f"2026年{body}部门预算\n一、收支预算情况\n{text}\n", encoding="utf-8")
+    ingest_paths(sorted(tmp_path.glob("b*.txt")), fake_library)
+    return Assistant(fake_library)
+
+
+def test_an_ambiguous_name_is_answered_for_each_candidate_labelled(bodies: Assistant) -> None:
+    answer = bodies.ask("统计局2026年三公经费预算是多少？")
+    assert not answer.refused and set(answer.candidates) == {"甲市统计局", "乙市统计局"}
+    assert "【甲市统计局】" in answer.answer and "【乙市统计局】" in answer.answer
+    assert "32.56万元" in answer.answer and "18.20万元" in answer.answer
+    assert {c.title for c in answer.citations} == {"2026年甲市统计局部门预算", "2026年乙市统计局部门预算"}
+    assert {q for _, q in answer.clarified()} == {
+        "甲市统计局2026年三公经费预算是多少？",
+        "乙市统计局2026年三公经费预算是多少？",
+    }
+
+
+def test_each_part_of_a_question_is_answered_and_cited(bodies: Assistant) -> None:
+    answer = bodies.ask("甲市统计局2026年基本支出和项目支出各是多少？")
+    assert not answer.refused and answer.comparison is None
+    assert "860.10万元" in answer.answer and "340.40万元" in answer.answer
+    assert all(f.verified for f in answer.figures) and answer.citations
+
+
+def test_a_change_the_report_states_is_quoted_not_computed(bodies: Assistant) -> None:
+    answer = bodies.ask("甲市统计局2026年部门预算收入多少？比上年增加多少？")
+    assert not answer.refused and answer.comparison is None
+    assert "1200.50万元" in answer.answer and "150.20万元" in answer.answer
+    assert not any(f.computed for f in answer.figures)
+
+
+def test_a_body_the_library_lacks_is_refused_in_one_line_with_few_candidates(bodies: Assistant) -> None:
+    answer = bodies.ask("丙市统计局2026年三公经费预算是多少？")
+    assert answer.refused and "丙市统计局" in answer.reason
+    assert "\n" not in answer.reason and len(answer.reason) <= 80
+    assert answer.reason.count("、") <= 2  # at most three candidates, never the whole library
+    assert "统计局" in answer.reason.split("您是不是指")[-1]

@@ -20,7 +20,8 @@ PROVINCES = tuple(
     "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 "
     "四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split()
 )
-PLACE_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:自治区|省|市|区|县))$")
+PLACE_BEFORE = re.compile(r"([\u4e00-\u9fff]{1,6}?(?:自治区|省|市|区|县))$")
+LEADING_WORDS = re.compile(r"^.*(?:其中|以及|还有|关于|报告|的)")
 MIN_BODY_SHARE = 0.25
 WEIGHT_BODY, WEIGHT_PLACE, WEIGHT_WHOLE = 0.55, 0.3, 0.15
 
@@ -156,8 +157,9 @@ def place_before(question: str, start: int, known_places: Iterable[str]) -> str:
     """The place named right before ``start`` (其中市… is not one): 广州市 / 广州 / 江苏."""
     head = question[max(0, start - 8) : start]
     match = PLACE_BEFORE.search(head)
-    if match and match.group(1) not in NOT_PLACES and stem(match.group(1)) != match.group(1):
-        return match.group(1)
+    named = LEADING_WORDS.sub("", match.group(1)) if match else ""
+    if len(named) >= 2 and named not in NOT_PLACES and named[-1] in "省市区县":
+        return named
     for place in sorted(known_places, key=len, reverse=True):
         if len(place) >= 2 and head.endswith(place):
             return place
