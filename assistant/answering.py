@@ -37,9 +37,9 @@ from assistant.followup import is_follow_up, rewrite_follow_up
 from assistant.library import Library
 from assistant.llm import LLMAnswerer
 from assistant.prompting import as_data, format_sources, load_prompt, render
-from assistant.query import QueryAnalysis, analyse, short_name
+from assistant.query import QueryAnalysis, analyse, short_name, with_full_years
 from assistant.recognised import with_ocr_flags
-from assistant.records import Answer, CheckedFigure, Citation, DocumentInfo, Draft, Hit
+from assistant.records import DOC_TYPES, Answer, CheckedFigure, Citation, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
 from assistant.understanding.intent import context_of, part_item, split_parts, states
 from assistant.understanding.names import closest
@@ -65,7 +65,8 @@ def refusal_reason(
             absent = [u for u in analysis.unknown_orgs if u not in named]
             near = closest(absent[0], documents)
             hint = f"；您是不是指：{'、'.join(near)}？" if near else ""
-            return f"已收录的报告中没有{'、'.join(absent)}的报告{hint}"
+            what = "、".join(absent) if absent[0].endswith(DOC_TYPES) else f"{'、'.join(absent)}的报告"
+            return f"已收录的报告中没有{what}{hint}"
     if analysis.years:
         scoped = [d for d in documents if d.doc_id in analysis.doc_ids] or list(documents)
         have_years = {d.year for d in scoped if d.year}
@@ -84,7 +85,7 @@ YEAR_NAMES_REPORT = re.compile(
     r"(?:19|20)\d{2}年(?:的)?(?:[\u4e00-\u9fff]{0,6})?(?:工作报告|部门预算|部门决算|报告中|报告里)"
 )
 ROW_NUMBERS = frozenset({"行次", "栏次", "序号", "编号"})
-COUNTED = re.compile(r"多少([辆台套名家所户艘架])")
+COUNTED = re.compile(r"多少([辆台套名家所户艘架人])")
 ZERO = re.compile(r"^0(?:\.0+)?(?:元|万元|亿元|千元)?$")
 ACTUALS = re.compile(r"决算|实际支出|实际花")
 BUDGET_TYPES = ("部门预算", "单位预算")
@@ -342,7 +343,7 @@ class Assistant:
         ``on_token`` receives an LLM's draft as it is written (it is checked before it is shown
         as the answer)."""
         tick = time.perf_counter()
-        asked = self.rewrite(question.strip(), history)
+        asked = with_full_years(self.rewrite(question.strip(), history))
         if year is None:
             documents = [d for d in self.library.documents() if scope is None or d.doc_id in scope]
             known = self.library.record_index(documents).names(d.doc_id for d in documents)

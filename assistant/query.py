@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.records import DocumentInfo
-from assistant.understanding.names import Mention, resolve
+from assistant.understanding.names import Mention, Names, named_places, of_place, resolve
 from assistant.understanding.orgs import parse_org
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
@@ -89,6 +89,17 @@ REPORT_OF_YEAR = re.compile(
 )
 
 
+SHORT_YEARS = re.compile(r"(?<![\d.．%％近续第共这那多几每个])([0-3]\d)\s*年(?![来间内以])")
+REPORTS = re.compile(r"报告|预算|决算|自评|政府工作")
+
+
+def with_full_years(question: str) -> str:
+    """04年 -> 2004年, 17年和19年 -> 2017年和2019年, in a question about reports (连续12年 stays)."""
+    if not REPORTS.search(question) and len(SHORT_YEARS.findall(question)) < 2:
+        return question
+    return SHORT_YEARS.sub(lambda m: f"20{m.group(1)}年", question)
+
+
 def named_report_years(question: str) -> tuple[int, ...]:
     """Years that name a report (2008年政府工作报告, 04年政府工作报告): the report of that year."""
     years = {int(y) + (2000 if len(y) == 2 else 0) for y in REPORT_OF_YEAR.findall(question)}
@@ -131,6 +142,9 @@ def analyse(question: str, documents: Sequence[DocumentInfo]) -> QueryAnalysis:
     unknown = tuple(sorted(set(names.unknown) | set(_unknown_orgs(bare, documents))))
     doc_types = tuple(t for word, t in DOC_TYPE_WORDS if word in question)
     scope = [d for d in documents if not departments or d.department in departments]
+    if not departments:  # 江苏2025年政府工作报告: a place named without a body
+        scope, missing = _in_places(question, scope, names, doc_types)
+        unknown = tuple(sorted(set(unknown) | set(missing)))
     scope = _prefer_level(question, scope)
     years = explicit_years(question)
     named = named_report_years(question)
@@ -175,6 +189,26 @@ def _unknown_orgs(bare: str, documents: Sequence[DocumentInfo]) -> list[str]:
         and not any(p in t for t in titles)
     ]
     return found
+
+
+SCOPING_TYPES = ("政府工作报告", "绩效自评报告")  # named, they say which document; 预算 is just a word
+
+
+def _in_places(
+    question: str, scope: list[DocumentInfo], names: Names, doc_types: tuple[str, ...]
+) -> tuple[list[DocumentInfo], list[str]]:
+    """The documents of the places a question names (and of the document type it names, when
+    that type says which document); what the library lacks, as unknown names."""
+    places = named_places(question, scope, names)
+    if not places:
+        return scope, []
+    own = [d for d in scope if any(of_place(d, p) for p in places)]
+    if not own:
+        return scope, list(places)
+    typed = [t for t in doc_types if t in SCOPING_TYPES]
+    if typed and not any(d.doc_type in typed for d in own):
+        return scope, [f"{'、'.join(places)}的{typed[0]}"]
+    return own, []
 
 
 LEVEL_WORDS = re.compile(r"本级|单位预算")

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = {
     "heldout": ROOT / "tests" / "eval" / "open_heldout.jsonl",
     "tuning": ROOT / "tests" / "eval" / "open_tuning.jsonl",
+    "tuning2": ROOT / "tests" / "eval" / "open_tuning2.jsonl",
 }
 
 

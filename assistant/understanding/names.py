@@ -23,7 +23,7 @@ from assistant.understanding.matching import (
     places_agree,
     same_body,
 )
-from assistant.understanding.orgs import parse_org
+from assistant.understanding.orgs import parse_org, stem
 
 TIE = 0.02  # scores this close are the same answer to "which body?"
 
@@ -185,3 +185,22 @@ def closest(mention: str, documents: Sequence[DocumentInfo], limit: int = 3) -> 
 
     departments = sorted({d.department for d in documents if d.department}, key=rank)
     return [d for d in departments if set(d) & chars][:limit]
+
+
+def named_places(question: str, documents: Sequence[DocumentInfo], names: Names) -> tuple[str, ...]:
+    """Places the question names outside any body it names (江苏2025年政府工作报告, 西安市2021年…)."""
+    book = directory_of(documents)
+    covered = {i for m in names.mentions for i in range(m.start, max(m.end, m.start + 1))}
+    found: list[str] = []
+    taken: set[int] = set()
+    for place in sorted((p for p in book.places if len(p) >= 2), key=len, reverse=True):
+        at = question.find(place)
+        span = set(range(at, at + len(place)))
+        if at >= 0 and not span & covered and not span & taken:
+            found.append(stem(place))
+            taken |= span
+    return tuple(dict.fromkeys(found))
+
+
+def of_place(document: DocumentInfo, place: str) -> bool:
+    return any(place in (p, stem(p)) for name in document.all_names for p in parse_org(name).places)
