@@ -42,6 +42,12 @@ TOTAL_SUFFIX = re.compile(r"(?:合计|小计)$")
 UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:元|万元|亿元|千元)$")
 # words that tell apart figures of the same item: a budget is not an actual, a total not a part
 CONTRASTS = (("决算", "预算"), ("执行数", "预算数"))
+# a question about a change the report states (比上年增加多少): the sentence that states a change
+ASKS_CHANGE = re.compile(r"比(?:上年|去年|上一年|20\d\d年)|(?:增加|减少|增长|下降|多|少)了?多少|增减|变化")
+STATES_CHANGE = re.compile(
+    r"(?:比|较|与)(?:上年|去年|上一年|20\d\d\s*年)[^。；]{0,20}?(?:增加|减少|增长|下降|持平|多|少)"
+)
+CHANGE_BONUS = 0.2
 
 
 @dataclass(frozen=True)
@@ -286,6 +292,8 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
                 if items:
                     score += 0.2 if items[-1] in question else -0.05
             score += PHRASE_WEIGHT * phrase_overlap(grams, sentence)
+            if ASKS_CHANGE.search(question) and STATES_CHANGE.search(sentence):
+                score += CHANGE_BONUS
             for wanted, other in CONTRASTS:
                 if wanted in question and wanted not in sentence and other in sentence:
                     score -= 0.25
