@@ -20,9 +20,11 @@ from assistant.combine import combine
 from assistant.compare import Plan, compare, plan_comparison
 from assistant.config import Settings
 from assistant.extractive import (
+    ASKS_CHANGE,
     CODE,
     FIGURE_QUESTION,
     LAST_YEAR,
+    STATES_CHANGE,
     Record,
     expected_kind,
     is_table_row,
@@ -440,6 +442,13 @@ class Assistant:
             return Answer(sub, out["answer_text"], draft.refused, draft.reason, tuple(out["citations"]), (), draft.mode)
 
         done = compare(plan, asked, ask_one, check_figures)
+        gaps = any(c.missing for row in done.comparison.rows for c in row.cells)
+        if (
+            gaps and plan.by == "year" and len(plan.groups) == 2 and ASKS_CHANGE.search(asked)
+        ):  # as the report states it
+            stated = self._single(question, asked, None, None, None, tick)
+            if not stated.refused and STATES_CHANGE.search(stated.answer):
+                return stated
         total = (time.perf_counter() - tick) * 1000
         answer = Answer(
             question=question,

@@ -128,6 +128,9 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
         return None
     years = analysis.years or analysis.relative_years
     bodies = _named_bodies(analysis)
+    levels = _by_level(question, documents, bodies, years, items)
+    if levels is not None:
+        return levels
     if len(bodies) + len(analysis.unknown_orgs) >= 2 and bodies:
         year = years[0] if len(years) == 1 else None
         groups = []
@@ -149,15 +152,44 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
     who = "、".join(short_name(d) for d in departments) or "所选范围"
     groups = []
     for year in years:
+        # that year's own reports, else a work report reviewing it; never a guess from another year
         own = [d for d in pool if d.year == year] or [
-            d
-            for d in pool
-            if d.doc_type == "政府工作报告" and d.looks_back_on(year)  # reviews the year before
+            d for d in pool if d.doc_type == "政府工作报告" and d.looks_back_on(year)
         ]
         reason = "" if own else f"已收录的报告中没有{who}{year}年度的报告"
         groups.append(Group(f"{year}年", tuple(d.doc_id for d in own), reason))
     chosen = not analysis.departments and bool(departments)
     return Plan(tuple(groups), items, tuple(short_name(d) for d in departments), None, "year", chosen)
+
+
+BOTH_LEVELS = re.compile(r"本级")
+LEVEL_WORDS = re.compile(r"^(?:(?:本级|部门|单位)(?:预算)?的?)+")
+WHOLE_LEVEL = re.compile(r"部门预算|部门整体|汇总|全部门|全系统|整个部门|部门口径")
+
+
+def _by_level(
+    question: str,
+    documents: Sequence[DocumentInfo],
+    bodies: list[tuple[str, tuple[str, ...], int]],
+    years: Sequence[int],
+    items: tuple[str, ...],
+) -> Plan | None:
+    """无锡教育局部门预算和本级预算…: one body's department-wide report against its own 本级 one."""
+    if len(bodies) != 1 or not (BOTH_LEVELS.search(question) and WHOLE_LEVEL.search(question)):
+        return None
+    label, body, _ = bodies[0]
+    own = [d for d in documents if d.department in body and (not years or d.year in years)]
+    unit = [d for d in own if d.scope == "本级" or d.doc_type == "单位预算"]
+    whole = [d for d in own if d not in unit]
+    if not unit or not whole:
+        return None
+    year = years[0] if len(years) == 1 else None
+    items = tuple(dict.fromkeys(LEVEL_WORDS.sub("", i) for i in items if LEVEL_WORDS.sub("", i))) or items
+    groups = (
+        Group(f"{label}（部门汇总）", tuple(d.doc_id for d in whole)),
+        Group(f"{label}（本级）", tuple(d.doc_id for d in unit)),
+    )
+    return Plan(groups, items, tuple(g.label for g in groups), year, "department")
 
 
 def _named_bodies(analysis: QueryAnalysis) -> list[tuple[str, tuple[str, ...], int]]:

@@ -158,15 +158,22 @@ def _by_named_places(question: str, mention: Mention, book: Directory) -> list[M
     return [Mention(mention.text, at, at + 0, mention.score, (body,)) for at, body in ordered]
 
 
+LENGTH_WEIGHT = 0.03  # of two overlapping matches, the one that accounts for more of the question
+
+
+def _rank(span: Span) -> float:
+    return round(span.score + LENGTH_WEIGHT * (span.end - span.start), 4)
+
+
 def _group(question: str, found: list[tuple[Span, tuple[str, ...]]]) -> list[Mention]:
     """Overlapping mentions compete: the best score wins; bodies within ``TIE`` of it share it."""
-    found.sort(key=lambda f: (-f[0].score, -(f[0].end - f[0].start), f[0].start))
+    found.sort(key=lambda f: (-_rank(f[0]), f[0].start))
     mentions: list[Mention] = []
     for span, body in found:
         clash = next((m for m in mentions if span.start < m.end and m.start < span.end), None)
         if clash is None:
-            mentions.append(Mention(question[span.start : span.end], span.start, span.end, span.score, (body,)))
-        elif clash.score - span.score <= TIE and body not in clash.bodies:
+            mentions.append(Mention(question[span.start : span.end], span.start, span.end, _rank(span), (body,)))
+        elif clash.score - _rank(span) <= TIE and body not in clash.bodies:
             i = mentions.index(clash)
             mentions[i] = Mention(clash.text, clash.start, clash.end, clash.score, (*clash.bodies, body))
     return sorted(mentions, key=lambda m: m.start)
