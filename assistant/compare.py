@@ -38,7 +38,7 @@ WHICH = re.compile(r"谁|哪个|哪家|哪一年|哪年")
 FILLER = re.compile(
     r"怎么变化的?|如何变化|有何变化|有什么变化|变化情况|变化|变动情况|变动|增减情况|增减|"
     r"比较一下|比较|对比一下|对比|相比|相较|差距|差了?多少|多了还是少了|高了还是低了|[多少高低]了?多少|"
-    r"(?:增长|增加|下降|减少)了?百分之几|百分之几|增幅|"
+    r"(?:增长|增加|下降|减少)了?百分之几|百分之几|增幅|(?:政府工作)?报告(?:里|中)?(?:说的?|讲的?|提到的?|显示的?)?|"
     r"(?:增长|增加|减少|下降|提高|降低)了?多少|"
     r"分别是多少|各是多少|分别为多少|各为多少|分别多少|各[\u4e00-\u9fff]{0,3}?多少|是多少|有多少|为多少|多少|分别|"
     r"谁的|谁|哪个的|哪个|哪家的|哪家|哪一年|哪年|更多|更高|更少|更低|"
@@ -141,6 +141,9 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
             groups.append(Group(label, tuple(d.doc_id for d in own), reason))
         return Plan(tuple(groups), items, tuple(g.label for g in groups), year, "department")
     pool = [d for d in documents if not analysis.departments or d.department in analysis.departments]
+    said_in = dict(reports_saying(question))  # 2005年报告说的2004年: the year, and the report that gives it
+    if len(said_in) >= 2:
+        years = tuple(sorted(said_in))
     if len(years) < 2:
         if years or len({d.department for d in pool}) != 1:
             return None
@@ -153,9 +156,12 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
     groups = []
     for year in years:
         # that year's own reports, else a work report reviewing it; never a guess from another year
-        own = [d for d in pool if d.year == year] or [
-            d for d in pool if d.doc_type == "政府工作报告" and d.looks_back_on(year)
-        ]
+        if year in said_in:
+            own = [d for d in pool if d.year == said_in[year]]
+        else:
+            own = [d for d in pool if d.year == year] or [
+                d for d in pool if d.doc_type == "政府工作报告" and d.looks_back_on(year)
+            ]
         reason = "" if own else f"已收录的报告中没有{who}{year}年度的报告"
         groups.append(Group(f"{year}年", tuple(d.doc_id for d in own), reason))
     chosen = not analysis.departments and bool(departments)
@@ -202,6 +208,17 @@ def _named_bodies(analysis: QueryAnalysis) -> list[tuple[str, tuple[str, ...], i
         if all(body != b for _, b, _ in seen):
             seen.append((short_name(body[0]), body, mention.start))
     return seen
+
+
+REPORT_SAYS = re.compile(
+    r"((?:19|20)\d{2})年(?:的)?(?:政府工作)?报告(?:里|中)?(?:说|讲|提到|显示|提出)?的?[，,]?(?:上一年|当年)?[（(]?"
+    r"((?:19|20)\d{2})年"
+)
+
+
+def reports_saying(question: str) -> list[tuple[int, int]]:
+    """(year spoken of, year of the report that speaks of it): 2005年报告说2004年 -> (2004, 2005)."""
+    return [(int(spoken), int(report)) for report, spoken in REPORT_SAYS.findall(question) if report != spoken]
 
 
 def _departments_for(pool: Sequence[DocumentInfo], years: Sequence[int]) -> tuple[str, ...]:

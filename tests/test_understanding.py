@@ -212,3 +212,13 @@ def test_a_body_the_library_lacks_is_refused_in_one_line_with_few_candidates(bod
     assert "\n" not in answer.reason and len(answer.reason) <= 80
     assert answer.reason.count("、") <= 2  # at most three candidates, never the whole library
     assert "统计局" in answer.reason.split("您是不是指")[-1]
+
+
+def test_a_year_said_in_another_years_report_is_read_from_that_report() -> None:
+    reports = [
+        DocumentInfo(f"{y}" * 16, f"wr{y}.txt", "政府工作报告", "国务院", y, "政府工作报告", 9)
+        for y in range(2004, 2009)
+    ]
+    plan = plan_comparison("城镇新增就业，2005年报告说的2004年和2007年报告说的2006年各是多少？", reports)
+    assert plan is not None and [g.label for g in plan.groups] == ["2004年", "2006年"]
+    assert [g.doc_ids for g in plan.groups] == [("2005" * 16,), ("2007" * 16,)]
