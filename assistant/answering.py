@@ -442,11 +442,9 @@ class Assistant:
             return Answer(sub, out["answer_text"], draft.refused, draft.reason, tuple(out["citations"]), (), draft.mode)
 
         done = compare(plan, asked, ask_one, check_figures)
-        gaps = any(c.missing for row in done.comparison.rows for c in row.cells)
-        if (
-            gaps and plan.by == "year" and len(plan.groups) == 2 and ASKS_CHANGE.search(asked)
-        ):  # as the report states it
-            stated = self._single(question, asked, None, None, None, tick)
+        unreported = any(g.missing for g in plan.groups)  # a year with no report of its own
+        if unreported and plan.by == "year" and len(plan.groups) == 2 and ASKS_CHANGE.search(asked):
+            stated = self._single(question, asked, None, None, None, tick)  # the change as the report states it
             if not stated.refused and STATES_CHANGE.search(stated.answer):
                 return stated
         total = (time.perf_counter() - tick) * 1000
