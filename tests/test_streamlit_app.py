@@ -238,3 +238,21 @@ def test_llm_mode_shows_its_status_the_checked_answer_and_a_failing_endpoint(
         texts = answer_texts(ask(app, QUESTION))
         assert any("模型服务出错（HTTP 500）" in i.value for i in app.info)
         assert FIGURE in texts[-1] and "摘录模式｜" in texts[-1]
+
+
+def test_an_ambiguous_name_is_answered_per_body_and_the_page_asks_which(
+    open_app: Callable[[Path], AppTest], tmp_path: Path
+) -> None:
+    for body, amount in (("甲市统计局", "32.56"), ("乙市统计局", "18.20")):
+        (tmp_path / f"{body}.txt").write_text(
+            f"2026年{body}部门预算\n一、三公经费\n2026年“三公”经费预算{amount}万元。\n", encoding="utf-8"
+        )
+    store = tmp_path / "store"
+    ingest_paths(sorted(tmp_path.glob("*.txt")), open_library(load_settings(store=store)))
+    app = ask(open_app(store), "统计局2026年三公经费预算是多少？")
+    assert any("您指的是" in i.value for i in app.info)
+    labels = {b.label for b in app.button}
+    assert {"只问甲市统计局", "只问乙市统计局"} <= labels
+    next(b for b in app.button if b.label == "只问甲市统计局").click().run()
+    answers = [m.value for m in app.markdown if "32.56万元" in m.value or "18.20万元" in m.value]
+    assert any("32.56万元" in a and "18.20万元" not in a for a in answers)  # the second answer: one body only
