@@ -35,7 +35,15 @@ def question_tokens(library: Library, analysis: QueryAnalysis, documents: Sequen
         for t in library.tokenize(a)
     }
     names |= {t for m in analysis.mentions if not m.ambiguous for t in library.tokenize(m.text)}
-    return [t for t in library.tokenize(analysis.question) if t not in names and not YEAR_TOKEN.fullmatch(t)]
+    return [
+        t
+        for t in library.tokenize(analysis.question)
+        if t not in names and t not in ASKING_WORDS and not YEAR_TOKEN.fullmatch(t)
+    ]
+
+
+# how officials ask, which no report says: not words to look for (各是多少, 报告里说, 百分之几)
+ASKING_WORDS = frozenset("各是 各 各有 各花 还是 百分 百分之 百分之几 数是 年少 分别".split())
 
 
 TYPE_BOOST = 1.2
