@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.records import DocumentInfo
+from assistant.understanding.matching import PROVINCES  # provinces named without 省/市: 江苏和浙江…
 from assistant.understanding.names import Mention, Names, named_places, of_place, resolve
 from assistant.understanding.orgs import parse_org
 
@@ -29,11 +30,6 @@ ORG_MENTION = re.compile(
 )
 NOT_PLACES = tuple(
     "城乡 城镇 乡村 乡镇 社区 地区 园区 城区 景区 小区 辖区 片区 街区 城市 超市 上市 开市 全省 全市 全区 全县 全镇".split()
-)
-# provinces named without 省/市: "江苏和浙江…" names 江苏 even with no suffix
-PROVINCES = tuple(
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 "
-    "四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split()
 )
 GENERIC_PLACES = frozenset(
     {"街道", "本街道", "全市", "全省", "全区", "全县", "我市", "我省", "我区", "城市", "社区", "城区", "本市", "该区"}

@@ -30,7 +30,7 @@ def split_parts(question: str, mentions: Sequence[Mention] = ()) -> list[str]:
     parts = [p for p in parts if ASKS.search(p)]
     if len(parts) < 2 or len(parts) > MAX_PARTS:
         return [question]
-    context = _context(question, mentions)
+    context = context_of(question, mentions)
     first = ASKS.sub("", parts[0]).rstrip("了的是为有 ，,")
     whole = [parts[0]]
     for part in parts[1:]:
@@ -56,10 +56,6 @@ def _each(clause: str) -> list[str]:
 
 
 def context_of(question: str, mentions: Sequence[Mention]) -> str:
-    return _context(question, mentions)
-
-
-def _context(question: str, mentions: Sequence[Mention]) -> str:
     """The body and years the first clause names, to carry into the others."""
     names = "".join(dict.fromkeys(m.text for m in mentions if m.text))
     years = "".join(dict.fromkeys(y.group().strip() for y in YEARS.finditer(question)))

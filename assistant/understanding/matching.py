@@ -82,12 +82,6 @@ def government_mention(question: str, org: Org, name: str) -> Span | None:
     return None
 
 
-def find_mention(question: str, name: str) -> Span | None:
-    """The best mention of ``name`` in ``question``, or None."""
-    spans = find_mentions(question, name)
-    return max(spans, key=lambda s: (s.score, s.end - s.start)) if spans else None
-
-
 @lru_cache(maxsize=65536)
 def find_mentions(question: str, name: str) -> tuple[Span, ...]:
     """Every place ``question`` mentions ``name`` (深圳财政局和烟台财政局: 财政局 twice), best first
