@@ -32,7 +32,7 @@ from assistant.understanding.orgs import is_org_name, parse_org
 COMPARE = re.compile(
     r"比较|对比|相比|相较|变化|变动|增减|多了还是少了|高了还是低了|差距|差多少|差了多少|"
     r"(?:增长|增加|减少|下降|提高|降低)了?多少|各是多少|各为多少|分别是多少|分别为多少|分别多少|"
-    r"近[两二三四五]年|谁|哪个|哪家|哪一年|哪年"
+    r"近[两二三四五]年|谁|哪个|哪家|哪一年|哪年|比(?:19|20)\d{2}年"
 )
 WHICH = re.compile(r"谁|哪个|哪家|哪一年|哪年")
 FILLER = re.compile(
@@ -240,14 +240,23 @@ def sub_question(plan: Plan, group: Group, item: str) -> str:
     return f"{group.label}{'、'.join(plan.departments)}{item}是多少？"
 
 
+MONEY_TAIL = re.compile(r"(?:经费|资金|支出|收入|拨款|费用?|金额|预算数?|决算数?|元)$")
+
+
 def expected_kind(item: str, question: str) -> str:
     if PERCENT_QUESTION.search(item) or re.search(r"目标|增速|增幅", item):
         return "percent"
+    if MONEY_TAIL.search(item):  # 人员经费 is money, though it names 人员
+        return "money"
     if COUNT_QUESTION.search(item) or re.search(r"人数|人口|人员|个数|数量|户数|件数", item):
         return "count"
     if MONEY_QUESTION.search(item) or MONEY_QUESTION.search(question):
         return "money"
     return ""
+
+
+CHANGE_ITEM = re.compile(r"增|减|变化|变动|差|多|少|提高|降低|下降|上升")
+CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|增|减)了?(?:约|近|超过)?$")
 
 
 def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] | None:
@@ -260,6 +269,8 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
     figures = [f for f in find_figures(text) if not kind or f.kind == kind]
     if kind == "count" and re.search(r"人", item):  # 人数, 常住人口: people, not any count
         figures = [f for f in figures if "人" in f.measure]
+    if not CHANGE_ITEM.search(item):  # a level asked: 增加2043.58万元 is the change, not the total
+        figures = [f for f in figures if not CHANGE_BEFORE.search(text[max(0, f.start - 6) : f.start])]
     name = next((m for m in map(lambda n: _mention(n, text), item_names(item)) if m), None)
     after = [f for f in figures if name and f.start >= name.end()]
     by_number = {c.n: c for c in answer.citations}

@@ -60,8 +60,9 @@ class Pick:
 
 
 YEAR_MENTION = re.compile(r"(?<![\d比较])((?:19|20)\d{2})\s*年")  # not "比2024年": a comparison
-THIS_YEAR = re.compile(r"今年|本年")
-LAST_YEAR = re.compile(r"过去一年|去年|上年|上一年")
+THIS_YEAR = re.compile(r"今年|本年|拟(?:安排|发行|增加|新增)")
+MET_TARGET = re.compile(r"(?:超过|完成|实现|达到|超额完成)了?(?:年初|全年)?预期目标")  # a result: the year before
+LAST_YEAR = re.compile(r"(?<![比较])(?:过去一年|去年|上年|上一年)")  # not "比上年": a comparison
 
 
 def sentence_years(sentence: str, previous: str, headings: str, hit: Hit) -> frozenset[int]:
@@ -76,7 +77,7 @@ def sentence_years(sentence: str, previous: str, headings: str, hit: Hit) -> fro
     def relative(text: str) -> frozenset[int] | None:
         if not (work_report and year):
             return None
-        if THIS_YEAR.search(text) or "预期目标" in text:
+        if THIS_YEAR.search(text) or ("预期目标" in text and not MET_TARGET.search(text)):
             return frozenset({year})
         if LAST_YEAR.search(text) or "回顾" in text:
             return frozenset({year - 1})
@@ -123,6 +124,10 @@ def parse_record(sentence: str) -> Record | None:
     return Record(label, tuple(cells))
 
 
+# a line that starts inside a sentence: punctuation that closes a clause, or the rest of a unit
+CONTINUATION = re.compile(r"(?:[，,、；;：:）)％%]|万?元[，,。；;、）)]|亿元[，,。；;、）)])")
+
+
 def lines_as_paragraphs(text: str) -> list[str]:
     """Lines, with a line that continues an unfinished sentence joined back to it."""
     out: list[str] = []
@@ -130,7 +135,9 @@ def lines_as_paragraphs(text: str) -> list[str]:
         line = line.strip()
         if not line:
             continue
-        if (
+        if out and out[-1][-1] not in SENTENCE_END and CONTINUATION.match(line) and not is_table_row(out[-1]):
+            out[-1] += line  # "…总计 20849.45 万" + "元，与上年相比…": a line cannot start there
+        elif (
             out
             and out[-1][-1] not in SENTENCE_END
             and not (HEADING_START.match(out[-1]) and len(out[-1]) <= 40)

@@ -50,6 +50,25 @@ TYPE_BOOST = 1.2
 PIN_SHARE = 1.0  # a table row the question names scores as the best fused hit (then year boosts apply)
 
 
+PER_TABLE = 3  # rows of one table beyond this give way to other passages (the report's own total)
+TABLE_TITLE = re.compile(r"表$")
+
+
+def spread(hits: list[Hit]) -> tuple[list[Hit], set[str]]:
+    """``hits`` with the rows of one table after its first ``PER_TABLE`` (and those rows' ids): a
+    question that names no row ("预算收入是多少") is answered by a total, not by the many rows
+    sharing its words."""
+    seen: dict[tuple[str, str], int] = {}
+    first: list[Hit] = []
+    later: list[Hit] = []
+    for hit in hits:
+        title = next((h for h in reversed(hit.headings) if TABLE_TITLE.search(h)), "")
+        key = (hit.info.doc_id, title)
+        seen[key] = seen.get(key, 0) + 1
+        (later if title and seen[key] > PER_TABLE else first).append(hit)
+    return first + later, {h.chunk_id for h in later}
+
+
 class HybridRetriever(BaseRetriever):
     """``invoke(question)`` returns LangChain Documents; ``search(analysis)`` returns Hits."""
 
@@ -120,7 +139,9 @@ class HybridRetriever(BaseRetriever):
                 score *= TYPE_BOOST
             hits.append(_hit(cid, text, score, info, meta, dense_ids=dense_ids, kw_ids=kw_ids))
         hits.sort(key=lambda h: -h.score)
-        return self.expand(self._keep(hits, pinned + [cid for cid, _ in keyword[: self.keyword_keep]]))
+        hits, crowded = spread(hits)
+        best_words = [cid for cid, _ in keyword[: self.keyword_keep] if cid not in crowded]
+        return self.expand(self._keep(hits, pinned + best_words))
 
     def _keep(self, hits: list[Hit], wanted: list[str]) -> list[Hit]:
         """The top ``k`` hits, always holding the ``wanted`` ones: the table rows the question

@@ -1,0 +1,67 @@
+"""How a passage is read: sentences across broken lines, the year a sentence speaks of, a level
+against its change, and a table's rows not crowding out the report's own total. Unit tests."""
+
+from __future__ import annotations
+
+from assistant.compare import expected_kind, is_comparison, pick_value
+from assistant.extractive import sentence_years, sentences
+from assistant.records import Answer, Citation, DocumentInfo, Hit
+from assistant.retrieval import PER_TABLE, spread
+
+WORK_REPORT = DocumentInfo("w", "work_2005.txt", "政府工作报告", "国务院", 2005, "政府工作报告", 1)
+BUDGET = DocumentInfo("b", "budget.pdf", "2017年部门预算", "某省某某办公厅", 2017, "部门预算", 10)
+
+
+def hit(text: str, info: DocumentInfo = BUDGET, headings: tuple[str, ...] = (), cid: str = "c") -> Hit:
+    return Hit(chunk_id=cid, text=text, score=0.5, info=info, page=1, page_label="第1页", headings=headings)
+
+
+def test_a_line_that_starts_inside_a_sentence_is_joined_to_it() -> None:
+    text = "某某办公厅 2017 年度收入、支出预算总计 20849.45 万\n元，与上年相比收、支预算总计各增加2043.58万元。"
+    assert sentences(text) == [
+        "某某办公厅 2017 年度收入、支出预算总计 20849.45 万元，与上年相比收、支预算总计各增加2043.58万元。"
+    ]
+    table = "项目 预算数\n一般公共服务支出 3,296,600\n元"  # a unit line of a table stays apart
+    assert sentences(table)[-1] == "元"
+
+
+def test_a_plan_compared_with_last_year_is_about_this_year() -> None:
+    planned = "拟安排中央财政赤字3000亿元，比上年预算减少198亿元；"
+    assert sentence_years(planned, "", "", hit(planned, WORK_REPORT)) == {2005}
+    # a result "beyond the target" reviews the year before, as the sentence before it says
+    met = "城镇新增就业980万人，超过预期目标；"
+    before = "进出口贸易总额1.15万亿美元，由上年居世界第四位上升为第三位；"
+    assert sentence_years(met, before, "", hit(met, WORK_REPORT)) == {2004}
+    assert sentence_years("今年经济社会发展的主要预期目标是：", "", "", hit("", WORK_REPORT)) == {2005}
+
+
+def test_two_named_years_with_bi_ask_for_a_comparison() -> None:
+    assert is_comparison("某办2019年收支预算总计比2017年多了多少？")
+    assert not is_comparison("某办2019年收支预算总计是多少？")
+
+
+def test_an_amount_of_staff_costs_is_money_not_a_head_count() -> None:
+    assert expected_kind("人员经费", "人员经费各是多少") == "money"
+    assert expected_kind("在职人员人数", "在职人员人数各是多少") == "count"
+
+
+def test_the_level_asked_is_not_the_change_stated_beside_it() -> None:
+    text = "（某办，2017年）收入、支出预算总计 20849.45 万元，与上年相比收、支预算总计各增加2043.58万元。[1]"
+    citation = Citation(1, "b.pdf", "预算", 5, "第5页", text, 1.0)
+    answer = Answer("问", text, False, "", (citation,), (), "extractive")
+    level = pick_value(answer, "收支预算总计", "money")
+    assert level is not None and str(level[0].value) == "20849.45"
+    only_change = Answer("问", text.replace("20849.45 万元，", ""), False, "", (citation,), (), "extractive")
+    assert pick_value(only_change, "收支预算总计", "money") is None  # no level stated: none given
+
+
+def test_rows_of_one_table_give_way_to_other_passages_after_a_few() -> None:
+    rows = [hit(f"第{i}行：收入预算合计{i}元", headings=("收入预算总表",), cid=f"r{i}") for i in range(PER_TABLE + 2)]
+    prose = hit("收入预算18,976.76万元。", headings=("部门预算编制说明",), cid="p")
+    other = hit("财政拨款收入预算数189,767,551元。", headings=("财政拨款收支预算总表",), cid="o")
+    ordered, crowded = spread([*rows, prose, other])
+    assert [h.chunk_id for h in ordered[: PER_TABLE + 2]] == [*(f"r{i}" for i in range(PER_TABLE)), "p", "o"]
+    assert crowded == {f"r{i}" for i in range(PER_TABLE, PER_TABLE + 2)}
+    # another document's table of the same title is another table
+    elsewhere = [hit("第1行：1元", DocumentInfo("x", "x.pdf", "", "", 2017, "", 1), ("收入预算总表",), "x1")]
+    assert spread([*rows[:PER_TABLE], *elsewhere])[1] == set()
