@@ -34,7 +34,7 @@ from assistant.extractive import (
     trim,
     weights,
 )
-from assistant.figures import chinese_figures, cited_after, converted, find_figures, supported
+from assistant.figures import Figure, chinese_figures, cited_after, converted, find_figures, supported
 from assistant.followup import is_follow_up, rewrite_follow_up
 from assistant.library import Library
 from assistant.llm import LLMAnswerer
@@ -43,7 +43,7 @@ from assistant.query import QueryAnalysis, analyse, short_name, with_full_years
 from assistant.recognised import with_ocr_flags
 from assistant.records import DOC_TYPES, Answer, CheckedFigure, Citation, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
-from assistant.understanding.intent import context_of, part_item, split_parts, states
+from assistant.understanding.intent import context_of, part_item, shared_lead, split_parts, states
 from assistant.understanding.names import closest
 
 MIN_COVERAGE = 0.5
@@ -87,7 +87,8 @@ YEAR_NAMES_REPORT = re.compile(
     r"(?:19|20)\d{2}年(?:的)?(?:[\u4e00-\u9fff]{0,6})?(?:工作报告|部门预算|部门决算|报告中|报告里)"
 )
 ROW_NUMBERS = frozenset({"行次", "栏次", "序号", "编号"})
-COUNTED = re.compile(r"多少([辆台套名家所户艘架人])")
+# 多少辆, 多少微克/立方米: a figure of that measure, not an amount spent or another rate
+COUNTED = re.compile(r"多少([辆台套名家所户艘架人]|微克|毫克|公里|千米|平方公里|平方米|公顷|亩|吨|千瓦|立方米)")
 ZERO = re.compile(r"^0(?:\.0+)?(?:元|万元|亿元|千元)?$")
 ACTUALS = re.compile(r"决算|实际支出|实际花")
 BUDGET_TYPES = ("部门预算", "单位预算")
@@ -238,6 +239,12 @@ def check_figures(text: str, citations: Sequence[Citation]) -> tuple[str, list[C
     return kept, [CheckedFigure(figure, ok) for _, _, figure, ok in checked]
 
 
+def is_cell(text: str, figure: Figure) -> bool:
+    """A bare number standing as a cell of a table row ("基本支出 12,634.14 财政拨款"): an amount
+    in the table's unit."""
+    return not figure.unit and text[figure.start - 1 : figure.start].isspace()
+
+
 def nearest_items(hits: Sequence[Hit], limit: int = 3) -> list[str]:
     items = []
     for hit in hits[:limit]:
@@ -370,12 +377,15 @@ class Assistant:
         """The question as a whole first; each part it leaves unanswered is then asked on its own."""
         whole = self._single(asked, asked, None, scope, None, tick)
         context = context_of(asked, analysis.mentions)
+        lead = shared_lead(parts)
         answered = "" if whole.refused else whole.answer
         labelled = [("", whole)] if answered else []
         for part in parts:
             kind = expected_kind(part)
-            stated = not kind or any(f.kind == kind for f in find_figures(answered))
-            if answered and stated and states(part_item(part, context), answered):
+            stated = not kind or any(
+                f.kind == kind or (kind == "money" and is_cell(answered, f)) for f in find_figures(answered)
+            )
+            if answered and stated and states(part_item(part, context, lead), answered):
                 continue
             own = self._single(part, part, None, scope, None, tick)
             labelled.append(("", own))

@@ -164,6 +164,29 @@ def weights(tokens: Sequence[str], idf: Callable[[str], float]) -> dict[str, flo
     return {t: idf(t) for t in dict.fromkeys(tokens)}
 
 
+FOCUS = 2.0
+CLAUSES = re.compile(r"[，,；;：:]")
+
+
+ASKING = re.compile(r"是多少|为多少|有多少|多少|是几|几|是|为|了")
+
+
+def asking_clause(question: str) -> str:
+    """The clause of a question that asks for a figure ("" when it is the whole question)."""
+    clauses = [c for c in CLAUSES.split(question) if c.strip()]
+    asking = next((c for c in reversed(clauses) if FIGURE_QUESTION.search(c)), "")
+    return asking if len(clauses) >= 2 else ""
+
+
+def focused(question: str, weight: dict[str, float]) -> dict[str, float]:
+    """The words of the clause that asks weigh more than those that set the scene: in
+    "X对某项目做的绩效评价，补助资金预算是多少" the answer speaks of 补助资金预算."""
+    asking = asking_clause(question)
+    if not asking:
+        return weight
+    return {t: w * (FOCUS if t in asking else 1.0) for t, w in weight.items()}
+
+
 def coverage(text: str, weight: dict[str, float]) -> float:
     """Weighted share of question words found in ``text`` (or the reports' word for them);
     partial credit for shared characters."""
@@ -271,6 +294,7 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
     kind = expected_kind(question)
     top = max((h.score for h in hits), default=1.0) or 1.0
     grams = question_grams(question)
+    asked = question_grams(ASKING.sub("", asking_clause(question)))  # the clause that asks, as phrases
     picks = []
     for i, hit in enumerate(hits):
         headings = " ".join(hit.headings)
@@ -299,6 +323,8 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
                 if items:
                     score += 0.2 if items[-1] in question else -0.05
             score += PHRASE_WEIGHT * phrase_overlap(grams, sentence)
+            if asked != grams:
+                score += PHRASE_WEIGHT * phrase_overlap(asked, sentence)
             if ASKS_CHANGE.search(question) and STATES_CHANGE.search(sentence):
                 score += CHANGE_BONUS
             for wanted, other in CONTRASTS:
@@ -368,7 +394,7 @@ def pick_sentences(
 ) -> list[Pick]:
     """The best sentence; for several years, the best sentence of each year; otherwise a second
     sentence when the question has two parts the first misses."""
-    weight = weights(q_tokens, idf)
+    weight = focused(question, weights(q_tokens, idf))
     ranked = candidates(question, weight, hits, years)
     if not ranked:
         return []

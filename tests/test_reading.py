@@ -3,10 +3,13 @@ against its change, and a table's rows not crowding out the report's own total. 
 
 from __future__ import annotations
 
+from assistant.answering import is_cell
 from assistant.compare import expected_kind, is_comparison, pick_value
-from assistant.extractive import sentence_years, sentences
+from assistant.extractive import asking_clause, focused, sentence_years, sentences
+from assistant.figures import find_figures
 from assistant.records import Answer, Citation, DocumentInfo, Hit
 from assistant.retrieval import PER_TABLE, spread
+from assistant.understanding.intent import part_item, shared_lead, states
 
 WORK_REPORT = DocumentInfo("w", "work_2005.txt", "政府工作报告", "国务院", 2005, "政府工作报告", 1)
 BUDGET = DocumentInfo("b", "budget.pdf", "2017年部门预算", "某省某某办公厅", 2017, "部门预算", 10)
@@ -65,3 +68,27 @@ def test_rows_of_one_table_give_way_to_other_passages_after_a_few() -> None:
     # another document's table of the same title is another table
     elsewhere = [hit("第1行：1元", DocumentInfo("x", "x.pdf", "", "", 2017, "", 1), ("收入预算总表",), "x1")]
     assert spread([*rows[:PER_TABLE], *elsewhere])[1] == set()
+
+
+def test_the_clause_that_asks_weighs_more_than_the_scene() -> None:
+    question = "某委对2021年度某项目补助资金做的绩效评价，补助资金预算是多少"
+    assert asking_clause(question) == "补助资金预算是多少"
+    weight = focused(question, {"绩效": 1.0, "预算": 1.0})
+    assert weight["预算"] > weight["绩效"]
+    assert focused("补助资金预算是多少", {"预算": 1.0}) == {"预算": 1.0}  # one clause: nothing to weigh
+
+
+def test_parts_sharing_a_lead_are_told_apart_by_their_own_item() -> None:
+    parts = ["某局2026年部门预算里基本支出是多少", "某局2026年部门预算里项目支出是多少"]
+    lead = shared_lead(parts)
+    assert lead == "某局2026年部门预算里"
+    assert [part_item(p, "某局2026年", lead) for p in parts] == ["基本支出", "项目支出"]
+    assert not states("基本支出", "项目支出 86,246.64 其他资金 0.00")
+    assert shared_lead(["某局奖金是多少"]) == ""
+
+
+def test_a_bare_number_is_an_amount_only_as_a_table_cell() -> None:
+    row = "项目支出 86,246.64 其他资金 0.00"
+    score = "最终评价得分“86.73”分"
+    assert is_cell(row, find_figures(row)[0])
+    assert not is_cell(score, find_figures(score)[0])

@@ -6,6 +6,7 @@ whole question so that it is answered from the same reports.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -72,23 +73,35 @@ def _has_context(part: str, context: str) -> bool:
 
 FILLER = re.compile(
     r"多少钱|多少|几[个项名人次家]?|是什么|什么|哪些|哪几个|为什么|为啥|为何|如何|怎么样?|是否|吗|"
-    r"一共|总共|合计|共计|其中|另外|以及|还有|同时|主要|分别|各|的|了|是|为|有|安排|花|占|达到|预算数?|支出了?|"
+    r"一共|总共|合计|共计|其中|另外|以及|还有|同时|主要|分别|各|的|了|是|为|有|安排|花|占|达到|预算数?|支出了|"
     r"[里中]|[，,。？?：:；;\s]"
 )
 
 
-def part_item(part: str, context: str) -> str:
-    """What a part asks about, without the body, years and asking words: 奖金 in
-    长沙市信访局2026年奖金占了多少."""
-    text = part[len(context) :] if context and part.startswith(context) else part
+def part_item(part: str, context: str, lead: str = "") -> str:
+    """What a part asks about, without the body, years, asking words and the ``lead`` all parts
+    share: 奖金 in 长沙市信访局2026年奖金占了多少; 项目支出 in X部门预算里项目支出是多少."""
+    text = part[len(lead) :] if lead and part.startswith(lead) and len(part) > len(lead) else part
+    text = text[len(context) :] if context and text.startswith(context) else text
     text = YEARS.sub("", text)
     last = re.split(r"[，,]", text)[-1] or text
     return FILLER.sub("", last)
+
+
+def shared_lead(parts: Sequence[str]) -> str:
+    """What every part begins with (X和Y各是多少 -> the words before X), "" for one part."""
+    if len(parts) < 2:
+        return ""
+    lead = parts[0]
+    for part in parts[1:]:
+        n = next((i for i, (a, b) in enumerate(zip(lead, part, strict=False)) if a != b), min(len(lead), len(part)))
+        lead = lead[:n]
+    return lead if all(len(p) > len(lead) for p in parts) else ""
 
 
 def states(item: str, text: str) -> bool:
     """Whether an answer speaks of ``item``: a good share of it, in one piece."""
     if not item:
         return True
-    least = max(2, round(len(item) * 0.6))
+    least = max(2, math.ceil(len(item) * 0.6))  # 基本支出 is not stated by 项目支出
     return any(item[i : i + n] in text for n in range(len(item), least - 1, -1) for i in range(len(item) - n + 1))
