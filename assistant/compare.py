@@ -58,6 +58,7 @@ SYNONYMS = (
 SEPARATORS = re.compile(r"[\s、，,和及跟？?。！!：:；;]+")
 STOP_ITEMS = frozenset({"的", "年", "年度", "部门", "单位", "报告", "数据", "数字"})
 QUOTE_CHARS = "[“”\"'‘’「」]?"
+BASIS = {"year": "后减前", "department": "前减后"}  # what the difference column holds
 COMPUTED_NOTE = "（差额和增减幅度由程序根据所引数字计算）"
 
 
@@ -101,6 +102,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
     for part in SEPARATORS.split(text):
         part = re.sub(r"<(\d+)>", lambda m: whole[int(m.group(1))], part)
         part = re.sub(r"[“”\"'‘’「」]", "", part).strip("的之与")
+        part = re.sub(r"(?<!占)比$", "", part)  # X预算比Y多多少: 比 is left of the comparison
         if WHICH.search(question):  # 谁的政府采购预算多
             part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
         if len(re.findall(r"[\u4e00-\u9fff]", part)) >= 2 and part not in STOP_ITEMS and part not in items:
@@ -457,18 +459,20 @@ def compare(
         lines.append(line + (f"；{conclusion}" if conclusion else "") + "。")
     if not citations:
         reasons = "；".join(dict.fromkeys(c.missing for row in rows for c in row.cells if c.missing))
-        return Compared("", (), (), Comparison(tuple(g.label for g in plan.groups), tuple(rows)), True, reasons)
+        return Compared(
+            "", (), (), Comparison(tuple(g.label for g in plan.groups), tuple(rows), BASIS[plan.by]), True, reasons
+        )
     text = "\n".join(lines) + (COMPUTED_NOTE if computed else "")
     if plan.chosen:  # the question named no department: say whose figures these are
         text = f"（问题未指明部门，以下为{'、'.join(plan.departments)}的数字）\n" + text
-    comparison = Comparison(tuple(g.label for g in plan.groups), tuple(rows))
+    comparison = Comparison(tuple(g.label for g in plan.groups), tuple(rows), BASIS[plan.by])
     return Compared(text, tuple(citations), tuple(figures) + tuple(computed), comparison)
 
 
 def table_rows(comparison: Comparison) -> list[list[str]]:
     """The comparison as a grid for display: a header row, then one row per item; each cell is
     the figure with its citation marker, or 未找到 with the reason."""
-    header = ["项目", *comparison.groups, "差额（后减前）", "增减幅度"]
+    header = ["项目", *comparison.groups, f"差额（{comparison.basis}）", "增减幅度"]
     grid = [header]
     for row in comparison.rows:
         cells = [f"{c.value}[{c.n}]" if c.value else f"未找到：{c.missing}" for c in row.cells]

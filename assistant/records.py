@@ -274,6 +274,7 @@ class Comparison:
 
     groups: tuple[str, ...]
     rows: tuple[ComparisonRow, ...]
+    basis: str = "后减前"  # years: the later less the earlier; departments: the one named first less the other
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from assistant.compare import (
     items_of,
     pick_value,
     plan_comparison,
+    table_rows,
 )
 from assistant.evaluation import evaluate, load_questions
 from assistant.figures import find_figures, states_value
@@ -152,6 +153,26 @@ def test_compare_never_computes_from_a_figure_its_source_does_not_state() -> Non
     done = compare(plan, "三公经费比较", ask_one, check_figures)
     assert "37.91" not in done.text and "未核实" in done.text
     assert not any(f.computed for f in done.figures) and done.comparison.rows[0].difference == ""
+
+
+def test_the_difference_column_says_which_way_it_is_taken() -> None:
+    """Departments: the one named first less the other, as the sentence says; years: later less earlier."""
+    passages = {"a": "机关运行经费2,719.55万元", "b": "机关运行经费742.77万元"}
+
+    def ask_one(question: str, doc_ids: list[str]) -> Answer:
+        key = doc_ids[0]
+        citation = Citation(1, f"{key}.pdf", key, 1, "第1页", passages[key], 1.0, key)
+        return Answer(question, f"{passages[key]}[1]", False, "", (citation,), (), "extractive")
+
+    by_body = Plan(
+        (Group("甲局", ("a",)), Group("乙局", ("b",))), ("机关运行经费",), ("甲局", "乙局"), 2026, "department"
+    )
+    done = compare(by_body, "甲局机关运行经费比乙局多多少", ask_one, check_figures)
+    header, row = table_rows(done.comparison)
+    assert header[3] == "差额（前减后）" and row[3] == "1,976.78万元" and "甲局比乙局多1,976.78万元" in done.text
+    by_year = Plan((Group("2024年", ("b",)), Group("2025年", ("a",))), ("机关运行经费",), ("甲局",))
+    header, row = table_rows(compare(by_year, "变化", ask_one, check_figures).comparison)
+    assert header[3] == "差额（后减前）" and row[3] == "1,976.78万元"
 
 
 # -- the whole chain ---------------------------------------------------------------------------
