@@ -25,6 +25,8 @@ from assistant.extractive import (
     FIGURE_QUESTION,
     LAST_YEAR,
     STATES_CHANGE,
+    TARGET_QUESTION,
+    TARGET_WORDS,
     Record,
     expected_kind,
     is_table_row,
@@ -101,7 +103,9 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
         return Draft("", refused=True, reason=inputs["reason"])
     analysis = inputs["analysis"]
     years = analysis.years or analysis.relative_years
-    picks = pick_sentences(inputs["question"], inputs["tokens"], hits, inputs["idf"], years, MIN_COVERAGE)
+    picks = pick_sentences(
+        inputs["question"], inputs["tokens"], hits, inputs["idf"], years, MIN_COVERAGE, analysis.years
+    )
     if not picks or picks[0].coverage < MIN_COVERAGE:
         return Draft("", refused=True, reason="已收录的报告中没有与问题直接对应的内容")
     weight = weights(inputs["tokens"], inputs["idf"])
@@ -123,6 +127,8 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
         return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数字")
     if expected_kind(inputs["question"]) == "count" and not any(f.kind == "count" for f in figures):
         return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数量")
+    if TARGET_QUESTION.search(inputs["question"]) and not any(states_target(p.text, hits[p.hit_index]) for p in picks):
+        return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的目标（只有实际完成的数字）")
     counted = COUNTED.search(inputs["question"])  # 多少辆: a count of vehicles, not an amount spent on them
     if counted and not any(f.kind == "count" and f.measure.startswith(counted.group(1)) for f in figures):
         return Draft("", refused=True, reason=f"报告中有相关内容，但没有给出所问的数量（多少{counted.group(1)}）")
@@ -142,6 +148,14 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
         else:
             parts.append(f"（{who}）{trim(pick.text, weight)}[{pick.hit_index + 1}]")
     return Draft("；".join(parts), quotes=quotes)
+
+
+def states_target(sentence: str, hit: Hit) -> bool:
+    """Whether a sentence gives a target: it says so, or follows a lead-in that does
+    (主要预期目标是：…；城镇新增就业900万人；…)."""
+    at = hit.text.find(sentence[:20])
+    lead_in = hit.text[max(0, at - 120) : at] if at >= 0 else ""
+    return bool(TARGET_WORDS.search(sentence) or TARGET_WORDS.search(lead_in.rsplit("。", 1)[-1]))
 
 
 def describe_record(sentence: str, record: Record, hit: Hit, question: str) -> str:

@@ -41,6 +41,8 @@ TOTALS = {"合计", "总计", "收入总计", "支出总计", "本年收入合�
 TOTAL_SUFFIX = re.compile(r"(?:合计|小计)$")
 UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:元|万元|亿元|千元)$")
 # words that tell apart figures of the same item: a budget is not an actual, a total not a part
+TARGET_QUESTION = re.compile(r"预期目标|增长目标|目标是|目标为|定的目标|提出的目标")
+TARGET_WORDS = re.compile(r"目标|预期|左右|力争|控制在|不低于|拟")
 CONTRASTS = (("决算", "预算"), ("执行数", "预算数"))
 # a question about a change the report states (比上年增加多少): the sentence that states a change
 ASKS_CHANGE = re.compile(r"比(?:上年|去年|上一年|20\d\d年)|(?:增加|减少|增长|下降|多|少)了?多少|增减|变化")
@@ -65,10 +67,13 @@ MET_TARGET = re.compile(r"(?:超过|完成|实现|达到|超额完成)了?(?:年
 LAST_YEAR = re.compile(r"(?<![比较])(?:过去一年|去年|上年|上一年)")  # not "比上年": a comparison
 
 
+ASIDE = re.compile(r"[（(][^）)]*[）)]")
+
+
 def sentence_years(sentence: str, previous: str, headings: str, hit: Hit) -> frozenset[int]:
     """Years a sentence is about: named in it; 今年/过去一年 in a work report; named in its
     headings; said just before it; otherwise the year of its report."""
-    named = {int(y) for y in YEAR_MENTION.findall(sentence)}
+    named = {int(y) for y in YEAR_MENTION.findall(ASIDE.sub("", sentence))}  # not （含2025年合同尾款）
     if named:
         return frozenset(named)
     year = hit.info.year
@@ -327,6 +332,8 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
                 score += PHRASE_WEIGHT * phrase_overlap(asked, sentence)
             if ASKS_CHANGE.search(question) and STATES_CHANGE.search(sentence):
                 score += CHANGE_BONUS
+            if TARGET_QUESTION.search(question) and not TARGET_WORDS.search(sentence + previous):
+                score -= 0.25  # a target asked: what was achieved is another figure
             for wanted, other in CONTRASTS:
                 if wanted in question and wanted not in sentence and other in sentence:
                     score -= 0.25
@@ -391,6 +398,7 @@ def pick_sentences(
     idf: Callable[[str], float],
     years: Sequence[int] = (),
     min_coverage: float = 0.0,
+    named_years: Sequence[int] = (),
 ) -> list[Pick]:
     """The best sentence; for several years, the best sentence of each year; otherwise a second
     sentence when the question has two parts the first misses."""
@@ -401,6 +409,8 @@ def pick_sentences(
     # an answer covers the question: a sentence that scores on a bonus but holds too few of the
     # question's words gives way to the best one that holds enough (the caller refuses if none)
     covering = [p for p in ranked if p.coverage >= min_coverage] or ranked[:1]
+    # of those, one that speaks of the year named before one about another year (which is refused)
+    covering = [p for p in covering if set(p.years) & set(named_years)] or covering
     best = prefer_narrative(covering[0], ranked, hits)
     if len(years) >= 2:
         per_year: list[Pick] = []

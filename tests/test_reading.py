@@ -3,10 +3,11 @@ against its change, and a table's rows not crowding out the report's own total. 
 
 from __future__ import annotations
 
-from assistant.answering import is_cell
+from assistant.answering import is_cell, states_target
 from assistant.compare import expected_kind, is_comparison, pick_value
-from assistant.extractive import asking_clause, focused, sentence_years, sentences
+from assistant.extractive import TARGET_QUESTION, asking_clause, focused, sentence_years, sentences
 from assistant.figures import find_figures
+from assistant.query import analyse
 from assistant.records import Answer, Citation, DocumentInfo, Hit
 from assistant.retrieval import PER_TABLE, spread
 from assistant.understanding.intent import part_item, shared_lead, states
@@ -92,3 +93,25 @@ def test_a_bare_number_is_an_amount_only_as_a_table_cell() -> None:
     score = "最终评价得分“86.73”分"
     assert is_cell(row, find_figures(row)[0])
     assert not is_cell(score, find_figures(score)[0])
+
+
+def test_a_year_in_an_aside_is_not_the_year_a_sentence_speaks_of() -> None:
+    text = "1.社工服务项目498.82万元，主要包括：采购社工23名支出373.66万元（含2025年合同尾款）；"
+    budget = DocumentInfo("s", "s.pdf", "2026年部门预算", "某市信访局", 2026, "部门预算", 10)
+    assert sentence_years(text, "", "", hit(text, budget)) == {2026}
+
+
+def test_the_report_that_says_and_the_year_it_speaks_of() -> None:
+    reports = [DocumentInfo(f"w{y}", f"w{y}.txt", "政府工作报告", "国务院", y, "政府工作报告", 1) for y in (2005, 2006)]
+    analysis = analyse("2006年报告说，2005年全国财政收入是多少？", reports)
+    assert analysis.years == (2005,) and analysis.doc_ids == {"w2006"}
+    both = analyse("2005年和2006年政府工作报告里的财政赤字各是多少", reports)
+    assert both.years == (2005, 2006) and both.doc_ids == {"w2005", "w2006"}
+
+
+def test_a_target_asked_is_not_answered_with_what_was_achieved() -> None:
+    review = "2007年，国内生产总值达到24.66万亿元，比2002年增长65.5%；"
+    plan = "主要预期目标是：国内生产总值增长8%左右；城镇新增就业900万人；"
+    assert not states_target(review, hit(review, WORK_REPORT))
+    assert states_target("城镇新增就业900万人；", hit(plan, WORK_REPORT))  # after the lead-in
+    assert TARGET_QUESTION.search("2008年政府工作报告定的GDP增长预期目标是多少")
