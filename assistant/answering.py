@@ -158,11 +158,26 @@ def states_target(sentence: str, hit: Hit) -> bool:
     return bool(TARGET_WORDS.search(sentence) or TARGET_WORDS.search(lead_in.rsplit("。", 1)[-1]))
 
 
+DECLARED_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|千元|元)(?![\u4e00-\u9fff])")
+BARE_AMOUNT = re.compile(r"-?[\d,]+\.\d{2}")
+
+
+def with_declared_unit(hit: Hit) -> Hit:
+    """A table chunk whose unit was not tied to its table at ingest, but whose text declares one
+    unit (部门：… 单位：万元): that unit."""
+    if hit.table_unit:
+        return hit
+    units = set(DECLARED_UNIT.findall(hit.text))
+    return replace(hit, table_unit=units.pop()) if len(units) == 1 else hit
+
+
 def describe_record(sentence: str, record: Record, hit: Hit, question: str) -> str:
-    """A table record with its table; the amounts in 元 the question asks about also in 万元,
-    converted in code."""
+    """A table record with its table; bare amounts with the table's unit; the amounts in 元 the
+    question asks about also in 万元, converted in code."""
     title = table_title(hit)
     cells = [(h, v) for h, v in record.cells if h not in ROW_NUMBERS]  # 行次 52 is not an amount
+    if hit.table_unit:
+        cells = [(h, v + hit.table_unit if BARE_AMOUNT.fullmatch(v) else v) for h, v in cells]
     record = replace(record, cells=tuple(cells)) if cells else record
     shown = [(h, v) for h, v in record.cells if not ZERO.match(v) or (h and h in question)]
     label = "/".join(record.label)
@@ -313,7 +328,7 @@ class Assistant:
         everything = self.library.documents()
         documents = [d for d in everything if scope is None or d.doc_id in scope]
         analysis = analyse(inputs["question"], documents)
-        hits = self._search(analysis, inputs.get("year"), documents)
+        hits = [with_declared_unit(h) for h in self._search(analysis, inputs.get("year"), documents)]
         index = self.library.keyword_index(everything)  # word weights from the whole store, whatever the scope
         scoped = [d for d in documents if d.doc_id in analysis.doc_ids] or documents
         return {

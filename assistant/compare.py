@@ -48,13 +48,13 @@ FILLER = re.compile(
 # a word that names a column rather than an item: "X 2023年执行数和2024年预算" asks two things
 ATTRIBUTES = frozenset({"预算", "预算数", "执行数", "决算", "决算数", "预期", "目标", "增长目标", "预期目标", "实际"})
 QUALIFIERS = frozenset({"预算", "预算数"})  # "2025年预算和2024年相比": says what, not which
-# what reports call what people ask about: 经济增长 is 生产总值增长
+# what reports call what people ask about: GDP is 生产总值
 SYNONYMS = (
     ("GDP", "生产总值"),
-    ("经济增长", "生产总值增长"),
-    ("经济增速", "生产总值增长"),
     ("国内生产总值", "生产总值"),
 )
+# how a report may say what is asked: 经济增长 (a 2004 State Council report) or 生产总值增长 (most)
+SPOKEN = (("经济增长", "生产总值增长"), ("经济增速", "生产总值增长"))
 SEPARATORS = re.compile(r"[\s、，,和及跟？?。！!：:；;]+")
 STOP_ITEMS = frozenset({"的", "年", "年度", "部门", "单位", "报告", "数据", "数字"})
 QUOTE_CHARS = "[“”\"'‘’「」]?"
@@ -273,7 +273,11 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
         figures = [f for f in figures if "人" in f.measure]
     if not CHANGE_ITEM.search(item):  # a level asked: 增加2043.58万元 is the change, not the total
         figures = [f for f in figures if not CHANGE_BEFORE.search(text[max(0, f.start - 6) : f.start])]
-    name = next((m for m in map(lambda n: _mention(n, text), item_names(item)) if m), None)
+    wholes = [m for m in map(lambda n: _mention(n, text), whole_names(item)) if m]
+    name = min(wholes, key=lambda m: m.start()) if wholes else None  # the first place it is named
+    name = name or next((m for m in map(lambda n: _mention(n, text), item_names(item)) if m), None)
+    if inner_item(item) != item and not any(_mention(n, text) for n in _item_names(inner_item(item))):
+        return None  # 基本支出里的公用经费: an answer that never names 公用经费 does not give it
     after = [f for f in figures if name and f.start >= name.end()]
     by_number = {c.n: c for c in answer.citations}
     for figure in after + figures:
@@ -283,16 +287,62 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
     return None
 
 
-ITEM_TAIL = re.compile(r"(?:的)?(?:预算数|预算|决算数|决算|执行数|的钱|资金|金额|数额|情况)$")
+ITEM_TAIL = re.compile(r"(?:的)?(?:预算数|预算|决算数|决算|执行数|的钱|资金|金额|数额|情况|预期目标|目标)$")
+
+
+WITHIN = re.compile(r"(?:里|中|内|下)的?|表的|之中的?")
+CLASS_SUFFIX = re.compile(r"(?<=.{2})(?:类|项|款|这一项|一项|这项|科目)$")
 
 
 def item_names(item: str) -> list[str]:
-    """Ways a report may name ``item``, longest first: 公务用车购置费预算, 公务用车购置费, …, 购置费."""
+    """Ways a report may name ``item``, longest first: 公务用车购置费预算, 公务用车购置费, …, 购置费.
+    For "X里的Y" (政府采购预算表里的货物类) the names of Y come first: X only says where."""
+    inner = inner_item(item)
+    if inner != item:
+        return list(dict.fromkeys([*_item_names(inner), *_item_names(item)]))
+    return _item_names(item)
+
+
+def inner_item(item: str) -> str:
+    """Y of "X里的Y" (政府采购预算表里的货物类 -> 货物): what is asked, X says only where; else ``item``."""
+    pieces = WITHIN.split(item)
+    inner = pieces[-1]
+    if inner == item or len(inner) < 2:
+        return item
+    if re.fullmatch(r"合计数?|总计数?|总数|总额", inner):  # 机关运行经费支出预算表的合计数: X itself
+        return re.sub(r"(?:预算)?表?$", "", pieces[-2]) or item
+    return CLASS_SUFFIX.sub("", inner) or inner
+
+
+def _item_names(item: str) -> list[str]:
     for asked, written in SYNONYMS:
         item = item.replace(asked, written)
+    spoken = [item.replace(asked, written) for asked, written in SPOKEN if asked in item]
+    return list(dict.fromkeys(n for variant in [item, *spoken] for n in _names_of(variant)))
+
+
+NAMED_COLUMNS = ("执行数", "决算数", "决算")  # a column the answer names next to its figure
+
+
+def whole_names(item: str) -> list[str]:
+    """``item`` and its core (without 预算/目标…) as the reports may say them: 经济增长目标,
+    经济增长, 生产总值增长目标, 生产总值增长."""
+    item = inner_item(item)
+    for asked, written in SYNONYMS:
+        item = item.replace(asked, written)
+    variants = [item, *(item.replace(asked, written) for asked, written in SPOKEN if asked in item)]
+    names = []
+    for variant in variants:
+        core = ITEM_TAIL.sub("", variant) or variant
+        tail = variant[len(core) :].lstrip("的")
+        names += [variant, tail if tail in NAMED_COLUMNS else core]  # 执行数: the column is the anchor
+    return list(dict.fromkeys(n for n in names if len(n) >= 2))
+
+
+def _names_of(item: str) -> list[str]:
     core = ITEM_TAIL.sub("", item) or item
     tail = item[len(core) :].lstrip("的")
-    names = [item] + ([tail] if tail in ("执行数", "决算数", "决算") else []) + [core]
+    names = [item] + ([tail] if tail in NAMED_COLUMNS else []) + [core]
     names += [core[i:] for i in range(1, len(core) - 2)]  # tails: 购置费 for 公务用车购置费
     names += [core[:i] for i in range(len(core) - 1, 2, -1)]  # heads: 群众团体事务 for 群众团体事务费
     return list(dict.fromkeys(n for n in names if len(n) >= 3 or n == item))
@@ -425,6 +475,9 @@ def compare(
                 continue
             answer = ask_one(sub_question(plan, group, item), group.doc_ids)
             picked = pick_value(answer, item, kind)
+            if picked is None and inner_item(item) != item:  # 基本支出里的公用经费: then 公用经费 alone
+                answer = ask_one(sub_question(plan, group, inner_item(item)), group.doc_ids)
+                picked = pick_value(answer, item, kind)
             if picked is None:
                 why = answer.reason if answer.refused and answer.reason else "报告中未找到所问的数字"
                 cells.append(ComparisonCell(group.label, missing=f"报告中未找到（{why}）"))

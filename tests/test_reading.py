@@ -3,8 +3,8 @@ against its change, and a table's rows not crowding out the report's own total. 
 
 from __future__ import annotations
 
-from assistant.answering import is_cell, states_target
-from assistant.compare import expected_kind, is_comparison, pick_value
+from assistant.answering import is_cell, states_target, with_declared_unit
+from assistant.compare import expected_kind, inner_item, is_comparison, pick_value, whole_names
 from assistant.extractive import TARGET_QUESTION, asking_clause, focused, sentence_years, sentences
 from assistant.figures import find_figures
 from assistant.query import analyse
@@ -115,3 +115,28 @@ def test_a_target_asked_is_not_answered_with_what_was_achieved() -> None:
     assert not states_target(review, hit(review, WORK_REPORT))
     assert states_target("城镇新增就业900万人；", hit(plan, WORK_REPORT))  # after the lead-in
     assert TARGET_QUESTION.search("2008年政府工作报告定的GDP增长预期目标是多少")
+
+
+def test_what_is_asked_within_a_table_or_a_total() -> None:
+    assert inner_item("政府采购预算表里的货物类") == "货物"
+    assert inner_item("一般公共预算基本支出里的公用经费") == "公用经费"
+    assert inner_item("机关运行经费支出预算表的合计数") == "机关运行经费支出"
+    assert inner_item("三公经费") == "三公经费"
+    # a growth target as the report says it, and an attribute column as the anchor
+    assert {"经济增长", "生产总值增长"} <= set(whole_names("经济增长目标"))
+    assert "执行数" in whole_names("部门整体支出执行数")
+
+
+def test_the_first_place_an_item_is_named_gives_its_figure() -> None:
+    text = "（某市，2025年）主要预期目标是：全市生产总值增长5%左右，一般公共预算收入增长2%，居民收入增长与经济增长同步。[1]"
+    citation = Citation(1, "w.docx", "报告", None, "第1段", text, 1.0)
+    answer = Answer("问", text, False, "", (citation,), (), "extractive")
+    picked = pick_value(answer, "经济增长目标", "percent")
+    assert picked is not None and picked[0].text == "5%"
+
+
+def test_a_bare_amount_of_a_table_takes_the_unit_its_chunk_declares() -> None:
+    table = hit("部门：某办公厅 单位：万元\n八、社会保障和就业支出：功能分类金额2,000.39。")
+    assert with_declared_unit(table).table_unit == "万元"
+    two = hit("单位：万元 …… 单位：元")
+    assert with_declared_unit(two).table_unit == ""  # two units: none is assumed
