@@ -158,7 +158,7 @@ def states_target(sentence: str, hit: Hit) -> bool:
     return bool(TARGET_WORDS.search(sentence) or TARGET_WORDS.search(lead_in.rsplit("。", 1)[-1]))
 
 
-DECLARED_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|千元|元)(?![\u4e00-\u9fff])")
+DECLARED_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|千元|元)(?![\u4e00-\u9fff])|金额[（(](万元|亿元|元)[）)]")
 BARE_AMOUNT = re.compile(r"-?[\d,]+\.\d{2}")
 
 
@@ -167,7 +167,7 @@ def with_declared_unit(hit: Hit) -> Hit:
     unit (部门：… 单位：万元): that unit."""
     if hit.table_unit:
         return hit
-    units = set(DECLARED_UNIT.findall(hit.text))
+    units = {a or b for a, b in DECLARED_UNIT.findall(hit.text)}
     return replace(hit, table_unit=units.pop()) if len(units) == 1 else hit
 
 

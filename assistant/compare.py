@@ -37,7 +37,7 @@ COMPARE = re.compile(
 WHICH = re.compile(r"谁|哪个|哪家|哪一年|哪年")
 FILLER = re.compile(
     r"怎么变化的?|如何变化|有何变化|有什么变化|变化情况|变化|变动情况|变动|增减情况|增减|"
-    r"比较一下|比较|对比一下|对比|相比|相较|差距|差了?多少|多了还是少了|高了还是低了|[多少高低]了?多少|"
+    r"比一比|比比看|比较一下|比较|对比一下|对比|相比|相较|差距|差了?多少|多了还是少了|高了还是低了|[多少高低]了?多少|"
     r"(?:增长|增加|下降|减少)了?百分之几|百分之几|增幅|(?:政府工作)?报告(?:里|中)?(?:说的?|讲的?|提到的?|显示的?)?|"
     r"(?:增长|增加|减少|下降|提高|降低)了?多少|"
     r"分别是多少|各是多少|分别为多少|各为多少|分别多少|各[\u4e00-\u9fff]{0,3}?多少|是多少|有多少|为多少|多少|分别|"
@@ -268,7 +268,9 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
     if answer.refused:
         return None
     text = answer.answer
-    figures = [f for f in find_figures(text) if not kind or f.kind == kind]
+    units = {c.table_unit for c in answer.citations}
+    unit = units.pop() if len(units) == 1 else ""  # 项目支出 86,246.64: in the cited table's unit
+    figures = [f for f in find_figures(text, unit if unit in MONEY else "") if not kind or f.kind == kind]
     if kind == "count" and re.search(r"人", item):  # 人数, 常住人口: people, not any count
         figures = [f for f in figures if "人" in f.measure]
     if not CHANGE_ITEM.search(item):  # a level asked: 增加2043.58万元 is the change, not the total

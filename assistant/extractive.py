@@ -133,6 +133,25 @@ def parse_record(sentence: str) -> Record | None:
 CONTINUATION = re.compile(r"(?:[，,、；;：:）)％%]|万?元[，,。；;、）)]|亿元[，,。；;、）)])")
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+PROSE = re.compile(r"[\u4e00-\u9fff][，、；：][\u4e00-\u9fff\d]|[\u4e00-\u9fff]{8,}")
+WRAP_WIDTH = 20
+
+
+def wraps(line: str, following: str) -> bool:
+    """Whether ``following`` goes on the sentence ``line`` leaves open: a long line of prose
+    ending in a word, then prose starting with one (…包括在职人员 / 经费 2,830.73 万元、…)."""
+    return (
+        len(line) >= WRAP_WIDTH
+        and bool(CJK.fullmatch(line[-1]) and CJK.match(following))
+        and bool(PROSE.search(line) and PROSE.search(following))
+        and not (is_table_row(line) or is_table_row(following))
+        and not (HEADING_START.match(following) or (HEADING_START.match(line) and len(line) <= 40))
+        and not (UNIT_LINE.search(line) or TABLE_TITLE.search(line) or TABLE_TITLE.search(following))
+        and parse_record(following) is None
+    )
+
+
 def lines_as_paragraphs(text: str) -> list[str]:
     """Lines, with a line that continues an unfinished sentence joined back to it."""
     out: list[str] = []
@@ -142,6 +161,8 @@ def lines_as_paragraphs(text: str) -> list[str]:
             continue
         if out and out[-1][-1] not in SENTENCE_END and CONTINUATION.match(line) and not is_table_row(out[-1]):
             out[-1] += line  # "…总计 20849.45 万" + "元，与上年相比…": a line cannot start there
+        elif out and wraps(out[-1], line):
+            out[-1] += line  # prose with spaces around its figures, wrapped at the page width
         elif (
             out
             and out[-1][-1] not in SENTENCE_END

@@ -140,3 +140,12 @@ def test_a_bare_amount_of_a_table_takes_the_unit_its_chunk_declares() -> None:
     assert with_declared_unit(table).table_unit == "万元"
     two = hit("单位：万元 …… 单位：元")
     assert with_declared_unit(two).table_unit == ""  # two units: none is assumed
+
+
+def test_prose_wrapped_at_the_page_width_is_one_sentence() -> None:
+    text = "深圳市某局（本级）预算5,417.80万元，包括在职人员\n经费 2,830.73 万元、公用经费 502.22 万元。"
+    assert sentences(text) == [
+        "深圳市某局（本级）预算5,417.80万元，包括在职人员经费 2,830.73 万元、公用经费 502.22 万元。"
+    ]
+    rows = "一般公共服务支出 3,296,600 3,296,600\n教育支出 250,000 250,000"
+    assert len(sentences(rows)) == 2  # table rows stay rows
