@@ -38,6 +38,7 @@ PARTIAL = 0.5  # credit for a question word whose characters appear apart (拆�
 RECORD_CELL = re.compile(r"^(\D+?)(-?[\d,]+(?:\.\d+)?)(%|元|万元|亿元|千元)?$")
 RECORD_LABEL = re.compile(r"^(.*?)(?:（科目[\d ]+）)?$")
 TOTALS = {"合计", "总计", "收入总计", "支出总计", "本年收入合计", "本年支出合计"}
+BODY_SUFFIX = re.compile(r"[（(](?:本级|汇总|部门)[）)]$")
 TOTAL_SUFFIX = re.compile(r"(?:合计|小计)$")
 UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:元|万元|亿元|千元)$")
 # words that tell apart figures of the same item: a budget is not an actual, a total not a part
@@ -340,7 +341,7 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
                 score += bonus if bonus else -0.2  # a figure question is not answered without one
             record = parse_record(sentence)
             if record is not None:
-                score += record_bonus(record, question)
+                score += record_bonus(record, question, hit.info.department)
             elif is_table_row(sentence):
                 label = row_label(sentence)
                 score += 0.2 if label and label in question else -0.05
@@ -366,9 +367,10 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
     return picks
 
 
-def record_bonus(record: Record, question: str) -> float:
+def record_bonus(record: Record, question: str, department: str = "") -> float:
     """A record is the answer when its row is the item asked about (城管执法, not the 款 above
-    it) and, better still, when the question names its columns (基本支出, 人员经费)."""
+    it) and, better still, when the question names its columns (基本支出, 人员经费). The row
+    named after the reporting body itself (深圳市某局（本级）：支出总计…) is the table's total."""
     plain = QUOTES.sub("", question)
     named = sum(1 for header, _ in record.cells if header and header in plain)
     # 一般公共预算支出中的基本支出 names two columns of the total row (一般公共预算支出合计, 基本支出)
@@ -376,7 +378,9 @@ def record_bonus(record: Record, question: str) -> float:
     bonus = 0.0
     if record.label:
         item = record_item(record)
-        if item in TOTALS:  # the total row, when the question names two of its columns and no row
+        if department and len(record.label) == 1 and BODY_SUFFIX.sub("", item) == department:
+            bonus += 0.2 if loosely else 0.05  # the body's own row: the total of every column
+        elif item in TOTALS:  # the total row, when the question names two of its columns and no row
             bonus += 0.25 if item in plain or loosely >= 2 else 0.1 if loosely else -0.05
         else:
             bonus += 0.25 if item and (item in plain or TOTAL_SUFFIX.sub("", item) in plain) else -0.05

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from assistant.answering import is_cell, states_target, with_declared_unit
 from assistant.compare import expected_kind, inner_item, is_comparison, pick_value, whole_names
-from assistant.extractive import TARGET_QUESTION, asking_clause, focused, sentence_years, sentences
+from assistant.extractive import (
+    TARGET_QUESTION,
+    asking_clause,
+    focused,
+    parse_record,
+    record_bonus,
+    sentence_years,
+    sentences,
+)
 from assistant.figures import find_figures
 from assistant.query import analyse
 from assistant.records import Answer, Citation, DocumentInfo, Hit
@@ -149,3 +157,12 @@ def test_prose_wrapped_at_the_page_width_is_one_sentence() -> None:
     ]
     rows = "一般公共服务支出 3,296,600 3,296,600\n教育支出 250,000 250,000"
     assert len(sentences(rows)) == 2  # table rows stay rows
+
+
+def test_the_row_named_after_the_reporting_body_is_its_total() -> None:
+    row = parse_record("深圳市某局（本级）：支出总计37,385.88万元，基本支出11,024.31万元，项目支出26,361.57万元。")
+    sub = parse_record("金融发展支出：支出总计10,000.00万元，基本支出0.00万元，项目支出10,000.00万元。")
+    assert row is not None and sub is not None
+    question = "2026年深圳市某局基本支出是多少？"
+    assert record_bonus(row, question, "深圳市某局") > record_bonus(sub, question, "深圳市某局")
+    assert record_bonus(row, question, "别的局") < record_bonus(row, question, "深圳市某局")
