@@ -37,7 +37,7 @@ COMPARE = re.compile(
 WHICH = re.compile(r"谁|哪个|哪家|哪一年|哪年")
 FILLER = re.compile(
     r"怎么变化的?|如何变化|有何变化|有什么变化|变化情况|变化|变动情况|变动|增减情况|增减|"
-    r"比一比|比比看|比较一下|比较|对比一下|对比|相比|相较|差距|差了?多少|多了还是少了|高了还是低了|[多少高低]了?多少|"
+    r"是?怎么变化的?|比一比|比比看|比较一下|比较|对比一下|对比|相比|相较|差距|差了?多少|多了还是少了|高了还是低了|[多少高低]了?多少|"
     r"(?:增长|增加|下降|减少)了?百分之几|百分之几|增幅|(?:政府工作)?报告(?:里|中)?(?:说的?|讲的?|提到的?|显示的?)?|"
     r"(?:增长|增加|减少|下降|提高|降低)了?多少|"
     r"分别是多少|各是多少|分别为多少|各为多少|分别多少|各[\u4e00-\u9fff]{0,3}?多少|是多少|有多少|为多少|多少|分别|"
@@ -246,8 +246,8 @@ MONEY_TAIL = re.compile(r"(?:经费|资金|支出|收入|拨款|费用?|金额|�
 
 
 def expected_kind(item: str, question: str) -> str:
-    if PERCENT_QUESTION.search(item) or re.search(r"目标|增速|增幅", item):
-        return "percent"
+    if PERCENT_QUESTION.search(item) or re.search(r"增速|增幅|增长目标|增长预期|降低目标|下降目标", item):
+        return "percent"  # 城镇新增就业目标 is a count: a target is a rate only for a growth
     if MONEY_TAIL.search(item):  # 人员经费 is money, though it names 人员
         return "money"
     if COUNT_QUESTION.search(item) or re.search(r"人数|人口|人员|个数|数量|户数|件数", item):
@@ -262,9 +262,11 @@ CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|提高|降低|上升
 
 
 def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] | None:
-    """The figure a sub-answer gives for ``item``: the first of the expected kind after the item's
-    name (quotes such as “三公”经费 ignored), else the first of that kind; with the source its
-    sentence cites. The answer's text holds only figures that passed the figure check."""
+    """The figure a sub-answer gives for ``item``: the first of the expected kind right after a
+    place that names the item (quotes such as “三公”经费 ignored; the item's whole name before its
+    pieces), with the source its sentence cites. A figure further on, past a comma, is another
+    item's (…预算支出中，因公出国（境）费支出70万元): then there is no value, never a guess. The
+    answer's text holds only figures that passed the figure check."""
     if answer.refused:
         return None
     text = answer.answer
@@ -275,18 +277,31 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
         figures = [f for f in figures if "人" in f.measure]
     if not CHANGE_ITEM.search(item):  # a level asked: 增加2043.58万元 is the change, not the total
         figures = [f for f in figures if not CHANGE_BEFORE.search(text[max(0, f.start - 6) : f.start])]
-    wholes = [m for m in map(lambda n: _mention(n, text), whole_names(item)) if m]
-    name = min(wholes, key=lambda m: m.start()) if wholes else None  # the first place it is named
-    name = name or next((m for m in map(lambda n: _mention(n, text), item_names(item)) if m), None)
     if inner_item(item) != item and not any(_mention(n, text) for n in _item_names(inner_item(item))):
         return None  # 基本支出里的公用经费: an answer that never names 公用经费 does not give it
-    after = [f for f in figures if name and f.start >= name.end()]
     by_number = {c.n: c for c in answer.citations}
-    for figure in after + figures:
+    # the whole name where it first occurs (生产总值增长 before a later 经济增长), then the pieces,
+    # longest first (购置费 before 公务用车, which also heads 公务用车购置及运行费)
+    wholes = sorted((m for n in whole_names(item) for m in _mentions(n, text)), key=lambda m: m.start())
+    pieces = [m for n in item_names(item) for m in _mentions(n, text)]
+    for place in wholes + pieces:
+        figure = next((f for f in figures if f.start >= place.end()), None)
+        if figure is None or not NAMES_FIGURE.fullmatch(text[place.end() : figure.start]):
+            continue
+        cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
+        if cited:
+            return figure, cited[0]
+    if wholes or pieces:
+        return None  # named, but no figure right after the name: the figures there are of other items
+    for figure in figures:  # the report words it otherwise (收入预算 for 预算收入): its first figure
         cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
         if cited:
             return figure, cited[0]
     return None
+
+
+# between an item's name and its figure: a few words (预算, 支出, 合计：, 人数不低于), no new clause
+NAMES_FIGURE = re.compile(r"[^，,；;。！？\[\]]{0,14}")
 
 
 ITEM_TAIL = re.compile(r"(?:的)?(?:预算数|预算|决算数|决算|执行数|的钱|资金|金额|数额|情况|预期目标|目标)$")
@@ -352,6 +367,10 @@ def _names_of(item: str) -> list[str]:
 
 def _mention(name: str, text: str) -> re.Match[str] | None:
     return re.search(QUOTE_CHARS.join(re.escape(c) for c in name), text)
+
+
+def _mentions(name: str, text: str) -> list[re.Match[str]]:
+    return list(re.finditer(QUOTE_CHARS.join(re.escape(c) for c in name), text))
 
 
 def _places(*figures: Figure) -> int:

@@ -13,7 +13,7 @@ from assistant.understanding.names import Mention, Names, named_places, of_place
 from assistant.understanding.orgs import parse_org
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–~至到]+\s*((?:19|20)\d{2})\s*年")
+YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~至到]+\s*((?:19|20)\d{2})\s*年")
 SHORT_YEAR = re.compile(r"(?<![\d.．])([0-3]\d)\s*年(?=度?的?[\u4e00-\u9fff]{0,8}?(?:报告|预算|决算))")
 RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2}
 RECENT = re.compile(r"近([两二三四五])年")

@@ -4,7 +4,7 @@ against its change, and a table's rows not crowding out the report's own total. 
 from __future__ import annotations
 
 from assistant.answering import is_cell, states_target, with_declared_unit
-from assistant.compare import expected_kind, inner_item, is_comparison, pick_value, whole_names
+from assistant.compare import expected_kind, inner_item, is_comparison, pick_value, plan_comparison, whole_names
 from assistant.extractive import (
     TARGET_QUESTION,
     asking_clause,
@@ -166,3 +166,27 @@ def test_the_row_named_after_the_reporting_body_is_its_total() -> None:
     question = "2026年深圳市某局基本支出是多少？"
     assert record_bonus(row, question, "深圳市某局") > record_bonus(sub, question, "深圳市某局")
     assert record_bonus(row, question, "别的局") < record_bonus(row, question, "深圳市某局")
+
+
+def test_a_figure_past_a_comma_belongs_to_another_item() -> None:
+    text = "（某办，2018年）“三公”经费预算支出中，因公出国（境）费支出70万元，占“三公”经费的13.77%；[1]"
+    citation = Citation(1, "b.pdf", "预算", 10, "第10页", text, 1.0)
+    answer = Answer("问", text, False, "", (citation,), (), "extractive")
+    assert pick_value(answer, "三公经费预算", "money") is None  # named, but the 70万元 is 因公出国费
+    worded = Answer("问", "（某街道，2025年）收入预算18,976.76万元。[1]", False, "", (citation,), (), "extractive")
+    picked = pick_value(worded, "预算收入", "money")  # the report's word order differs: its figure
+    assert picked is not None and picked[0].text == "18,976.76万元"
+
+
+def test_a_target_for_jobs_is_a_count_and_a_growth_target_a_rate() -> None:
+    assert expected_kind("城镇新增就业目标", "城镇新增就业目标各是多少") == ""
+    assert expected_kind("经济增长目标", "经济增长目标各是多少") == "percent"
+
+
+def test_years_from_one_to_another_are_every_year_between() -> None:
+    reports = [
+        DocumentInfo(f"w{y}", f"w{y}.txt", "政府工作报告", "国务院", y, "政府工作报告", 1) for y in (2005, 2006, 2007)
+    ]
+    plan = plan_comparison("2005年到2007年政府工作报告里的中央财政赤字是怎么变化的？", reports)
+    assert plan is not None and [g.label for g in plan.groups] == ["2005年", "2006年", "2007年"]
+    assert plan.items == ("中央财政赤字",)
