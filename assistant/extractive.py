@@ -40,6 +40,7 @@ RECORD_LABEL = re.compile(r"^(.*?)(?:（科目[\d ]+）)?$")
 TOTALS = {"合计", "总计", "收入总计", "支出总计", "本年收入合计", "本年支出合计"}
 BODY_SUFFIX = re.compile(r"[（(](?:本级|汇总|部门)[）)]$")
 TOTAL_SUFFIX = re.compile(r"(?:合计|小计)$")
+TABLE_HEAD = re.compile(r"表.{0,40}单位\s*[:：]\s*(?:元|万元|亿元|千元)$")  # 表8…部门名称：…单位：万元
 UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:元|万元|亿元|千元)$")
 # words that tell apart figures of the same item: a budget is not an actual, a total not a part
 TARGET_QUESTION = re.compile(r"预期目标|增长目标|目标是|目标为|定的目标|提出的目标")
@@ -327,7 +328,12 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
         headings = " ".join(hit.headings)
         previous = ""
         for sentence in sentences(hit.text):
-            if sentence in hit.headings or "……" in sentence or (" " in sentence and not HAS_FIGURE.search(sentence)):
+            if (
+                sentence in hit.headings
+                or "……" in sentence
+                or (" " in sentence and not HAS_FIGURE.search(sentence))
+                or TABLE_HEAD.search(sentence)
+            ):
                 continue  # headings, table-of-contents lines and table header rows are not answers
             if is_hostile(sentence):
                 continue  # an instruction or a forged citation inside a report is data, never an answer
@@ -382,6 +388,8 @@ def record_bonus(record: Record, question: str, department: str = "") -> float:
             bonus += 0.2 if loosely else 0.05  # the body's own row: the total of every column
         elif item in TOTALS:  # the total row, when the question names two of its columns and no row
             bonus += 0.25 if item in plain or loosely >= 2 else 0.1 if loosely else -0.05
+        elif re.fullmatch(r"(?:19|20)\d{2}\s*年度?", item):  # a column of years: the year is not the item
+            bonus -= 0.05
         else:
             bonus += 0.25 if item and (item in plain or TOTAL_SUFFIX.sub("", item) in plain) else -0.05
     return bonus + min(named, 2) * 0.05

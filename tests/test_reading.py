@@ -6,6 +6,7 @@ from __future__ import annotations
 from assistant.answering import is_cell, states_target, with_declared_unit
 from assistant.compare import expected_kind, inner_item, is_comparison, pick_value, plan_comparison, whole_names
 from assistant.extractive import (
+    TABLE_HEAD,
     TARGET_QUESTION,
     asking_clause,
     focused,
@@ -190,3 +191,10 @@ def test_years_from_one_to_another_are_every_year_between() -> None:
     plan = plan_comparison("2005年到2007年政府工作报告里的中央财政赤字是怎么变化的？", reports)
     assert plan is not None and [g.label for g in plan.groups] == ["2005年", "2006年", "2007年"]
     assert plan.items == ("中央财政赤字",)
+
+
+def test_a_year_column_is_not_the_item_and_a_table_head_is_not_an_answer() -> None:
+    row = parse_record("2026年：合计27.60万元，因公出国(境)费13.20万元。")
+    assert row is not None  # a row labelled with a year names no item of the question
+    assert record_bonus(row, "2026年某局一般公共预算支出是多少？") < 0
+    assert TABLE_HEAD.search("表8一般公共预算支出表（按经济分类）部门名称：某局（本级）单位：万元")

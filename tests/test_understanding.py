@@ -222,3 +222,13 @@ def test_a_year_said_in_another_years_report_is_read_from_that_report() -> None:
     plan = plan_comparison("城镇新增就业，2005年报告说的2004年和2007年报告说的2006年各是多少？", reports)
     assert plan is not None and [g.label for g in plan.groups] == ["2004年", "2006年"]
     assert [g.doc_ids for g in plan.groups] == [("2005" * 16,), ("2007" * 16,)]
+
+
+def test_a_place_inside_a_longer_name_is_part_of_that_name() -> None:
+    docs = [
+        DocumentInfo("r", "r.pdf", "", "上海市统计和大数据研究院", 2026, "单位预算", 10),
+        DocumentInfo("g", "g.docx", "", "上海市人民政府", 2025, "政府工作报告", 10),
+    ]
+    analysis = analyse("上海统计研究院2026年基本支出是多少", docs)
+    assert analysis.departments == ("上海市统计和大数据研究院",)
+    assert analyse("上海2025年经济增长目标是多少", docs).departments == ("上海市人民政府",)

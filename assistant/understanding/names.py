@@ -165,8 +165,17 @@ def _rank(span: Span) -> float:
     return round(span.score + LENGTH_WEIGHT * (span.end - span.start), 4)
 
 
+WHOLE_SCORE = 0.5
+
+
+def _inside(a: Span, b: Span) -> bool:
+    return b.start <= a.start and a.end <= b.end and b.end - b.start > a.end - a.start
+
+
 def _group(question: str, found: list[tuple[Span, tuple[str, ...]]]) -> list[Mention]:
     """Overlapping mentions compete: the best score wins; bodies within ``TIE`` of it share it."""
+    # a mention inside a longer good one is part of it: 上海 in 上海统计研究院 is not 上海市人民政府
+    found = [f for f in found if not any(_inside(f[0], g[0]) and g[0].score >= WHOLE_SCORE for g in found)]
     found.sort(key=lambda f: (-_rank(f[0]), f[0].start))
     mentions: list[Mention] = []
     for span, body in found:
