@@ -56,6 +56,7 @@ SYNONYMS = (
 # how a report may say what is asked: 经济增长 (a 2004 State Council report) or 生产总值增长 (most)
 SPOKEN = (("经济增长", "生产总值增长"), ("经济增速", "生产总值增长"))
 SEPARATORS = re.compile(r"[\s、，,和及跟？?。！!：:；;]+")
+COUNTING = re.compile(r"[两二三四五六七八九十几各这那][个地家级]")
 STOP_ITEMS = frozenset({"的", "年", "年度", "部门", "单位", "报告", "数据", "数字"})
 QUOTE_CHARS = "[“”\"'‘’「」]?"
 BASIS = {"year": "后减前", "department": "前减后"}  # what the difference column holds
@@ -105,6 +106,8 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
         part = re.sub(r"(?<!占)比$", "", part)  # X预算比Y多多少: 比 is left of the comparison
         if WHICH.search(question):  # 谁的政府采购预算多
             part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
+        if COUNTING.fullmatch(part):  # 两个财政局, 三地: how many are compared, not what
+            continue
         if len(re.findall(r"[\u4e00-\u9fff]", part)) >= 2 and part not in STOP_ITEMS and part not in items:
             items.append(part)
     return tuple(items)

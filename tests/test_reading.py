@@ -198,3 +198,12 @@ def test_a_year_column_is_not_the_item_and_a_table_head_is_not_an_answer() -> No
     assert row is not None  # a row labelled with a year names no item of the question
     assert record_bonus(row, "2026年某局一般公共预算支出是多少？") < 0
     assert TABLE_HEAD.search("表8一般公共预算支出表（按经济分类）部门名称：某局（本级）单位：万元")
+
+
+def test_how_many_are_compared_is_not_an_item() -> None:
+    docs = [
+        DocumentInfo("a", "a.pdf", "", "深圳市财政局", 2026, "部门预算", 10),
+        DocumentInfo("b", "b.pdf", "", "上海市普陀区财政局", 2024, "部门决算", 10),
+    ]
+    plan = plan_comparison("深圳、普陀两个财政局的机关运行经费分别是多少？", docs)
+    assert plan is not None and plan.items == ("机关运行经费",)
