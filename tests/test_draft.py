@@ -18,6 +18,7 @@ from docx import Document
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from assistant import drafting
 from assistant.answering import Assistant
 from assistant.app import open_library
 from assistant.cli import main
@@ -278,6 +279,17 @@ def test_a_failing_endpoint_gives_the_extractive_memo_with_a_note(copies: Librar
     with ChatServer(status=500) as server:
         memo = llm_drafter(copies, server.url).draft(REQUEST)
     assert memo.mode == "extractive" and "HTTP 500" in memo.note and memo.sections[0].found
+
+
+def test_a_bug_in_the_polish_is_raised_not_turned_into_a_model_failure(
+    copies: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(reply: str, original: Any) -> None:
+        raise TypeError("bug in the polish")
+
+    monkeypatch.setattr(drafting, "parse_sections", broken)
+    with ChatServer(polishing(lambda text: text)) as server, pytest.raises(TypeError, match="polish"):
+        llm_drafter(copies, server.url).draft(REQUEST)
 
 
 def test_the_rendered_draft_prompt_matches_its_golden_file(copies: Library) -> None:
