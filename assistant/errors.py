@@ -33,6 +33,17 @@ class StoreError(ReportQAError):
     """The store folder cannot be used (missing, unreadable, made by another embedder)."""
 
 
+class StoreUnavailableError(StoreError):
+    """Chroma failed inside a call, most often a read while another process writes the store:
+    trying again usually works. Chroma's error is the cause; its type is named in the message."""
+
+    MESSAGE = "资料库暂时无法读取（可能正在导入），请稍后重试。"
+
+    def __init__(self, chroma_error: str) -> None:
+        self.chroma_error = chroma_error
+        super().__init__(f"{self.MESSAGE}（{chroma_error}）")
+
+
 class SettingsError(ReportQAError):
     """A setting is missing or invalid; the message names the variable to set."""
 
