@@ -116,6 +116,7 @@ def unverifiable(docx: bytes) -> list[str]:
     return failures
 
 
+@pytest.mark.e2e  # the real embedder
 def test_the_longjin_draft_docx_has_ten_figures_each_on_the_page_it_cites(memo: Memo) -> None:
     docx = memo_to_docx(memo)
     paragraphs, references = body_and_references(docx)
@@ -129,6 +130,7 @@ def test_the_longjin_draft_docx_has_ten_figures_each_on_the_page_it_cites(memo: 
     assert len(references) == len(memo.citations)
 
 
+@pytest.mark.e2e  # the real embedder
 def test_the_check_fails_on_an_invented_figure_or_a_wrong_page(memo: Memo) -> None:
     """The check above is not vacuous: a changed figure or a shifted page is caught."""
     old = next(p for p in memo.sections[0].paragraphs if "6831.42万元" in p)
@@ -141,6 +143,7 @@ def test_the_check_fails_on_an_invented_figure_or_a_wrong_page(memo: Memo) -> No
 
 
 # -- structure ------------------------------------------------------------------------------------
+@pytest.mark.e2e  # the real embedder
 def test_the_memo_has_a_title_and_four_sections_in_document_order(memo: Memo) -> None:
     assert memo.title == "关于龙津街道2022年度部门整体支出绩效情况的汇报"
     assert [s.heading for s in memo.sections] == HEADINGS and all(s.found for s in memo.sections)
@@ -157,6 +160,7 @@ def test_the_memo_has_a_title_and_four_sections_in_document_order(memo: Memo) ->
     assert "6831.42万元" in "".join(memo.sections[0].paragraphs)
 
 
+@pytest.mark.e2e  # the real embedder
 def test_no_two_sentences_of_the_memo_say_the_same(memo: Memo, copies: Library) -> None:
     both = Drafter(copies).draft(REQUEST)
     assert {d.doc for d in both.documents} == {LONGJIN_PDF.name, LONGJIN_TXT.name}
@@ -302,6 +306,7 @@ def test_the_rendered_draft_prompt_matches_its_golden_file(copies: Library) -> N
 
 
 # -- CLI ------------------------------------------------------------------------------------------
+@pytest.mark.e2e  # the real embedder
 def test_cli_draft_out_docx(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "memo.docx"
     assert main(["draft", "写一份龙津街道2022年的汇报", "--store", str(store), "--out", str(out)]) == 0
@@ -318,6 +323,7 @@ def test_cli_draft_out_docx(store: Path, tmp_path: Path, capsys: pytest.CaptureF
     assert [s["heading"] for s in row["sections"]] == HEADINGS and row["citations"][0]["page_label"] == "第4页"
 
 
+@pytest.mark.e2e  # the real embedder
 def test_cli_ask_out_markdown_and_a_wrong_suffix(
     store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from assistant.library import Library
 from ingest.pipeline import ingest_paths
 from tests.conftest import LONGJIN_TXT
@@ -21,6 +23,8 @@ from tests.hardening import (
     make_bad_corpus,
     make_long_pdf,
 )
+
+pytestmark = pytest.mark.e2e  # real stores built and killed by child processes: about two minutes
 
 
 def test_bad_input_corpus_fails_clearly_and_leaves_the_store_unchanged(tmp_path: Path) -> None:

@@ -189,6 +189,7 @@ def count_engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+@pytest.mark.e2e  # the real OCR models recognise every page (it fills the cache the next test reads)
 def test_a_scanned_report_ingests_with_cited_recognised_text_and_is_never_recognised_twice(
     fake_library: Library, scans: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -226,6 +227,7 @@ def test_a_scanned_report_ingests_with_cited_recognised_text_and_is_never_recogn
     assert fake_library.documents()[0].chunks == info.chunks
 
 
+@pytest.mark.e2e  # needs the pages the test above recognised in the shared cache
 def test_a_mixed_report_is_recognised_page_by_page(
     fake_library: Library, scans: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
