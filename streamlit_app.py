@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from chromadb.errors import ChromaError
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
@@ -23,7 +22,7 @@ from assistant.compare import table_rows
 from assistant.config import Settings, load_settings
 from assistant.conversation import Turn, ask
 from assistant.drafting import Memo, drafter_for, is_draft_request
-from assistant.errors import ReportQAError
+from assistant.errors import ReportQAError, StoreUnavailableError
 from assistant.export import answers_to_docx, answers_to_markdown, export_name
 from assistant.llm import mode_name, reachable
 from assistant.memo_export import memo_file_name, memo_heading, memo_to_docx, memo_to_markdown
@@ -39,7 +38,7 @@ MODES = {"extractive": ("摘录模式", "离线运行：直接摘录报告原句
 ANSWERED_BY = {"extractive": "摘录模式", "llm": "大模型"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|$~:-])")
-BUSY = "资料库暂时无法读取（可能正在导入），请稍后重试。"
+BUSY = StoreUnavailableError.MESSAGE
 # Streamlit writes a few words of its own in English: the upload button and hint, and the
 # "Running…/Stop" indicator (the page shows its own Chinese spinner instead).
 CHINESE_CHROME = """<style>
@@ -380,7 +379,7 @@ def chat(assistant: Assistant, documents: Sequence[DocumentInfo], filters: Filte
         try:
             with st.spinner("正在检索报告…"):
                 turn = ask(assistant, question, filters, turns, on_token=stream if assistant.chat else None)
-        except ChromaError:
+        except StoreUnavailableError:
             st.error(BUSY)
             return
         draft.empty()
@@ -403,7 +402,7 @@ def draft_memo(
         try:
             with st.spinner("正在起草汇报稿…"):
                 memo = drafter_for(assistant).draft(request, scope=scope_of(documents, filters))
-        except ChromaError:
+        except StoreUnavailableError:
             st.error(BUSY)
             return
         memos = st.session_state.setdefault("memos", [])
@@ -489,11 +488,11 @@ def main() -> None:
         settings = load_settings()
         assistant = load_assistant(str(settings.store.expanduser()), settings.embed_model)
         documents = assistant.library.documents()
+    except StoreUnavailableError:
+        st.error(BUSY)
+        st.stop()
     except ReportQAError as exc:
         st.error(f"无法打开资料库：{escape(str(exc))}")
-        st.stop()
-    except ChromaError:
-        st.error(BUSY)
         st.stop()
     filters = sidebar(assistant, settings, documents)
     if not documents:

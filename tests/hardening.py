@@ -153,17 +153,17 @@ class Audit:
 def audit_store(store: Path) -> Audit:
     """Open the store as a reader (nothing repaired) and count what each index holds."""
     library = Library(store, embedder_factory=lambda: None, embedder_name="keyword-fake")  # type: ignore[arg-type,return-value]
-    documents, ids, metas = library.store.documents_and_chunks()
+    documents, chunks = library.store.documents_and_chunks()
     committed = {d.doc_id: d.chunks for d in documents}
-    in_chroma = Counter(str(m["doc_id"]) for m in metas if m["doc_id"] in committed)
+    in_chroma = Counter(c.doc_id for c in chunks if c.doc_id in committed)
     keyword = library.keyword_index(documents)
-    pairs = Counter((str(m["doc_id"]), int(m.get("index", -1))) for m in metas)
+    pairs = Counter((c.doc_id, c.index) for c in chunks)
     return Audit(
         documents={d: n for d, n in committed.items() if n},
         in_chroma=dict(in_chroma),
         in_keyword=dict(Counter(keyword.doc_ids)),
-        orphans=sum(1 for m in metas if m["doc_id"] not in committed),
-        duplicates=sum(n - 1 for n in pairs.values() if n > 1) + len(ids) - len(set(ids)),
+        orphans=sum(1 for c in chunks if c.doc_id not in committed),
+        duplicates=sum(n - 1 for n in pairs.values() if n > 1),
     )
 
 

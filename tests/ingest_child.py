@@ -91,7 +91,7 @@ def reopen(store: Path, seconds: float) -> int:
         documents = library.documents()
         torn += not library.keyword_index(documents).whole()
         library.store.query(vector, 10)
-        library.store.get(library.store.all_chunks()[0][:5])
+        library.store.get(c.chunk_id for c in library.store.all_chunks()[:5])
         library.store.close()
     print(json.dumps({"rounds": rounds, "torn": torn}), flush=True)
     return 0

@@ -1,4 +1,5 @@
-"""The answering chain on a real Chroma store with the keyword-count fake embedder."""
+"""The answering chain on a real Chroma store with the keyword-count fake embedder, built once for
+the module: the tests only ask."""
 
 from __future__ import annotations
 
@@ -7,14 +8,24 @@ from pypdf import PdfReader
 
 from assistant.answering import Assistant
 from assistant.library import Library
+from assistant.testing import KeywordEmbedder
 from ingest.pipeline import ingest_paths
 from tests.conftest import LONGJIN_PDF, WANLI_2024, WANLI_2025
 
 
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    embedder = KeywordEmbedder()
+    built = Library(
+        tmp_path_factory.mktemp("chain") / "store", embedder_factory=lambda: embedder, embedder_name=embedder.name
+    )
+    ingest_paths([LONGJIN_PDF, WANLI_2024, WANLI_2025], built)
+    return built
+
+
 @pytest.fixture
-def assistant(fake_library: Library) -> Assistant:
-    ingest_paths([LONGJIN_PDF, WANLI_2024, WANLI_2025], fake_library)
-    return Assistant(fake_library)
+def assistant(library: Library) -> Assistant:
+    return Assistant(library)
 
 
 def test_figure_question_is_answered_with_a_verified_cited_figure(assistant: Assistant) -> None:
@@ -63,8 +74,8 @@ def test_missing_year_department_and_fact_are_refused_with_reasons(assistant: As
     assert no_year.refused and "2030" in no_year.reason and no_year.nearest
 
 
-def test_scope_limits_the_answer_to_the_chosen_documents(assistant: Assistant, fake_library: Library) -> None:
-    wanli_2024 = next(d.doc_id for d in fake_library.documents() if d.doc == WANLI_2024.name)
+def test_scope_limits_the_answer_to_the_chosen_documents(assistant: Assistant, library: Library) -> None:
+    wanli_2024 = next(d.doc_id for d in library.documents() if d.doc == WANLI_2024.name)
     answer = assistant.ask("万里街道“三公”经费预算是多少？", scope=[wanli_2024])
     assert not answer.refused and "47.91万元" in answer.answer
     assert {c.doc for c in answer.citations} == {WANLI_2024.name}
@@ -72,13 +83,13 @@ def test_scope_limits_the_answer_to_the_chosen_documents(assistant: Assistant, f
     assert empty.refused and "筛选范围" in empty.reason
 
 
-def test_scoped_search_keeps_one_keyword_index_and_stays_in_scope(assistant: Assistant, fake_library: Library) -> None:
+def test_scoped_search_keeps_one_keyword_index_and_stays_in_scope(assistant: Assistant, library: Library) -> None:
     """A filter never rebuilds the keyword index (its word weights are the whole store's) and
     every passage found is from the chosen reports."""
-    whole = fake_library.keyword_index()
-    wanli_2025 = next(d.doc_id for d in fake_library.documents() if d.doc == WANLI_2025.name)
+    whole = library.keyword_index()
+    wanli_2025 = next(d.doc_id for d in library.documents() if d.doc == WANLI_2025.name)
     answer = assistant.ask("收入预算是多少？", scope=[wanli_2025])
-    assert fake_library.keyword_index() is whole
+    assert library.keyword_index() is whole
     assert answer.citations and {c.doc for c in answer.citations} == {WANLI_2025.name}
     hits = assistant._retrieve({"question": "垃圾分类投入", "year": None, "scope": [wanli_2025]})["hits"]
     assert hits and {h.info.doc_id for h in hits} == {wanli_2025}

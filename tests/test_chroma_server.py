@@ -7,12 +7,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,46 +16,10 @@ import pytest
 from assistant.app import open_library
 from assistant.config import load_settings
 from assistant.errors import StoreError
+from tests.chroma_server import free_port
 from tests.reports import FIGURE, QUESTION, write_small_report
 
-CHROMA = Path(sys.executable).parent / "chroma"
-
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    log = open(data / "server.log", "wb")  # noqa: SIM115 - closed after the server stops
-    server = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((data / "server.log").read_text(errors="replace")) from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -111,11 +71,11 @@ def test_one_instance_never_removes_another_machines_ingest_in_progress(chroma_u
     report = write_small_report(tmp_path / "in", name="另一街道2023年绩效自评报告.txt", figure="812.5")
     ingest = cli("ingest", str(report), "--store", str(tmp_path / "this-machine"), env=env)
     assert ingest.returncode == 0, ingest.stderr
-    assert len(other.store.get(in_flight)["ids"]) == 3  # opening and ingesting left them alone
+    assert len(other.store.get(in_flight)) == 3  # opening and ingesting left them alone
 
     repaired = cli("repair", "--store", str(tmp_path / "this-machine"), env=env)
     assert repaired.returncode == 0 and "已清除 3 个残余段落" in repaired.stdout, repaired.stdout + repaired.stderr
-    assert other.store.get(in_flight)["ids"] == []
+    assert other.store.get(in_flight) == {}
     listed = cli("list", "--store", str(tmp_path / "this-machine"), "--json", env=env)
     assert report.name in {json.loads(line)["doc"] for line in listed.stdout.splitlines()}
 

@@ -18,6 +18,7 @@ from docx import Document
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from assistant import drafting
 from assistant.answering import Assistant
 from assistant.app import open_library
 from assistant.cli import main
@@ -115,6 +116,7 @@ def unverifiable(docx: bytes) -> list[str]:
     return failures
 
 
+@pytest.mark.e2e  # the real embedder
 def test_the_longjin_draft_docx_has_ten_figures_each_on_the_page_it_cites(memo: Memo) -> None:
     docx = memo_to_docx(memo)
     paragraphs, references = body_and_references(docx)
@@ -128,6 +130,7 @@ def test_the_longjin_draft_docx_has_ten_figures_each_on_the_page_it_cites(memo: 
     assert len(references) == len(memo.citations)
 
 
+@pytest.mark.e2e  # the real embedder
 def test_the_check_fails_on_an_invented_figure_or_a_wrong_page(memo: Memo) -> None:
     """The check above is not vacuous: a changed figure or a shifted page is caught."""
     old = next(p for p in memo.sections[0].paragraphs if "6831.42万元" in p)
@@ -140,6 +143,7 @@ def test_the_check_fails_on_an_invented_figure_or_a_wrong_page(memo: Memo) -> No
 
 
 # -- structure ------------------------------------------------------------------------------------
+@pytest.mark.e2e  # the real embedder
 def test_the_memo_has_a_title_and_four_sections_in_document_order(memo: Memo) -> None:
     assert memo.title == "关于龙津街道2022年度部门整体支出绩效情况的汇报"
     assert [s.heading for s in memo.sections] == HEADINGS and all(s.found for s in memo.sections)
@@ -156,6 +160,7 @@ def test_the_memo_has_a_title_and_four_sections_in_document_order(memo: Memo) ->
     assert "6831.42万元" in "".join(memo.sections[0].paragraphs)
 
 
+@pytest.mark.e2e  # the real embedder
 def test_no_two_sentences_of_the_memo_say_the_same(memo: Memo, copies: Library) -> None:
     both = Drafter(copies).draft(REQUEST)
     assert {d.doc for d in both.documents} == {LONGJIN_PDF.name, LONGJIN_TXT.name}
@@ -280,6 +285,17 @@ def test_a_failing_endpoint_gives_the_extractive_memo_with_a_note(copies: Librar
     assert memo.mode == "extractive" and "HTTP 500" in memo.note and memo.sections[0].found
 
 
+def test_a_bug_in_the_polish_is_raised_not_turned_into_a_model_failure(
+    copies: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(reply: str, original: Any) -> None:
+        raise TypeError("bug in the polish")
+
+    monkeypatch.setattr(drafting, "parse_sections", broken)
+    with ChatServer(polishing(lambda text: text)) as server, pytest.raises(TypeError, match="polish"):
+        llm_drafter(copies, server.url).draft(REQUEST)
+
+
 def test_the_rendered_draft_prompt_matches_its_golden_file(copies: Library) -> None:
     memo = Drafter(copies).draft(REQUEST)
     sources = [citation_hit(c, memo.documents) for c in memo.citations[:4]]
@@ -290,6 +306,7 @@ def test_the_rendered_draft_prompt_matches_its_golden_file(copies: Library) -> N
 
 
 # -- CLI ------------------------------------------------------------------------------------------
+@pytest.mark.e2e  # the real embedder
 def test_cli_draft_out_docx(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "memo.docx"
     assert main(["draft", "写一份龙津街道2022年的汇报", "--store", str(store), "--out", str(out)]) == 0
@@ -306,6 +323,7 @@ def test_cli_draft_out_docx(store: Path, tmp_path: Path, capsys: pytest.CaptureF
     assert [s["heading"] for s in row["sections"]] == HEADINGS and row["citations"][0]["page_label"] == "第4页"
 
 
+@pytest.mark.e2e  # the real embedder
 def test_cli_ask_out_markdown_and_a_wrong_suffix(
     store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from assistant.library import Library
 from ingest.pipeline import ingest_paths
 from tests.conftest import LONGJIN_TXT
@@ -21,6 +23,8 @@ from tests.hardening import (
     make_bad_corpus,
     make_long_pdf,
 )
+
+pytestmark = pytest.mark.e2e  # real stores built and killed by child processes: about two minutes
 
 
 def test_bad_input_corpus_fails_clearly_and_leaves_the_store_unchanged(tmp_path: Path) -> None:
@@ -103,11 +107,11 @@ def test_a_long_lived_reader_sees_what_another_process_wrote(tmp_path: Path) -> 
     reader = open_fake_library(store)
     ingest_paths([LONGJIN_TXT], reader)
     vector = reader.embedder.embed_query("北京 国际科技创新中心")
-    assert reader.store.query(vector, 5)["ids"][0]  # the vector index is now loaded in memory
+    assert reader.store.query(vector, 5)  # the vector index is now loaded in memory
     subprocess.run(child_command("ingest", str(store), str(BEIJING_DOCX)), env=child_env(), check=True)
     (beijing,) = [d for d in reader.documents() if d.doc == BEIJING_DOCX.name]
     total = reader.store.chunk_count()
-    found = reader.store.query(vector, total)["ids"][0]  # every chunk, ranked: the new ones too
+    found = [cid for cid, _ in reader.store.query(vector, total)]  # every chunk, ranked: the new ones too
     assert len(found) == total and sum(cid.startswith(beijing.doc_id[:16]) for cid in found) == beijing.chunks
     assert reader.store.reopened >= 1
     assert reader.keyword_index().holds(reader.documents())

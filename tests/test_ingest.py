@@ -39,10 +39,10 @@ def test_changed_file_replaces_its_old_version(fake_library: Library, tmp_path: 
     assert result.results[0].status == "replaced"
     docs = fake_library.documents()
     assert len(docs) == 1
-    ids, metas = fake_library.store.all_chunks()
-    texts = fake_library.store.get(ids)["documents"]
+    chunks = fake_library.store.all_chunks()
+    texts = [c.text for c in chunks]
     assert any("900万元" in t for t in texts) and not any("800万元" in t for t in texts)
-    assert {m["doc_id"] for m in metas} == {docs[0].doc_id}
+    assert {c.doc_id for c in chunks} == {docs[0].doc_id}
 
 
 def test_same_file_name_in_two_folders_are_two_documents(fake_library: Library, tmp_path: Path) -> None:

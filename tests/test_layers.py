@@ -28,3 +28,14 @@ def test_library_code_never_imports_streamlit() -> None:
 
 def test_the_page_uses_the_assistant_package() -> None:
     assert {"streamlit", "assistant"} <= imported_modules(ROOT / "streamlit_app.py")
+
+
+def test_only_the_store_adapters_import_chromadb() -> None:
+    """Chroma's records and errors stay inside ``assistant/stores``: the rest reads the project's."""
+    stores = ROOT / "assistant" / "stores"
+    files = sorted((ROOT / "assistant").rglob("*.py")) + sorted((ROOT / "ingest").rglob("*.py"))
+    files.append(ROOT / "streamlit_app.py")
+    offenders = [
+        str(p.relative_to(ROOT)) for p in files if stores not in p.parents and "chromadb" in imported_modules(p)
+    ]
+    assert offenders == []

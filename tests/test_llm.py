@@ -7,10 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
+import openai
 import pytest
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import ChatResult
 
+from assistant import llm
 from assistant.answering import Assistant
 from assistant.config import load_settings
+from assistant.errors import LocalModelError, SettingsError
 from assistant.library import Library
 from assistant.llm import chat_model
 from assistant.testing import KeywordEmbedder
@@ -195,3 +202,71 @@ def test_a_figure_question_answered_without_a_figure_falls_back(library: Library
     with ChatServer(lambda messages: reply) as server:
         answer = assistant_for(library, server.url).ask(QUESTION)
     assert answer.mode == "extractive" and "37.91万元" in answer.answer and not answer.refused
+
+
+# -- fallback on named errors only: a model that fails gives the extractive answer, a bug is raised ----
+class FailingChat(BaseChatModel):
+    """A chat model whose every call raises ``error``."""
+
+    error: Any
+
+    @property
+    def _llm_type(self) -> str:
+        return "failing"
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, **kwargs: Any) -> ChatResult:
+        raise self.error
+
+
+MODEL_FAILURES = {  # what fails -> the note the user reads above the extractive answer
+    "api-connection": (
+        openai.APIConnectionError(request=httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions")),
+        "无法连接模型服务",
+    ),
+    "transport-timeout": (httpx.ReadTimeout("timed out"), "模型调用失败（ReadTimeout）"),
+    "socket": (ConnectionRefusedError(111, "Connection refused"), "模型调用失败（ConnectionRefusedError）"),
+    "local-model": (LocalModelError("本地模型生成失败", Path("m.gguf"), "boom"), "模型调用失败（LocalModelError）"),
+    "local-model-missing": (
+        SettingsError("GGUF 模型文件不存在：m.gguf（请检查 REPORTQA_LLM_GGUF）"),
+        "模型调用失败（SettingsError）",
+    ),
+}
+FAILURE_IDS = list(MODEL_FAILURES)
+
+
+@pytest.mark.parametrize(("error", "note"), MODEL_FAILURES.values(), ids=FAILURE_IDS)
+def test_a_named_model_failure_gives_the_extractive_answer(library: Library, error: Exception, note: str) -> None:
+    answer = Assistant(library, chat=FailingChat(error=error)).ask(QUESTION)
+    assert answer.mode == "extractive" and "37.91万元" in answer.answer and not answer.refused
+    assert answer.note == f"{note}；以下为摘录模式答案"
+
+
+@pytest.mark.parametrize("error", [error for error, _ in MODEL_FAILURES.values()], ids=FAILURE_IDS)
+def test_a_named_model_failure_leaves_a_follow_up_as_asked(library: Library, error: Exception) -> None:
+    assistant = Assistant(library, chat=FailingChat(error=error))
+    assert assistant.rewrite("那公务接待费呢？", [QUESTION]) == "那公务接待费呢？"
+
+
+def test_a_bug_in_the_model_step_is_raised_not_turned_into_a_model_failure(library: Library) -> None:
+    with pytest.raises(TypeError, match="bug"):
+        Assistant(library, chat=FailingChat(error=TypeError("bug"))).ask(QUESTION)
+    with pytest.raises(KeyError):
+        Assistant(library, chat=FailingChat(error=KeyError("choices"))).rewrite("那公务接待费呢？", [QUESTION])
+
+
+def test_a_bug_in_the_figure_check_is_raised(
+    library: Library, server: ChatServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_check(*args: Any) -> tuple[bool, list[str]]:
+        raise TypeError("bug in the figure check")
+
+    monkeypatch.setattr(llm, "check", broken_check)
+    with pytest.raises(TypeError, match="figure check"):
+        assistant_for(library, server.url).ask(QUESTION)
+    assert len(server.requests) == 1  # the model answered; the check then failed
+
+
+def test_an_empty_rewrite_leaves_the_follow_up_as_asked(library: Library) -> None:
+    with ChatServer(lambda messages: "") as server:
+        assert assistant_for(library, server.url).rewrite("那公务接待费呢？", [QUESTION]) == "那公务接待费呢？"
+    assert len(server.requests) == 1

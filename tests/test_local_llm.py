@@ -254,6 +254,36 @@ def test_other_llama_cpp_errors_keep_its_message(scripted: Callable[..., Scripte
         LocalGGUFChatModel(model_path=Path("m.gguf")).invoke(CHAT)
 
 
+class RaisingServer:
+    """A llama.cpp server whose call raises ``error``, streamed or not."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def handle_chat_completions(self, request: dict[str, Any], callback: Callable[[dict], bool] | None = None) -> Any:
+        raise self.error
+
+
+def test_an_exception_from_llama_cpp_is_a_local_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    server = RaisingServer(RuntimeError("llama_decode failed"))
+    monkeypatch.setattr(local_llm, "load_server", lambda path, n_ctx, n_threads: server)
+    model = LocalGGUFChatModel(model_path=Path("m.gguf"))
+    with pytest.raises(LocalModelError, match=r"本地模型生成失败.*llama_decode failed"):
+        model.invoke(CHAT)
+    with pytest.raises(LocalModelError, match=r"本地模型生成失败.*llama_decode failed"):
+        list(model.stream(CHAT))
+
+
+def test_a_bug_under_the_local_model_is_raised_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    server = RaisingServer(TypeError("bug"))
+    monkeypatch.setattr(local_llm, "load_server", lambda path, n_ctx, n_threads: server)
+    model = LocalGGUFChatModel(model_path=Path("m.gguf"))
+    with pytest.raises(TypeError, match="bug"):
+        model.invoke(CHAT)
+    with pytest.raises(TypeError, match="bug"):
+        list(model.stream(CHAT))
+
+
 def test_a_missing_or_foreign_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="REPORTQA_LLM_GGUF"):
         LocalGGUFChatModel(model_path=tmp_path / "none.gguf").invoke("你好")

@@ -3,7 +3,6 @@ of a bundled report answering like the original."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +189,7 @@ def count_engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+@pytest.mark.e2e  # the real OCR models recognise every page (it fills the cache the next test reads)
 def test_a_scanned_report_ingests_with_cited_recognised_text_and_is_never_recognised_twice(
     fake_library: Library, scans: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -210,11 +210,10 @@ def test_a_scanned_report_ingests_with_cited_recognised_text_and_is_never_recogn
         text_copy.info.doc_type,
     )
     assert info.department == "广州市荔湾区人民政府龙津街道办事处" and info.year == 2022 and info.pages == 4
-    chunks = fake_library.store.get(fake_library.store.all_chunks()[0])
-    metas = chunks["metadatas"]
-    assert all(m["ocr"] and 0.5 < m["ocr_confidence"] <= 1.0 for m in metas)
-    assert {m["page_label"] for m in metas} == {f"第{n}页（识别文本）" for n in range(1, 5)}
-    text = "".join(chunks["documents"])
+    chunks = fake_library.store.all_chunks()
+    assert all(c.ocr and 0.5 < c.ocr_confidence <= 1.0 for c in chunks)
+    assert {c.page_label for c in chunks} == {f"第{n}页（识别文本）" for n in range(1, 5)}
+    text = "".join(c.text for c in chunks)
     for figure in ("2887.33", "3713.50", "230.59", "800万元", "127人", "255.3万元"):
         assert figure in text
 
@@ -228,6 +227,7 @@ def test_a_scanned_report_ingests_with_cited_recognised_text_and_is_never_recogn
     assert fake_library.documents()[0].chunks == info.chunks
 
 
+@pytest.mark.e2e  # needs the pages the test above recognised in the shared cache
 def test_a_mixed_report_is_recognised_page_by_page(
     fake_library: Library, scans: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -236,12 +236,12 @@ def test_a_mixed_report_is_recognised_page_by_page(
     report = ingest_paths([scans["mixed"]], fake_library, options=options)
     assert not report.failures and report.ocr.pages == len(PAGES)
     assert engine_calls == []  # the same page images as the scanned copy: all from the cache
-    metas = fake_library.store.all_chunks()[1]
-    for meta in metas:  # a chunk is recognised text when it touches a scanned page
-        touched = {number for _, number, _ in json.loads(meta["page_spans"])}
-        assert bool(meta["ocr"]) == bool(touched & set(PAGES)), meta
-        assert meta["page_label"].endswith("（识别文本）") == (meta["page"] in PAGES)
-    assert {m["page"] for m in metas if not m["ocr"]} >= set(range(1, 14)) - set(PAGES) - {p - 1 for p in PAGES}
+    chunks = fake_library.store.all_chunks()
+    for chunk in chunks:  # a chunk is recognised text when it touches a scanned page
+        touched = {number for _, number, _ in chunk.page_spans}
+        assert chunk.ocr == bool(touched & set(PAGES)), chunk
+        assert chunk.page_label.endswith("（识别文本）") == (chunk.page in PAGES)
+    assert {c.page for c in chunks if not c.ocr} >= set(range(1, 14)) - set(PAGES) - {p - 1 for p in PAGES}
 
 
 def test_with_ocr_off_a_scan_fails_with_the_no_text_layer_reason(

@@ -26,11 +26,12 @@ from chromadb.api.models.Collection import Collection
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import InternalError
+from chromadb.errors import ChromaError, InternalError
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from assistant.errors import StoreError
+from assistant.errors import StoreError, StoreUnavailableError
 from assistant.records import Chunk, DocumentInfo
+from assistant.stores.chroma_metadata import chunk_to_metadata, info_to_metadata, metadata_to_chunk, metadata_to_info
 from assistant.stores.locking import ChangeStamp, StoreLock, store_lock
 
 CHUNKS = "chunks"
@@ -138,63 +139,13 @@ def open_http_client(url: str) -> ClientAPI:
         raise StoreError(f"无法连接 Chroma 服务 {url}：{exc}（请确认服务已启动，地址和端口正确）") from exc
 
 
-def info_to_metadata(info: DocumentInfo, embedder: str) -> dict[str, Any]:
-    return {
-        "doc_id": info.doc_id,
-        "doc": info.doc,
-        "title": info.title,
-        "department": info.department,
-        "year": info.year or 0,
-        "doc_type": info.doc_type,
-        "pages": info.pages,
-        "chunks": info.chunks,
-        "source_path": info.source_path,
-        "embedder": embedder,
-        "names": json.dumps([list(n) for n in info.names], ensure_ascii=False),
-        "scope": info.scope,
-        "confidence": info.confidence,
-    }
-
-
-def metadata_to_info(meta: dict[str, Any]) -> DocumentInfo:
-    return DocumentInfo(
-        doc_id=str(meta["doc_id"]),
-        doc=str(meta["doc"]),
-        title=str(meta["title"]),
-        department=str(meta["department"]),
-        year=int(meta["year"]) or None,
-        doc_type=str(meta["doc_type"]),
-        pages=int(meta["pages"]),
-        chunks=int(meta["chunks"]),
-        source_path=str(meta.get("source_path", "")),
-        names=tuple((str(n), str(s)) for n, s in json.loads(str(meta.get("names") or "[]"))),
-        scope=str(meta.get("scope", "")),
-        confidence=float(meta.get("confidence", 0.0)),
-    )
-
-
-def chunk_metadata(chunk: Chunk, info: DocumentInfo, tokens: Sequence[str]) -> dict[str, Any]:
-    return {
-        "doc_id": chunk.doc_id,
-        "doc": info.doc,
-        "year": info.year or 0,
-        "department": info.department,
-        "doc_type": info.doc_type,
-        "index": chunk.index,
-        "page": chunk.page or 0,
-        "page_end": chunk.page_end or 0,
-        "page_label": chunk.page_label,
-        "start": chunk.start,
-        "end": chunk.end,
-        "headings": json.dumps(list(chunk.headings), ensure_ascii=False),
-        "table_unit": chunk.table_unit,
-        "page_spans": json.dumps([list(span) for span in chunk.page_spans], ensure_ascii=False),
-        "tokens": " ".join(tokens),
-        "ocr": chunk.ocr,
-        "ocr_confidence": chunk.ocr_confidence,
-        "ocr_low": json.dumps(list(chunk.ocr_low), ensure_ascii=False),
-        "embed_key": chunk.embed_key,
-    }
+@contextmanager
+def chroma_errors_as_store_errors() -> Iterator[None]:
+    """Chroma's errors leave the adapter as the project's own (the cause chained)."""
+    try:
+        yield
+    except ChromaError as exc:
+        raise StoreUnavailableError(type(exc).__name__) from exc
 
 
 class ChromaStore:
@@ -212,7 +163,7 @@ class ChromaStore:
         self._lock = store_lock(folder) if folder is not None else StoreLock(None)
         self._stamp = ChangeStamp(folder) if folder is not None else None
         self.reopened = 0
-        with self._lock.held():
+        with self._lock.held(), chroma_errors_as_store_errors():
             self._attach(client if client is not None else open_client(folder, own=True))  # type: ignore[arg-type]
             if self._stamp is not None:
                 self._stamp.accept()
@@ -245,8 +196,9 @@ class ChromaStore:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the store lock, on a client that has seen every write (re-entrant)."""
-        with self._lock.held():
+        """Hold the store lock, on a client that has seen every write (re-entrant). Every Chroma
+        call runs inside: its errors come out as ``StoreUnavailableError``."""
+        with self._lock.held(), chroma_errors_as_store_errors():
             if self._stamp is not None and self._stamp.changed():
                 self._reopen()
             yield
@@ -310,21 +262,28 @@ class ChromaStore:
     def chunk_count(self) -> int:
         return self._read(lambda: self.chunks.count())
 
-    def all_chunks(self) -> tuple[list[str], list[dict[str, Any]]]:
-        """Every chunk's id and metadata, read page by page under one hold of the lock (so no
-        writer can shift the pages in between)."""
-        with self.locked():
-            return self._read(self._all_chunks)
+    def all_chunks(self) -> list[Chunk]:
+        """Every stored chunk, committed or not, read page by page under one hold of the lock (so
+        no writer can shift the pages in between)."""
 
-    def _all_chunks(self) -> tuple[list[str], list[dict[str, Any]]]:
-        ids: list[str] = []
-        metas: list[dict[str, Any]] = []
-        total = self.chunks.count()
-        for offset in range(0, total, self.batch):
+        def read() -> list[Chunk]:
+            chunks: list[Chunk] = []
+            for offset in range(0, self.chunks.count(), self.batch):
+                got = self.chunks.get(include=["documents", "metadatas"], limit=self.batch, offset=offset)
+                texts, metas = got["documents"] or [], got["metadatas"] or []
+                chunks.extend(metadata_to_chunk(str(t), m) for t, m in zip(texts, metas, strict=True))
+            return chunks
+
+        with self.locked():
+            return self._read(read)
+
+    def _owners(self) -> list[tuple[str, str]]:
+        """Every stored chunk's id and document id, read page by page (call with the lock held)."""
+        owners: list[tuple[str, str]] = []
+        for offset in range(0, self.chunks.count(), self.batch):
             got = self.chunks.get(include=["metadatas"], limit=self.batch, offset=offset)
-            ids.extend(got["ids"])
-            metas.extend(dict(m) for m in got["metadatas"] or [])
-        return ids, metas
+            owners.extend((cid, str(m["doc_id"])) for cid, m in zip(got["ids"], got["metadatas"] or [], strict=True))
+        return owners
 
     def keyword_rows(self) -> tuple[list[DocumentInfo], list[str], list[str], list[list[str]]]:
         """The registry, and each committed chunk's id, document and keyword tokens, read as one
@@ -350,12 +309,10 @@ class ChromaStore:
             committed = {d.doc_id for d in documents}
             return documents, *self._read(read)
 
-    def documents_and_chunks(self) -> tuple[list[DocumentInfo], list[str], list[dict[str, Any]]]:
+    def documents_and_chunks(self) -> tuple[list[DocumentInfo], list[Chunk]]:
         """The registry and every chunk, read as one consistent snapshot."""
         with self.locked():
-            documents = self.documents()
-            ids, metas = self.all_chunks()
-            return documents, ids, metas
+            return self.documents(), self.all_chunks()
 
     # -- writing -------------------------------------------------------------------------
     def add_document(
@@ -390,7 +347,7 @@ class ChromaStore:
                 ids=[chunks[i].chunk_id for i in part],
                 embeddings=[list(vectors[i]) for i in part],  # type: ignore[arg-type]
                 documents=[chunks[i].text for i in part],
-                metadatas=[chunk_metadata(chunks[i], info, tokens[i]) for i in part],
+                metadatas=[chunk_to_metadata(chunks[i], info, tokens[i]) for i in part],
             )
         self.extra.upsert(
             ids=[info.doc_id],
@@ -417,8 +374,7 @@ class ChromaStore:
             committed = {d.doc_id: d.chunks for d in self.documents()}
             if self.chunk_count() == sum(committed.values()):
                 return []
-            ids, metas = self.all_chunks()
-            return [cid for cid, meta in zip(ids, metas, strict=True) if meta["doc_id"] not in committed]
+            return [cid for cid, doc_id in self._read(self._owners) if doc_id not in committed]
 
     def repair(self) -> int:
         """Remove chunks (and extras) of uncommitted documents; return how many chunks were removed."""
@@ -453,20 +409,26 @@ class ChromaStore:
                 found.setdefault(str(meta["embed_key"]), [float(x) for x in vector])
         return found
 
-    def get(self, ids: Iterable[str]) -> dict[str, Any]:
+    def get(self, ids: Iterable[str]) -> dict[str, Chunk]:
+        """The stored chunks of ``ids`` by id; an id the store lacks is left out."""
         wanted = list(ids)
-        return dict(self._read(lambda: self.chunks.get(ids=wanted, include=["documents", "metadatas"])))
+        got = self._read(lambda: self.chunks.get(ids=wanted, include=["documents", "metadatas"]))
+        texts, metas = got["documents"] or [], got["metadatas"] or []
+        return {cid: metadata_to_chunk(str(t), m) for cid, t, m in zip(got["ids"], texts, metas, strict=True)}
 
-    def query(self, vector: Sequence[float], n: int, doc_ids: set[str] | None = None) -> dict[str, Any]:
-        """Nearest chunks to ``vector`` (restricted to ``doc_ids`` when given), with distances."""
+    def query(self, vector: Sequence[float], n: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
+        """The ``n`` chunks nearest to ``vector`` (within ``doc_ids`` when given), best first: (chunk
+        id, cosine similarity)."""
         where: Any = {"doc_id": {"$in": sorted(doc_ids)}} if doc_ids is not None else None
-        return dict(
-            self._read(
-                lambda: self.chunks.query(
-                    query_embeddings=[list(vector)],  # type: ignore[arg-type]
-                    n_results=n,
-                    where=where,
-                    include=["distances"],
-                )
+        result = self._read(
+            lambda: self.chunks.query(
+                query_embeddings=[list(vector)],  # type: ignore[arg-type]
+                n_results=n,
+                where=where,
+                include=["distances"],
             )
         )
+        ids = result["ids"][0] if result["ids"] else []
+        found = result.get("distances")
+        distances = found[0] if found else [0.0] * len(ids)
+        return [(cid, 1.0 - float(distance)) for cid, distance in zip(ids, distances, strict=True)]
