@@ -47,11 +47,10 @@ from assistant.records import DOC_TYPES, Answer, CheckedFigure, Citation, Docume
 from assistant.retrieval import HybridRetriever, question_tokens
 from assistant.understanding.intent import context_of, part_item, shared_lead, split_parts, states
 from assistant.understanding.names import closest
+from assistant.zh import MARKER
 
 MIN_COVERAGE = 0.5
 MAX_CANDIDATES = 4  # an ambiguous name: at most so many bodies answered
-MARKER = re.compile(r"\[(\d+)\]")
-NOT_FOUND = "报告中未找到"
 
 
 def refusal_reason(

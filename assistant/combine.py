@@ -5,12 +5,10 @@ passage cited twice keeps one number); figures keep the check each part passed. 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Sequence
 
 from assistant.records import Answer, CheckedFigure, Citation
-
-MARKER = re.compile(r"\[(\d+)\]")
+from assistant.zh import MARKER
 
 
 def renumbered(text: str, numbers: dict[int, int]) -> str:

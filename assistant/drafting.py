@@ -28,8 +28,9 @@ from assistant.query import aliases, analyse, short_name
 from assistant.records import CheckedFigure, Citation, DocumentInfo, Hit
 from assistant.retrieval import HybridRetriever
 from assistant.understanding.names import resolve
+from assistant.zh import MARKER, NOT_FOUND
 
-NOT_FOUND = "报告中未找到相关内容。"
+SECTION_NOT_FOUND = f"{NOT_FOUND}相关内容。"  # a memo section the reports say nothing for
 DRAFT_REQUEST = re.compile(
     r"写.{0,20}?(?:汇报|摘要|总结|材料)|(?:汇报|摘要|总结)稿|(?:生成|起草|拟).{0,12}?(?:汇报|摘要|总结|材料)"
 )
@@ -43,20 +44,19 @@ SUBJECTS = {
     "政府工作报告": "政府工作",
 }
 POLISH_MAX_TOKENS = 2048
-MARKERS = re.compile(r"\[(\d+)\]")
 SEPARATOR = "\x1e"  # between paragraphs while their markers are resolved together
 
 
 @dataclass(frozen=True)
 class Section:
-    """One part of the memo: paragraphs with [n] markers, or ``NOT_FOUND``."""
+    """One part of the memo: paragraphs with [n] markers, or ``SECTION_NOT_FOUND``."""
 
     heading: str
     paragraphs: tuple[str, ...]
 
     @property
     def found(self) -> bool:
-        return self.paragraphs != (NOT_FOUND,)
+        return self.paragraphs != (SECTION_NOT_FOUND,)
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ class Drafter:
         sections = []
         for heading, groups in drafted:
             paragraphs = tuple(self.paragraph(group, sources, several) for group in groups)
-            sections.append(Section(heading, paragraphs or (NOT_FOUND,)))
+            sections.append(Section(heading, paragraphs or (SECTION_NOT_FOUND,)))
         return self.checked(request, memo_title(request, chosen), tuple(sections), sources, chosen, note, "extractive")
 
     def pick(
@@ -338,7 +338,7 @@ def parse_sections(reply: str, original: Sequence[Section]) -> tuple[Section, ..
         lines = parts.get(section.heading)
         if not lines:
             return None
-        out.append(Section(section.heading, (NOT_FOUND,) if not section.found else tuple(lines)))
+        out.append(Section(section.heading, (SECTION_NOT_FOUND,) if not section.found else tuple(lines)))
     return tuple(out)
 
 
@@ -346,8 +346,8 @@ def keeps_markers(polished: Sequence[Section], memo: Memo) -> bool:
     """Every source of the extractive memo is still cited, in its own section, and every figure
     is followed by a marker in its paragraph (checked against that source, not all of them)."""
     for before, after in zip(memo.sections, polished, strict=True):
-        wanted = set(MARKERS.findall("".join(before.paragraphs)))
-        if set(MARKERS.findall("".join(after.paragraphs))) != wanted:
+        wanted = set(MARKER.findall("".join(before.paragraphs)))
+        if set(MARKER.findall("".join(after.paragraphs))) != wanted:
             return False
         for paragraph in after.paragraphs:
             if any(not cited_after(paragraph, f.end) for f in find_figures(paragraph)):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,9 +17,9 @@ from assistant.compare import table_rows
 from assistant.recognised import WARNING as LOW_CONFIDENCE
 from assistant.records import Answer, Citation
 from assistant.sources import excerpt, place
+from assistant.zh import MARKER
 
 TITLE = "政务报告问答记录"
-MARKER = re.compile(r"\[(\d+)\]")
 MODES = {"extractive": "摘录模式", "llm": "大模型"}
 FONT = "宋体"
 

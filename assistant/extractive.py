@@ -15,8 +15,8 @@ from assistant.hostile import is_hostile
 from assistant.records import Hit
 from assistant.tables import bare_header
 from assistant.tokenize import SYNONYMS
+from assistant.zh import SENTENCE, SENTENCE_END
 
-SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]+[”’」』)）]*|[^。！？；!?;\n]+")
 CLAUSE = re.compile(r"[^，,；;：:]*[，,；;：:]?")
 FIGURE_QUESTION = re.compile(
     r"多少|几|金额|数额|比例|比重|率|增长|下降|增加|减少|规模|面积|总额|合计|预算数|决算数|分别"
@@ -102,7 +102,6 @@ def _named(text: str) -> frozenset[int] | None:
 
 
 HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
-SENTENCE_END = "。！？；!?;"
 
 
 @dataclass(frozen=True)

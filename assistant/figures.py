@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from assistant.zh import MARKER_RUN
+
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
 FIGURE = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])\s*(%|‰|万亿元|亿元|万元|元|万亿|亿|万)?"
@@ -50,7 +52,6 @@ IGNORED_CONTEXT = re.compile(r"^\s*(?:年|月|日|号|季度|次会议|届|部�
 DOWN = re.compile(r"(?:下降|减少|降低|下滑|回落|缩减|减)[^\d，。；]{0,3}$")
 UP = re.compile(r"(?:增长|增加|提高|上升|提升|增)[^\d，。；]{0,3}$")
 CN_FIGURE = re.compile(r"[零一二两三四五六七八九十百千万亿]{2,}(?:万元|亿元|元|万人|人|个|件|次|项|家|处|倍)")
-MARKER_RUN = re.compile(r"(?:\[\d+\])+")
 # 科目 codes of budget tables (212, 212 01, 212 01 04) name an item; they are not quantities
 SUBJECT_CODE = re.compile(
     r"(?<![\d,.])\d{3}(?: \d{2}){0,2}(?= [\u4e00-\u9fff])|(?<=（科目)\d{3}(?: \d{1,2}){0,2}(?=）)"

@@ -9,7 +9,6 @@ the user an answer: the extractive one is shown with a Chinese note saying why.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
@@ -22,9 +21,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from assistant.config import Settings
 from assistant.errors import LocalModelError, SettingsError
 from assistant.prompting import load_prompt, render
+from assistant.zh import NOT_FOUND
 
-NOT_FOUND = "报告中未找到"
-MARKER = re.compile(r"\[(\d{1,2})\]")
 TokenSink = Callable[[str], None]
 
 

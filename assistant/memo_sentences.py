@@ -12,10 +12,10 @@ from decimal import Decimal
 from assistant.extractive import HEADING_START, coverage, parse_record, sentences
 from assistant.figures import find_figures
 from assistant.records import DocumentInfo, Hit
+from assistant.zh import SENTENCE_END
 
 PAGED = 0.05  # a sentence from a copy with page numbers wins over the same sentence from a TXT copy
 MIN_SENTENCE = 12
-SENTENCE_END = "。；！？!?;"
 LEANS_ON = ("其中", "其余", "以上", "上述", "同比")
 MAX_SENTENCE = 220
 DUPLICATE = 0.7  # character-bigram Jaccard at which two sentences say the same

@@ -17,9 +17,9 @@ from assistant.library import Library
 from assistant.query import QueryAnalysis, aliases, analyse
 from assistant.records import Chunk, DocumentInfo, Hit
 from assistant.tokenize import expand_synonyms
+from assistant.zh import SENTENCE_END
 
 YEAR_BOOST = 1.6
-SENTENCE_END = "。！？；!?;"
 YEAR_TOKEN = re.compile(r"(?:19|20)\d{2}")
 
 

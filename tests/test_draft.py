@@ -24,7 +24,7 @@ from assistant.app import open_library
 from assistant.cli import main
 from assistant.config import load_settings
 from assistant.drafting import (
-    NOT_FOUND,
+    SECTION_NOT_FOUND,
     Drafter,
     Memo,
     citation_hit,
@@ -202,7 +202,7 @@ def test_a_section_the_report_says_nothing_about_says_so(fake_library: Library, 
     memo = Drafter(fake_library).draft("写一段示例街道的摘要")
     assert memo.title.endswith("的摘要")
     assert [s.found for s in memo.sections] == [True, True, False, False]
-    assert memo.sections[2].paragraphs == (NOT_FOUND,) and memo.sections[3].paragraphs == (NOT_FOUND,)
+    assert memo.sections[2].paragraphs == (SECTION_NOT_FOUND,) and memo.sections[3].paragraphs == (SECTION_NOT_FOUND,)
     assert "1200.50万元" in memo.sections[0].paragraphs[0] and all(f.verified for f in memo.figures)
 
 
