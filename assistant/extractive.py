@@ -317,59 +317,92 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
     """Every sentence of the hits, scored: question words in the sentence first, then in its
     headings and the sentence before it, the hit's rank, whether it states a figure when one is
     asked for, and whether it speaks of a year the question names."""
-    wants_figure = bool(FIGURE_QUESTION.search(question))
-    kind = expected_kind(question)
+    asking = Asking.of(question, years)
     top = max((h.score for h in hits), default=1.0) or 1.0
-    grams = question_grams(question)
-    asked = question_grams(ASKING.sub("", asking_clause(question)))  # the clause that asks, as phrases
     picks = []
     for i, hit in enumerate(hits):
         headings = " ".join(hit.headings)
         previous = ""
         for sentence in sentences(hit.text):
-            if (
-                sentence in hit.headings
-                or "……" in sentence
-                or (" " in sentence and not HAS_FIGURE.search(sentence))
-                or TABLE_HEAD.search(sentence)
-            ):
-                continue  # headings, table-of-contents lines and table header rows are not answers
-            if is_hostile(sentence):
-                continue  # an instruction or a forged citation inside a report is data, never an answer
-            context = headings + " " + previous
+            if not_an_answer(sentence, hit):
+                continue
             own = coverage(sentence, weight)
-            with_context = coverage(sentence + " " + context, weight)
+            with_context = coverage(f"{sentence} {headings} {previous}", weight)
             spoken = sentence_years(sentence, previous, headings, hit)
             score = 0.7 * own + 0.3 * with_context + 0.25 * (hit.score / top) - 0.01 * i
-            if wants_figure:
-                bonus = figure_bonus(sentence, kind)
-                score += bonus if bonus else -0.2  # a figure question is not answered without one
-            record = parse_record(sentence)
-            if record is not None:
-                score += record_bonus(record, question, hit.info.department)
-            elif is_table_row(sentence):
-                label = row_label(sentence)
-                score += 0.2 if label and label in question else -0.05
-            else:
-                items = ITEM.findall(sentence)  # “…（类）…（款）城管执法（项）”
-                if items:
-                    score += 0.2 if items[-1] in question else -0.05
-            score += PHRASE_WEIGHT * phrase_overlap(grams, sentence)
-            if asked != grams:
-                score += PHRASE_WEIGHT * phrase_overlap(asked, sentence)
-            if ASKS_CHANGE.search(question) and STATES_CHANGE.search(sentence):
-                score += CHANGE_BONUS
-            if TARGET_QUESTION.search(question) and not TARGET_WORDS.search(sentence + previous):
-                score -= 0.25  # a target asked: what was achieved is another figure
-            for wanted, other in CONTRASTS:
-                if wanted in question and wanted not in sentence and other in sentence:
-                    score -= 0.25
-            if years and spoken & set(years):
-                score += 0.2
+            score += what_it_states(asking, sentence, hit) + how_it_reads(asking, sentence, previous, spoken)
             picks.append(Pick(i, sentence, score, max(own, with_context), spoken))
             previous = sentence
     picks.sort(key=lambda p: -p.score)
     return picks
+
+
+@dataclass(frozen=True)
+class Asking:
+    """What the scoring needs to know about a question, worked out once."""
+
+    question: str
+    years: frozenset[int]
+    kind: str  # the kind of figure asked for (expected_kind)
+    wants_figure: bool
+    grams: frozenset[str]  # the question's phrases
+    asked: frozenset[str]  # the phrases of the clause that asks
+
+    @classmethod
+    def of(cls, question: str, years: Sequence[int]) -> Asking:
+        return cls(
+            question,
+            frozenset(years),
+            expected_kind(question),
+            bool(FIGURE_QUESTION.search(question)),
+            frozenset(question_grams(question)),
+            frozenset(question_grams(ASKING.sub("", asking_clause(question)))),
+        )
+
+
+def not_an_answer(sentence: str, hit: Hit) -> bool:
+    """Headings, table-of-contents lines, table header rows, and text that speaks to the
+    assistant (an instruction or a forged citation inside a report is data, never an answer)."""
+    header_row = " " in sentence and not HAS_FIGURE.search(sentence)
+    listing = sentence in hit.headings or "……" in sentence or TABLE_HEAD.search(sentence)
+    return bool(header_row or listing or is_hostile(sentence))
+
+
+def what_it_states(asking: Asking, sentence: str, hit: Hit) -> float:
+    """A figure of the kind asked for, and the row or item the question names."""
+    score = 0.0
+    if asking.wants_figure:
+        bonus = figure_bonus(sentence, asking.kind)
+        score += bonus if bonus else -0.2  # a figure question is not answered without one
+    record = parse_record(sentence)
+    if record is not None:
+        return score + record_bonus(record, asking.question, hit.info.department)
+    if is_table_row(sentence):
+        label = row_label(sentence)
+        return score + (0.2 if label and label in asking.question else -0.05)
+    items = ITEM.findall(sentence)  # “…（类）…（款）城管执法（项）”
+    if items:
+        score += 0.2 if items[-1] in asking.question else -0.05
+    return score
+
+
+def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset[int]) -> float:
+    """The question's phrases, a change or a target when one is asked, the right figure of a
+    contrast (预算 vs 决算), and the year asked."""
+    question = asking.question
+    score = PHRASE_WEIGHT * phrase_overlap(set(asking.grams), sentence)
+    if asking.asked != asking.grams:
+        score += PHRASE_WEIGHT * phrase_overlap(set(asking.asked), sentence)
+    if ASKS_CHANGE.search(question) and STATES_CHANGE.search(sentence):
+        score += CHANGE_BONUS
+    if TARGET_QUESTION.search(question) and not TARGET_WORDS.search(sentence + previous):
+        score -= 0.25  # a target asked: what was achieved is another figure
+    for wanted, other in CONTRASTS:
+        if wanted in question and wanted not in sentence and other in sentence:
+            score -= 0.25
+    if spoken & asking.years:
+        score += 0.2
+    return score
 
 
 def record_bonus(record: Record, question: str, department: str = "") -> float:
