@@ -119,48 +119,72 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
     if not documents:
         return None
     analysis = analyse(question, documents)
-    bodies_named = len(_named_bodies(analysis)) + sum(1 for u in analysis.unknown_orgs if is_org_name(u))
+    bodies = _named_bodies(analysis)
+    bodies_named = len(bodies) + sum(1 for u in analysis.unknown_orgs if is_org_name(u))
     if not is_comparison(question) and bodies_named < 2:
         return None  # two bodies named ask for each, with or without a comparison word
+    items = _compared_items(question, analysis, known)
+    if not items:
+        return None
+    years = analysis.years or analysis.relative_years
+    levels = _by_level(question, documents, bodies, years, items)
+    if levels is not None:
+        return levels
+    if len(bodies) + len(analysis.unknown_orgs) >= 2 and bodies:
+        return _by_department(question, documents, analysis, bodies, items, years)
+    return _by_year(question, documents, analysis, items, years)
+
+
+def _compared_items(question: str, analysis: QueryAnalysis, known: Iterable[str]) -> tuple[str, ...]:
+    """What is compared; () when the question asks different things per group (2023年执行数和
+    2024年预算, 2025年预期增长多少)."""
     spoken = [m.text for m in analysis.mentions] + [
         p for d in analysis.departments for org in [parse_org(d)] for p in (*org.places, *org.place_stems)
     ]
     items = items_of(question, analysis.departments + analysis.unknown_orgs + tuple(spoken), known)
     if any(item in ATTRIBUTES - QUALIFIERS for item in items):
-        return None  # 2023年执行数和2024年预算, 2025年预期增长多少: different things per year
-    items = tuple(item for item in items if item not in QUALIFIERS)
-    if not items:
-        return None
-    years = analysis.years or analysis.relative_years
-    bodies = _named_bodies(analysis)
-    levels = _by_level(question, documents, bodies, years, items)
-    if levels is not None:
-        return levels
-    if len(bodies) + len(analysis.unknown_orgs) >= 2 and bodies:
-        year = years[0] if len(years) == 1 else None
-        groups = []
-        named = bodies + [(u, (), question.find(u)) for u in analysis.unknown_orgs]
-        for label, body, _ in sorted(named, key=lambda b: b[2]):
-            own = [d for d in documents if d.department in body and d.doc_id in analysis.doc_ids]
-            reason = "" if own else f"已收录的报告中没有{label}{year or ''}{'年度' if year else ''}的报告"
-            groups.append(Group(label, tuple(d.doc_id for d in own), reason))
-        return Plan(tuple(groups), items, tuple(g.label for g in groups), year, "department")
+        return ()
+    return tuple(item for item in items if item not in QUALIFIERS)
+
+
+def _by_department(
+    question: str,
+    documents: Sequence[DocumentInfo],
+    analysis: QueryAnalysis,
+    bodies: list[tuple[str, tuple[str, ...], int]],
+    items: tuple[str, ...],
+    years: Sequence[int],
+) -> Plan:
+    """One group per body named, in the order named; a body without reports is a missing group."""
+    year = years[0] if len(years) == 1 else None
+    groups = []
+    named = bodies + [(u, (), question.find(u)) for u in analysis.unknown_orgs]
+    for label, body, _ in sorted(named, key=lambda b: b[2]):
+        own = [d for d in documents if d.department in body and d.doc_id in analysis.doc_ids]
+        reason = "" if own else f"已收录的报告中没有{label}{year or ''}{'年度' if year else ''}的报告"
+        groups.append(Group(label, tuple(d.doc_id for d in own), reason))
+    return Plan(tuple(groups), items, tuple(g.label for g in groups), year, "department")
+
+
+def _by_year(
+    question: str,
+    documents: Sequence[DocumentInfo],
+    analysis: QueryAnalysis,
+    items: tuple[str, ...],
+    years: Sequence[int],
+) -> Plan | None:
+    """One group per year: that year's own reports, else a work report reviewing it (or the report
+    the question says speaks of it); never a guess from another year."""
     pool = [d for d in documents if not analysis.departments or d.department in analysis.departments]
     said_in = dict(reports_saying(question))  # 2005年报告说的2004年: the year, and the report that gives it
-    if len(said_in) >= 2:
-        years = tuple(sorted(said_in))
+    years = _compared_years(years, said_in, pool)
     if len(years) < 2:
-        if years or len({d.department for d in pool}) != 1:
-            return None
-        years = tuple(sorted({d.year for d in pool if d.year}))  # 万里街道三公经费怎么变化的: every year held
-        if len(years) < 2:
-            return None
+        return None
     departments = _departments_for(pool, years)
     pool = [d for d in pool if d.department in departments]
     who = "、".join(short_name(d) for d in departments) or "所选范围"
     groups = []
     for year in years:
-        # that year's own reports, else a work report reviewing it; never a guess from another year
         if year in said_in:
             own = [d for d in pool if d.year == said_in[year]]
         else:
@@ -171,6 +195,18 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
         groups.append(Group(f"{year}年", tuple(d.doc_id for d in own), reason))
     chosen = not analysis.departments and bool(departments)
     return Plan(tuple(groups), items, tuple(short_name(d) for d in departments), None, "year", chosen)
+
+
+def _compared_years(years: Sequence[int], said_in: dict[int, int], pool: Sequence[DocumentInfo]) -> tuple[int, ...]:
+    """The years named (or spoken of by named reports); none named of one department: every year
+    held (万里街道三公经费怎么变化的)."""
+    if len(said_in) >= 2:
+        return tuple(sorted(said_in))
+    if len(years) >= 2:
+        return tuple(years)
+    if years or len({d.department for d in pool}) != 1:
+        return ()
+    return tuple(sorted({d.year for d in pool if d.year}))
 
 
 BOTH_LEVELS = re.compile(r"本级")
@@ -493,57 +529,80 @@ def compare(
         found: list[tuple[str, Figure]] = []
         parts: list[str] = []
         for group in plan.groups:
-            if group.missing:
-                cells.append(ComparisonCell(group.label, missing=group.missing))
-                parts.append(f"{group.label}：{group.missing}")
-                continue
-            answer = ask_one(sub_question(plan, group, item), group.doc_ids)
-            picked = pick_value(answer, item, kind)
-            if picked is None and inner_item(item) != item:  # 基本支出里的公用经费: then 公用经费 alone
-                answer = ask_one(sub_question(plan, group, inner_item(item)), group.doc_ids)
-                picked = pick_value(answer, item, kind)
-            if picked is None:
-                why = answer.reason if answer.refused and answer.reason else "报告中未找到所问的数字"
-                cells.append(ComparisonCell(group.label, missing=f"报告中未找到（{why}）"))
-                parts.append(f"{group.label}：报告中未找到")
-                continue
-            figure, citation = picked
-            same = next((c for c in citations if c.chunk_id == citation.chunk_id and c.page == citation.page), None)
-            if same is None:
-                same = dataclasses.replace(citation, n=len(citations) + 1)
-                citations.append(same)
-            cells.append(ComparisonCell(group.label, figure.text, same.n))
-            found.append((group.label, figure))
-            parts.append(f"{group.label}{figure.text}{in_wan(figure)}[{same.n}]")
+            cell = _cell(plan, group, item, kind, ask_one, citations)
+            cells.append(cell.cell)
+            parts.append(cell.part)
+            if cell.figure is not None:
+                found.append((group.label, cell.figure))
         line, checked = check(f"{item}：" + "，".join(parts), citations)
         figures += checked
         if not all(f.verified for f in checked):
             found = []  # no arithmetic on a figure the check did not find in its source
-        difference_text = change_text = ""
-        sentences = []
-        # years: each against the year before; departments: the first named against each other
-        pairs = itertools.pairwise(found) if plan.by == "year" else ((o, found[0]) for o in found[1:])
-        for first, last in pairs:
-            difference_text, change_text, sentence = describe_change(first, last, plan.by)
-            sentences.append(sentence)
-        if len(found) > 2 and plan.by == "year":  # 近三年: also the whole span
-            difference_text, change_text, sentence = describe_change(found[0], found[-1], plan.by)
-            sentences.append(sentence)
+        difference_text, change_text, sentences = _changes(found, plan.by)
         conclusion = "；".join(sentences)
         for sentence in sentences:
             computed += [CheckedFigure(f.text, True, computed=True) for f in find_figures(sentence)]
         rows.append(ComparisonRow(item, tuple(cells), difference_text, change_text, conclusion))
         lines.append(line + (f"；{conclusion}" if conclusion else "") + "。")
+    comparison = Comparison(tuple(g.label for g in plan.groups), tuple(rows), BASIS[plan.by])
     if not citations:
         reasons = "；".join(dict.fromkeys(c.missing for row in rows for c in row.cells if c.missing))
-        return Compared(
-            "", (), (), Comparison(tuple(g.label for g in plan.groups), tuple(rows), BASIS[plan.by]), True, reasons
-        )
+        return Compared("", (), (), comparison, True, reasons)
     text = "\n".join(lines) + (COMPUTED_NOTE if computed else "")
     if plan.chosen:  # the question named no department: say whose figures these are
         text = f"（问题未指明部门，以下为{'、'.join(plan.departments)}的数字）\n" + text
-    comparison = Comparison(tuple(g.label for g in plan.groups), tuple(rows), BASIS[plan.by])
     return Compared(text, tuple(citations), tuple(figures) + tuple(computed), comparison)
+
+
+@dataclass(frozen=True)
+class _Cell:
+    cell: ComparisonCell
+    part: str  # the cell as the answer's sentence says it
+    figure: Figure | None = None
+
+
+def _cell(
+    plan: Plan,
+    group: Group,
+    item: str,
+    kind: str,
+    ask_one: Callable[[str, Sequence[str]], Answer],
+    citations: list[Citation],
+) -> _Cell:
+    """One group's figure for one item, its citation added to ``citations`` (a passage cited
+    twice keeps one number); or why there is none."""
+    if group.missing:
+        return _Cell(ComparisonCell(group.label, missing=group.missing), f"{group.label}：{group.missing}")
+    answer = ask_one(sub_question(plan, group, item), group.doc_ids)
+    picked = pick_value(answer, item, kind)
+    if picked is None and inner_item(item) != item:  # 基本支出里的公用经费: then 公用经费 alone
+        answer = ask_one(sub_question(plan, group, inner_item(item)), group.doc_ids)
+        picked = pick_value(answer, item, kind)
+    if picked is None:
+        why = answer.reason if answer.refused and answer.reason else "报告中未找到所问的数字"
+        return _Cell(ComparisonCell(group.label, missing=f"报告中未找到（{why}）"), f"{group.label}：报告中未找到")
+    figure, citation = picked
+    same = next((c for c in citations if c.chunk_id == citation.chunk_id and c.page == citation.page), None)
+    if same is None:
+        same = dataclasses.replace(citation, n=len(citations) + 1)
+        citations.append(same)
+    part = f"{group.label}{figure.text}{in_wan(figure)}[{same.n}]"
+    return _Cell(ComparisonCell(group.label, figure.text, same.n), part, figure)
+
+
+def _changes(found: list[tuple[str, Figure]], by: str) -> tuple[str, str, list[str]]:
+    """(difference, change, sentences): years each against the year before, and the whole span
+    for three or more; departments the first named against each other."""
+    difference_text = change_text = ""
+    sentences = []
+    pairs = itertools.pairwise(found) if by == "year" else ((o, found[0]) for o in found[1:])
+    for first, last in pairs:
+        difference_text, change_text, sentence = describe_change(first, last, by)
+        sentences.append(sentence)
+    if len(found) > 2 and by == "year":  # 近三年: also the whole span
+        difference_text, change_text, sentence = describe_change(found[0], found[-1], by)
+        sentences.append(sentence)
+    return difference_text, change_text, sentences
 
 
 def table_rows(comparison: Comparison) -> list[list[str]]:

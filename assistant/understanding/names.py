@@ -9,6 +9,7 @@ documents, as a decision with a confidence. Pure.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,6 +79,18 @@ def directory(names_of: tuple[tuple[str, tuple[str, ...]], ...]) -> Directory:
             if name:
                 owners.setdefault(name, set()).add(department)
     departments = sorted({d for d, _ in names_of if d})
+    members = _bodies(departments, list(owners.values()))
+    body_of = tuple((d, members[d]) for d in departments)
+    return Directory(
+        tuple((n, tuple(sorted(o))) for n, o in owners.items()),
+        body_of,
+        known_places(list(owners)),
+    )
+
+
+def _bodies(departments: list[str], shared: list[set[str]]) -> dict[str, tuple[str, ...]]:
+    """Each department's body: departments that share a name, or that name the same body in the
+    same places (西安市卫健委 and 西安市卫生健康委员会), are one (union-find)."""
     parent = {d: d for d in departments}
 
     def find(d: str) -> str:
@@ -85,7 +98,7 @@ def directory(names_of: tuple[tuple[str, tuple[str, ...]], ...]) -> Directory:
             d = parent[d]
         return d
 
-    for owned in owners.values():  # a name two departments share makes them one body
+    for owned in shared:  # a name two departments share makes them one body
         first, *rest = sorted(owned)
         for other in rest:
             parent[find(other)] = find(first)
@@ -93,19 +106,13 @@ def directory(names_of: tuple[tuple[str, tuple[str, ...]], ...]) -> Directory:
     for d in departments:
         buckets.setdefault(parse_org(d).place_stems, []).append(d)
     for group in buckets.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if find(a) != find(b) and same_body(a, b):
-                    parent[find(b)] = find(a)
+        for a, b in itertools.combinations(group, 2):
+            if find(a) != find(b) and same_body(a, b):
+                parent[find(b)] = find(a)
     members: dict[str, list[str]] = {}
     for d in departments:
         members.setdefault(find(d), []).append(d)
-    body_of = tuple((d, tuple(members[find(d)])) for d in departments)
-    return Directory(
-        tuple((n, tuple(sorted(o))) for n, o in owners.items()),
-        body_of,
-        known_places(list(owners)),
-    )
+    return {d: tuple(members[find(d)]) for d in departments}
 
 
 def directory_of(documents: Sequence[DocumentInfo]) -> Directory:
