@@ -20,7 +20,8 @@ from assistant.recognised import figure_mark
 from assistant.records import DOC_TYPES, CheckResult
 
 if TYPE_CHECKING:
-    from ingest.ocr import OcrStats
+    from ingest.ocr import OcrProgress, OcrStats
+    from ingest.pipeline import FileResult, Prepared
 
 STORE_HELP = "资料库目录（默认：环境变量 REPORTQA_STORE，或 ~/.reportqa/store）"
 
@@ -226,60 +227,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest.ocr import OcrProgress
-    from ingest.pipeline import FileResult, IngestOptions, Overrides, Prepared, Progress, ingest_paths
+    from ingest.pipeline import IngestOptions, Overrides, Progress, ingest_paths
 
     settings = load_settings(store=args.store, ocr=False if args.no_ocr else None)
     library = open_library(settings)
     _ = library.embedder  # a wrong model setting fails here, before anything is read
     overrides = Overrides(args.title, args.department, args.year, args.doc_type)
-    bar: tqdm | None = None
-    ocr_bar: tqdm | None = None
-
-    def on_ocr_page(step: OcrProgress) -> None:
-        nonlocal ocr_bar
-        if args.quiet:
-            return
-        if ocr_bar is None or not step.done:
-            ocr_bar = tqdm(total=step.total, desc="文字识别", unit="页", file=sys.stderr, leave=False)
-            return
-        ocr_bar.set_postfix_str(f"第{step.page}页{'（缓存）' if step.cached else f' {step.seconds:.1f}秒'}")
-        ocr_bar.update(1)
-        if step.done == step.total:
-            ocr_bar.close()
-            ocr_bar = None
-
-    def on_start(prepared: Prepared) -> None:
-        nonlocal bar
-        if not args.quiet:
-            bar = tqdm(total=len(prepared.chunks), desc=prepared.info.doc[:30], unit="段", file=sys.stderr, leave=False)
-
-    def on_embedded(n: int) -> None:
-        if bar is not None:
-            bar.update(n)
-
-    def on_file(result: FileResult) -> None:
-        nonlocal bar
-        if bar is not None:
-            bar.close()
-            bar = None
-        if result.status == "failed":
-            print(f"✗ {result.error}", file=sys.stderr)
-        elif result.status == "duplicate":
-            print(f"= {result.path.name}：已在资料库中，跳过")
-        elif result.info is not None:
-            verb = "已更新" if result.status == "replaced" else "已导入"
-            info = result.info
-            print(
-                f"✓ {info.doc}：{verb}（{info.title}｜{info.department}｜{info.year}｜{info.doc_type}｜{info.pages}页｜{info.chunks}段）"
-            )
-            if result.tables:
-                print(f"  表格：{result.tables} 行记录；{check_summary(result.checks)}")
-            if result.ocr.pages:
-                print(f"  {ocr_summary(result.ocr)}")
-            if result.ocr.skipped:
-                print(f"  ⚠ {result.ocr.skipped} 页无文本层，未导入：{result.ocr.note}")
-
+    bars = IngestBars(quiet=args.quiet)
     report = ingest_paths(
         args.paths,
         library,
@@ -287,7 +241,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         IngestOptions(
             settings.embed_batch_size, settings.chunk_size, settings.chunk_overlap, settings.ocr, settings.ocr_workers
         ),
-        Progress(on_start=on_start, on_embedded=on_embedded, on_file=on_file, on_ocr_page=on_ocr_page),
+        Progress(on_start=bars.start, on_embedded=bars.embedded, on_file=bars.file_done, on_ocr_page=bars.ocr_page),
     )
     added = report.count("added", "replaced")
     print(
@@ -296,6 +250,63 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         + (f"其中 {report.reused} 段与已有内容相同，沿用其向量，未重新计算。" if report.reused else "")
     )
     return 1 if report.failures else 0
+
+
+class IngestBars:
+    """The progress bars of ``reportqa ingest`` (one per file, one for recognised pages) and the
+    line printed when a file is done."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: tqdm | None = None
+        self.ocr_bar: tqdm | None = None
+
+    def ocr_page(self, step: OcrProgress) -> None:
+        if self.quiet:
+            return
+        if self.ocr_bar is None or not step.done:
+            self.ocr_bar = tqdm(total=step.total, desc="文字识别", unit="页", file=sys.stderr, leave=False)
+            return
+        self.ocr_bar.set_postfix_str(f"第{step.page}页{'（缓存）' if step.cached else f' {step.seconds:.1f}秒'}")
+        self.ocr_bar.update(1)
+        if step.done == step.total:
+            self.ocr_bar.close()
+            self.ocr_bar = None
+
+    def start(self, prepared: Prepared) -> None:
+        if not self.quiet:
+            self.bar = tqdm(
+                total=len(prepared.chunks), desc=prepared.info.doc[:30], unit="段", file=sys.stderr, leave=False
+            )
+
+    def embedded(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def file_done(self, result: FileResult) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+        print_file_result(result)
+
+
+def print_file_result(result: FileResult) -> None:
+    if result.status == "failed":
+        print(f"✗ {result.error}", file=sys.stderr)
+    elif result.status == "duplicate":
+        print(f"= {result.path.name}：已在资料库中，跳过")
+    elif result.info is not None:
+        verb = "已更新" if result.status == "replaced" else "已导入"
+        info = result.info
+        print(
+            f"✓ {info.doc}：{verb}（{info.title}｜{info.department}｜{info.year}｜{info.doc_type}｜{info.pages}页｜{info.chunks}段）"
+        )
+        if result.tables:
+            print(f"  表格：{result.tables} 行记录；{check_summary(result.checks)}")
+        if result.ocr.pages:
+            print(f"  {ocr_summary(result.ocr)}")
+        if result.ocr.skipped:
+            print(f"  ⚠ {result.ocr.skipped} 页无文本层，未导入：{result.ocr.note}")
 
 
 def ocr_summary(stats: OcrStats) -> str:
