@@ -185,44 +185,16 @@ def _is_value_column(body: Sequence[Sequence[str]], j: int, header: Sequence[str
 
 def records_of(grid: Grid) -> list[TableRecord]:
     """One record per body row (per side, for tables with two label columns side by side)."""
-    width = len(grid.headers)
-    kinds = []
-    for j in range(width):
-        header = "".join(grid.headers[j])
-        if CODE_HEADER.search(header) or (grid.headers[j] and CODE_HEADER.search(grid.headers[j][-1])):
-            kinds.append("code")
-        elif _is_value_column(grid.body, j, grid.headers[j]) and not LABEL_HEADER.search(
-            grid.headers[j][-1] if grid.headers[j] else ""
-        ):
-            kinds.append("value")
-        elif any(r[j] for r in grid.body if j < len(r)):
-            kinds.append("label")
-        else:
-            kinds.append("value")  # an empty column (a fund with nothing budgeted)
-    # segments: label/code columns followed by their value columns
-    segments: list[tuple[list[int], list[int]]] = []
-    for j, kind in enumerate(kinds):
-        if kind in ("code", "label"):
-            if not segments or segments[-1][1]:
-                segments.append(([], []))
-            segments[-1][0].append(j)
-        else:
-            if not segments:
-                segments.append(([], []))
-            segments[-1][1].append(j)
+    kinds = [_column_kind(grid, j) for j in range(len(grid.headers))]
     records: list[TableRecord] = []
-    for labels, values in segments:
+    for labels, values in _segments(kinds):
         names = _value_names(grid, values)
         path: dict[int, str] = {}
         for row in grid.body:
             code_cells = [
                 compact(row[j]) for j in labels if kinds[j] == "code" and CODE_CELL.fullmatch(compact(row[j]))
             ]
-            name = "".join(compact(row[j]) for j in labels if kinds[j] == "label")
-            if not name:  # a 合计 cell spanning the code columns
-                name = next(
-                    (compact(row[j]) for j in labels if row[j] and not CODE_CELL.fullmatch(compact(row[j]))), ""
-                )
+            name = _row_name(row, labels, kinds)
             cells = tuple((names[j], compact(row[j])) for j in values if compact(row[j]))
             if not all(is_value(v) for _, v in cells) or not (cells or (name and values)):
                 continue  # a row of words in figure columns, or an empty row
@@ -243,6 +215,39 @@ def records_of(grid: Grid) -> list[TableRecord]:
                 )
             )
     return records
+
+
+def _column_kind(grid: Grid, j: int) -> str:
+    """code (科目编码), value (figures; also an empty column: a fund with nothing budgeted) or label."""
+    headers = grid.headers[j]
+    if CODE_HEADER.search("".join(headers)) or (headers and CODE_HEADER.search(headers[-1])):
+        return "code"
+    if _is_value_column(grid.body, j, headers) and not LABEL_HEADER.search(headers[-1] if headers else ""):
+        return "value"
+    return "label" if any(r[j] for r in grid.body if j < len(r)) else "value"
+
+
+def _segments(kinds: Sequence[str]) -> list[tuple[list[int], list[int]]]:
+    """Label/code columns followed by their value columns, left to right."""
+    segments: list[tuple[list[int], list[int]]] = []
+    for j, kind in enumerate(kinds):
+        if kind in ("code", "label"):
+            if not segments or segments[-1][1]:
+                segments.append(([], []))
+            segments[-1][0].append(j)
+        else:
+            if not segments:
+                segments.append(([], []))
+            segments[-1][1].append(j)
+    return segments
+
+
+def _row_name(row: Sequence[str], labels: Sequence[int], kinds: Sequence[str]) -> str:
+    name = "".join(compact(row[j]) for j in labels if kinds[j] == "label")
+    if name:
+        return name
+    # a 合计 cell spanning the code columns
+    return next((compact(row[j]) for j in labels if row[j] and not CODE_CELL.fullmatch(compact(row[j]))), "")
 
 
 def complete(grid: Grid, records: Sequence[TableRecord]) -> bool:
