@@ -18,9 +18,9 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from assistant.access import configured_password, password_matches
 from assistant.answering import Assistant
 from assistant.app import build_assistant, open_library
-from assistant.compare import table_rows
 from assistant.config import Settings, load_settings
 from assistant.conversation import Turn, ask
+from assistant.differences import table_rows
 from assistant.drafting import Memo, drafter_for, is_draft_request
 from assistant.errors import ReportQAError, StoreUnavailableError
 from assistant.export import answers_to_docx, answers_to_markdown, export_name

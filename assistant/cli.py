@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.app import build_assistant
-    from assistant.compare import table_rows
+    from assistant.differences import table_rows
     from assistant.export import answers_to_docx, answers_to_markdown
     from assistant.memo_export import export_kind, save_export
     from assistant.records import Answer

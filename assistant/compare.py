@@ -13,10 +13,10 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
-from assistant.extractive import COUNT_QUESTION, MONEY_QUESTION, PERCENT_QUESTION
-from assistant.figures import MONEY, Figure, cited_after, find_figures
+from assistant.cells import SYNONYMS, expected_kind, inner_item, pick_value
+from assistant.differences import describe_change, in_wan
+from assistant.figures import Figure, find_figures
 from assistant.query import YEAR, YEAR_RANGE, QueryAnalysis, aliases, analyse, short_name
 from assistant.records import (
     Answer,
@@ -48,17 +48,9 @@ FILLER = re.compile(
 # a word that names a column rather than an item: "X 2023年执行数和2024年预算" asks two things
 ATTRIBUTES = frozenset({"预算", "预算数", "执行数", "决算", "决算数", "预期", "目标", "增长目标", "预期目标", "实际"})
 QUALIFIERS = frozenset({"预算", "预算数"})  # "2025年预算和2024年相比": says what, not which
-# what reports call what people ask about: GDP is 生产总值
-SYNONYMS = (
-    ("GDP", "生产总值"),
-    ("国内生产总值", "生产总值"),
-)
-# how a report may say what is asked: 经济增长 (a 2004 State Council report) or 生产总值增长 (most)
-SPOKEN = (("经济增长", "生产总值增长"), ("经济增速", "生产总值增长"))
 SEPARATORS = re.compile(r"[\s、，,和及跟？?。！!：:；;]+")
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那][个地家级]")
 STOP_ITEMS = frozenset({"的", "年", "年度", "部门", "单位", "报告", "数据", "数字"})
-QUOTE_CHARS = "[“”\"'‘’「」]?"
 BASIS = {"year": "后减前", "department": "前减后"}  # what the difference column holds
 COMPUTED_NOTE = "（差额和增减幅度由程序根据所引数字计算）"
 
@@ -281,221 +273,6 @@ def sub_question(plan: Plan, group: Group, item: str) -> str:
     return f"{group.label}{'、'.join(plan.departments)}{item}是多少？"
 
 
-MONEY_TAIL = re.compile(r"(?:经费|资金|支出|收入|拨款|费用?|金额|预算数?|决算数?|元)$")
-
-
-def expected_kind(item: str, question: str) -> str:
-    if PERCENT_QUESTION.search(item) or re.search(r"增速|增幅|增长目标|增长预期|降低目标|下降目标", item):
-        return "percent"  # 城镇新增就业目标 is a count: a target is a rate only for a growth
-    if MONEY_TAIL.search(item):  # 人员经费 is money, though it names 人员
-        return "money"
-    if COUNT_QUESTION.search(item) or re.search(r"人数|人口|人员|个数|数量|户数|件数", item):
-        return "count"
-    if MONEY_QUESTION.search(item) or MONEY_QUESTION.search(question):
-        return "money"
-    return ""
-
-
-CHANGE_ITEM = re.compile(r"增|减|变化|变动|差|多|少|提高|降低|下降|上升")
-CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|增|减)了?(?:约|近|超过)?$")
-
-
-def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] | None:
-    """The figure a sub-answer gives for ``item``: the first of the expected kind right after a
-    place that names the item (quotes such as “三公”经费 ignored; the item's whole name before its
-    pieces), with the source its sentence cites. A figure further on, past a comma, is another
-    item's (…预算支出中，因公出国（境）费支出70万元): then there is no value, never a guess. The
-    answer's text holds only figures that passed the figure check."""
-    if answer.refused:
-        return None
-    text = answer.answer
-    units = {c.table_unit for c in answer.citations}
-    unit = units.pop() if len(units) == 1 else ""  # 项目支出 86,246.64: in the cited table's unit
-    figures = [f for f in find_figures(text, unit if unit in MONEY else "") if not kind or f.kind == kind]
-    if kind == "count" and re.search(r"人", item):  # 人数, 常住人口: people, not any count
-        figures = [f for f in figures if "人" in f.measure]
-    if not CHANGE_ITEM.search(item):  # a level asked: 增加2043.58万元 is the change, not the total
-        figures = [f for f in figures if not CHANGE_BEFORE.search(text[max(0, f.start - 6) : f.start])]
-    if inner_item(item) != item and not any(_mention(n, text) for n in _item_names(inner_item(item))):
-        return None  # 基本支出里的公用经费: an answer that never names 公用经费 does not give it
-    by_number = {c.n: c for c in answer.citations}
-    # the whole name where it first occurs (生产总值增长 before a later 经济增长), then the pieces,
-    # longest first (购置费 before 公务用车, which also heads 公务用车购置及运行费)
-    wholes = sorted((m for n in whole_names(item) for m in _mentions(n, text)), key=lambda m: m.start())
-    pieces = [m for n in item_names(item) for m in _mentions(n, text)]
-    for place in wholes + pieces:
-        figure = next((f for f in figures if f.start >= place.end()), None)
-        if figure is None or not NAMES_FIGURE.fullmatch(text[place.end() : figure.start]):
-            continue
-        cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
-        if cited:
-            return figure, cited[0]
-    if wholes or pieces:
-        return None  # named, but no figure right after the name: the figures there are of other items
-    for figure in figures:  # the report words it otherwise (收入预算 for 预算收入): its first figure
-        cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
-        if cited:
-            return figure, cited[0]
-    return None
-
-
-# between an item's name and its figure: a few words (预算, 支出, 合计：, 人数不低于), no new clause
-NAMES_FIGURE = re.compile(r"[^，,；;。！？\[\]]{0,14}")
-
-
-ITEM_TAIL = re.compile(r"(?:的)?(?:预算数|预算|决算数|决算|执行数|的钱|资金|金额|数额|情况|预期目标|目标)$")
-
-
-WITHIN = re.compile(r"(?:里|中|内|下)的?|表的|之中的?")
-CLASS_SUFFIX = re.compile(r"(?<=.{2})(?:类|项|款|这一项|一项|这项|科目)$")
-
-
-def item_names(item: str) -> list[str]:
-    """Ways a report may name ``item``, longest first: 公务用车购置费预算, 公务用车购置费, …, 购置费.
-    For "X里的Y" (政府采购预算表里的货物类) the names of Y come first: X only says where."""
-    inner = inner_item(item)
-    if inner != item:
-        return list(dict.fromkeys([*_item_names(inner), *_item_names(item)]))
-    return _item_names(item)
-
-
-def inner_item(item: str) -> str:
-    """Y of "X里的Y" (政府采购预算表里的货物类 -> 货物): what is asked, X says only where; else ``item``."""
-    pieces = WITHIN.split(item)
-    inner = pieces[-1]
-    if inner == item or len(inner) < 2:
-        return item
-    if re.fullmatch(r"合计数?|总计数?|总数|总额", inner):  # 机关运行经费支出预算表的合计数: X itself
-        return re.sub(r"(?:预算)?表?$", "", pieces[-2]) or item
-    return CLASS_SUFFIX.sub("", inner) or inner
-
-
-def _item_names(item: str) -> list[str]:
-    for asked, written in SYNONYMS:
-        item = item.replace(asked, written)
-    spoken = [item.replace(asked, written) for asked, written in SPOKEN if asked in item]
-    return list(dict.fromkeys(n for variant in [item, *spoken] for n in _names_of(variant)))
-
-
-NAMED_COLUMNS = ("执行数", "决算数", "决算")  # a column the answer names next to its figure
-
-
-def whole_names(item: str) -> list[str]:
-    """``item`` and its core (without 预算/目标…) as the reports may say them: 经济增长目标,
-    经济增长, 生产总值增长目标, 生产总值增长."""
-    item = inner_item(item)
-    for asked, written in SYNONYMS:
-        item = item.replace(asked, written)
-    variants = [item, *(item.replace(asked, written) for asked, written in SPOKEN if asked in item)]
-    names = []
-    for variant in variants:
-        core = ITEM_TAIL.sub("", variant) or variant
-        tail = variant[len(core) :].lstrip("的")
-        names += [variant, tail if tail in NAMED_COLUMNS else core]  # 执行数: the column is the anchor
-    return list(dict.fromkeys(n for n in names if len(n) >= 2))
-
-
-def _names_of(item: str) -> list[str]:
-    core = ITEM_TAIL.sub("", item) or item
-    tail = item[len(core) :].lstrip("的")
-    names = [item] + ([tail] if tail in NAMED_COLUMNS else []) + [core]
-    names += [core[i:] for i in range(1, len(core) - 2)]  # tails: 购置费 for 公务用车购置费
-    names += [core[:i] for i in range(len(core) - 1, 2, -1)]  # heads: 群众团体事务 for 群众团体事务费
-    return list(dict.fromkeys(n for n in names if len(n) >= 3 or n == item))
-
-
-def _mention(name: str, text: str) -> re.Match[str] | None:
-    return re.search(QUOTE_CHARS.join(re.escape(c) for c in name), text)
-
-
-def _mentions(name: str, text: str) -> list[re.Match[str]]:
-    return list(re.finditer(QUOTE_CHARS.join(re.escape(c) for c in name), text))
-
-
-def _places(*figures: Figure) -> int:
-    return max(max(0, -int(f.value.as_tuple().exponent)) for f in figures)
-
-
-def _format(value: Decimal, places: int) -> str:
-    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{rounded:,.{places}f}"
-
-
-def wan(figure: Figure) -> Decimal:
-    """A figure in 元 in 万元, rounded to 2 places as the answer shows it."""
-    return (figure.amount / MONEY["万元"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def in_wan(figure: Figure) -> str:
-    """An amount printed in 元 also in 万元 (as officials write it), converted in code; "" otherwise."""
-    if figure.kind != "money" or figure.unit != "元" or figure.amount < 10_000:
-        return ""
-    return f"（约{_format(wan(figure), 2)}万元）"
-
-
-def common_unit(a: Figure, b: Figure) -> str:
-    """The money unit a difference is given in: the figures' own, else the larger (at most 亿元)."""
-    if a.unit == b.unit and a.unit in MONEY:
-        return a.unit
-    largest = max((u for u in (a.unit, b.unit) if u in MONEY), key=lambda u: MONEY[u], default="万元")
-    return "亿元" if largest == "万亿元" else largest
-
-
-def difference(first: Figure, last: Figure) -> tuple[Decimal, str, Decimal | None] | None:
-    """``last`` minus ``first`` in a common unit, and the change in percent of ``first`` (None for
-    rates, whose difference is in percentage points). None when the two are not comparable."""
-    if first.kind != last.kind:
-        return None
-    if first.kind == "percent":
-        return last.amount - first.amount, "个百分点", None
-    if first.kind == "money":
-        unit = common_unit(first, last)
-        delta = (last.amount - first.amount) / MONEY[unit]
-    else:
-        if first.measure != last.measure and first.measure and last.measure:
-            return None
-        unit, delta = first.measure or first.unit, last.amount - first.amount
-    change = (last.amount - first.amount) / first.amount * 100 if first.amount else None
-    return delta, unit, change
-
-
-def _percent(value: Decimal) -> str:
-    return f"{abs(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}%"
-
-
-def describe_change(first: tuple[str, Figure], last: tuple[str, Figure], by: str) -> tuple[str, str, str]:
-    """(difference, change, sentence) for ``last`` against ``first``: 2025年比2024年减少10.00万元，下降20.87%."""
-    (first_label, a), (last_label, b) = first, last
-    result = difference(a, b)
-    if result is None:
-        return "", "", f"{last_label}与{first_label}的数字口径不同，未计算差额"
-    delta, unit, change = result
-    places = _places(a, b) if a.unit == b.unit or unit == "个百分点" else 2
-    amount = _format(abs(delta), places) + unit
-    if unit == "元" and max(a.amount, b.amount) >= 10_000:  # and in 万元, from the 万元 figures shown
-        amount += f"（约{_format(abs(wan(b) - wan(a)), 2)}万元）"
-    sign = "-" if delta < 0 else ""
-    diff_text = sign + amount
-    change_text = (sign + _percent(change)) if change is not None else ""
-    if delta == 0:
-        same = f"{last_label}与{first_label}持平，差额为{amount}"
-        return diff_text, change_text, same + (f"（变化{_percent(change)}）" if change is not None else "")
-    if unit == "个百分点":
-        return diff_text, change_text, f"{last_label}比{first_label}{'高' if delta > 0 else '低'}{amount}"
-    if by == "department":
-        sentence = f"{last_label}比{first_label}{'多' if delta > 0 else '少'}{amount}"
-        if change is not None:
-            sentence += f"，{'高' if delta > 0 else '低'}{_percent(change)}"
-            back = difference(b, a)  # the other way round, on the other base: both are read
-            if back is not None and back[2] is not None:
-                sentence += f"（{first_label}比{last_label}{'高' if delta < 0 else '低'}{_percent(back[2])}）"
-        return diff_text, change_text, sentence
-    sentence = f"{last_label}比{first_label}{'增加' if delta > 0 else '减少'}{amount}"
-    if change is not None:
-        sentence += f"，{'增长' if delta > 0 else '下降'}{_percent(change)}"
-    return diff_text, change_text, sentence
-
-
 @dataclass(frozen=True)
 class Compared:
     """What ``compare`` returns for ``Assistant`` to wrap in an ``Answer``."""
@@ -603,14 +380,3 @@ def _changes(found: list[tuple[str, Figure]], by: str) -> tuple[str, str, list[s
         difference_text, change_text, sentence = describe_change(found[0], found[-1], by)
         sentences.append(sentence)
     return difference_text, change_text, sentences
-
-
-def table_rows(comparison: Comparison) -> list[list[str]]:
-    """The comparison as a grid for display: a header row, then one row per item; each cell is
-    the figure with its citation marker, or 未找到 with the reason."""
-    header = ["项目", *comparison.groups, f"差额（{comparison.basis}）", "增减幅度"]
-    grid = [header]
-    for row in comparison.rows:
-        cells = [f"{c.value}[{c.n}]" if c.value else f"未找到：{c.missing}" for c in row.cells]
-        grid.append([row.item, *cells, row.difference or "—", row.change or "—"])
-    return grid

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from assistant.compare import table_rows
+from assistant.differences import table_rows
 from assistant.recognised import WARNING as LOW_CONFIDENCE
 from assistant.records import Answer, Citation
 from assistant.sources import excerpt, place

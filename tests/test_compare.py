@@ -14,18 +14,9 @@ from pypdf import PdfReader
 
 from assistant import open_assistant
 from assistant.answering import check_figures
-from assistant.compare import (
-    Group,
-    Plan,
-    compare,
-    describe_change,
-    difference,
-    item_names,
-    items_of,
-    pick_value,
-    plan_comparison,
-    table_rows,
-)
+from assistant.cells import item_names, pick_value
+from assistant.compare import Group, Plan, compare, items_of, plan_comparison
+from assistant.differences import describe_change, difference, table_rows
 from assistant.evaluation import evaluate, load_questions
 from assistant.figures import find_figures, states_value
 from assistant.records import Answer, Citation, DocumentInfo

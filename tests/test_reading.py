@@ -4,7 +4,8 @@ against its change, and a table's rows not crowding out the report's own total. 
 from __future__ import annotations
 
 from assistant.answering import is_cell, states_target, with_declared_unit
-from assistant.compare import expected_kind, inner_item, is_comparison, pick_value, plan_comparison, whole_names
+from assistant.cells import expected_kind, inner_item, pick_value, whole_names
+from assistant.compare import is_comparison, plan_comparison
 from assistant.extractive import (
     TABLE_HEAD,
     TARGET_QUESTION,
