@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from assistant.answering import Assistant, check_figures, refusal_reason, resolve_citations
+from assistant.answering import Assistant, refusal_reason
+from assistant.citations import check_figures, resolve_citations
 from assistant.extractive import weights
 from assistant.figures import cited_after, find_figures
 from assistant.library import Library

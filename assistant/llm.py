@@ -18,8 +18,12 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
+from assistant.citations import check_figures, resolve_citations
 from assistant.config import Settings
 from assistant.errors import LocalModelError, SettingsError
+from assistant.extractive import FIGURE_QUESTION
+from assistant.hostile import as_evidence
+from assistant.offline import extractive_model
 from assistant.prompting import load_prompt, render
 from assistant.zh import NOT_FOUND
 
@@ -108,10 +112,6 @@ def check(text: str, hits: Sequence[Any], question: str = "") -> tuple[bool, lis
     """Whether an LLM answer may be shown: it cites a real source, every figure in it is stated
     in a passage its sentence cites, and a question asking for a figure gets one. Returns the
     failing figures."""
-    from assistant.answering import check_figures, resolve_citations
-    from assistant.extractive import FIGURE_QUESTION
-    from assistant.hostile import as_evidence
-
     # a figure stated only by an instruction or a fake citation inside a report supports nothing
     resolved, citations = resolve_citations(text, [as_evidence(hit) for hit in hits])
     if not citations:
@@ -132,8 +132,6 @@ class LLMAnswerer:
         self.retry_prompt = load_prompt("retry")
 
     def __call__(self, inputs: dict[str, Any]) -> Any:
-        from assistant.answering import extractive_model
-
         floor = extractive_model(inputs)
         if inputs["reason"]:  # known before reading: no year, no department, empty scope
             return floor

@@ -5,7 +5,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.answering import check_figures, refusal_reason, resolve_citations
+from assistant.answering import refusal_reason
+from assistant.citations import check_figures, resolve_citations
 from assistant.extractive import safe_prefix
 from assistant.figures import find_figures, plain_number, supported
 from assistant.fusion import reciprocal_rank_fusion

@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from assistant import open_assistant
-from assistant.answering import check_figures
 from assistant.cells import item_names, pick_value
+from assistant.citations import check_figures
 from assistant.compare import Group, Plan, compare, items_of, plan_comparison
 from assistant.differences import describe_change, difference, table_rows
 from assistant.evaluation import evaluate, load_questions

@@ -3,7 +3,7 @@ against its change, and a table's rows not crowding out the report's own total. 
 
 from __future__ import annotations
 
-from assistant.answering import is_cell, states_target, with_declared_unit
+from assistant.answering import is_cell
 from assistant.cells import expected_kind, inner_item, pick_value, whole_names
 from assistant.compare import is_comparison, plan_comparison
 from assistant.extractive import (
@@ -17,6 +17,7 @@ from assistant.extractive import (
     sentences,
 )
 from assistant.figures import find_figures
+from assistant.offline import states_target, with_declared_unit
 from assistant.query import analyse
 from assistant.records import Answer, Citation, DocumentInfo, Hit
 from assistant.retrieval import PER_TABLE, spread

@@ -1,0 +1,151 @@
+"""The offline model step (摘录模式): the chain's inputs become a draft quoting the sentences of
+the sources that answer, with [n] markers, or a refusal that says why. Table records are shown
+with their table and unit; 元 is converted to 万元 in code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from assistant.extractive import (
+    CODE,
+    FIGURE_QUESTION,
+    LAST_YEAR,
+    TARGET_QUESTION,
+    TARGET_WORDS,
+    Record,
+    expected_kind,
+    is_table_row,
+    parse_record,
+    pick_sentences,
+    table_title,
+    trim,
+    weights,
+)
+from assistant.figures import converted, find_figures
+from assistant.query import short_name
+from assistant.records import Draft, Hit
+
+MIN_COVERAGE = 0.5
+
+
+YEAR_NAMES_REPORT = re.compile(
+    r"(?:19|20)\d{2}年(?:的)?(?:[\u4e00-\u9fff]{0,6})?(?:工作报告|部门预算|部门决算|报告中|报告里)"
+)
+ROW_NUMBERS = frozenset({"行次", "栏次", "序号", "编号"})
+# 多少辆, 多少微克/立方米: a figure of that measure, not an amount spent or another rate
+COUNTED = re.compile(r"多少([辆台套名家所户艘架人]|微克|毫克|公里|千米|平方公里|平方米|公顷|亩|吨|千瓦|立方米)")
+ZERO = re.compile(r"^0(?:\.0+)?(?:元|万元|亿元|千元)?$")
+ACTUALS = re.compile(r"决算|实际支出|实际花")
+BUDGET_TYPES = ("部门预算", "单位预算")
+
+
+def extractive_model(inputs: dict[str, Any]) -> Draft:
+    """The offline model step: returns a draft with [n] markers, or a refusal."""
+    hits: list[Hit] = inputs["hits"]
+    if inputs["reason"]:
+        return Draft("", refused=True, reason=inputs["reason"])
+    analysis = inputs["analysis"]
+    years = analysis.years or analysis.relative_years
+    picks = pick_sentences(
+        inputs["question"], inputs["tokens"], hits, inputs["idf"], years, MIN_COVERAGE, analysis.years
+    )
+    if not picks or picks[0].coverage < MIN_COVERAGE:
+        return Draft("", refused=True, reason="已收录的报告中没有与问题直接对应的内容")
+    weight = weights(inputs["tokens"], inputs["idf"])
+    if (
+        analysis.years
+        and not LAST_YEAR.search(inputs["question"])
+        and not (  # "2025年政府工作报告中，过去一年…": the year names a report the store has
+            YEAR_NAMES_REPORT.search(inputs["question"]) and set(analysis.years) <= set(inputs.get("scoped_years", ()))
+        )
+        and not any(set(p.years) & set(analysis.years) for p in picks)
+    ):
+        asked = "、".join(str(y) for y in analysis.years)
+        return Draft("", refused=True, reason=f"报告中有相关内容，但说的不是{asked}年的情况")
+    budgets_only = all(t in BUDGET_TYPES for t in inputs.get("scoped_types", ())) and inputs.get("scoped_types")
+    if ACTUALS.search(inputs["question"]) and budgets_only and not any(ACTUALS.search(p.text) for p in picks):
+        return Draft("", refused=True, reason="已收录的相关报告是预算，只有预算数，没有所问的决算（实际支出）数")
+    figures = [f for p in picks for f in find_figures(p.text)]
+    if FIGURE_QUESTION.search(inputs["question"]) and not figures:
+        return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数字")
+    if expected_kind(inputs["question"]) == "count" and not any(f.kind == "count" for f in figures):
+        return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数量")
+    if TARGET_QUESTION.search(inputs["question"]) and not any(states_target(p.text, hits[p.hit_index]) for p in picks):
+        return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的目标（只有实际完成的数字）")
+    counted = COUNTED.search(inputs["question"])  # 多少辆: a count of vehicles, not an amount spent on them
+    if counted and not any(f.kind == "count" and f.measure.startswith(counted.group(1)) for f in figures):
+        return Draft("", refused=True, reason=f"报告中有相关内容，但没有给出所问的数量（多少{counted.group(1)}）")
+    parts = []
+    quotes = tuple((pick.hit_index + 1, pick.text) for pick in picks)
+    for pick in picks:
+        hit = hits[pick.hit_index]
+        name = short_name(hit.info.department)
+        who = f"{name}，{hit.info.year}年" if hit.info.year else name
+        record = parse_record(pick.text)
+        if record is not None:
+            parts.append(
+                f"（{who}）{describe_record(pick.text, record, hit, inputs['question'])}[{pick.hit_index + 1}]"
+            )
+        elif is_table_row(pick.text):
+            parts.append(f"（{who}）{describe_row(pick.text, hit)}[{pick.hit_index + 1}]")
+        else:
+            parts.append(f"（{who}）{trim(pick.text, weight)}[{pick.hit_index + 1}]")
+    return Draft("；".join(parts), quotes=quotes)
+
+
+def states_target(sentence: str, hit: Hit) -> bool:
+    """Whether a sentence gives a target: it says so, or follows a lead-in that does
+    (主要预期目标是：…；城镇新增就业900万人；…)."""
+    at = hit.text.find(sentence[:20])
+    lead_in = hit.text[max(0, at - 120) : at] if at >= 0 else ""
+    return bool(TARGET_WORDS.search(sentence) or TARGET_WORDS.search(lead_in.rsplit("。", 1)[-1]))
+
+
+DECLARED_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|千元|元)(?![\u4e00-\u9fff])|金额[（(](万元|亿元|元)[）)]")
+BARE_AMOUNT = re.compile(r"-?[\d,]+\.\d{2}")
+
+
+def with_declared_unit(hit: Hit) -> Hit:
+    """A table chunk whose unit was not tied to its table at ingest, but whose text declares one
+    unit (部门：… 单位：万元): that unit."""
+    if hit.table_unit:
+        return hit
+    units = {a or b for a, b in DECLARED_UNIT.findall(hit.text)}
+    return replace(hit, table_unit=units.pop()) if len(units) == 1 else hit
+
+
+def describe_record(sentence: str, record: Record, hit: Hit, question: str) -> str:
+    """A table record with its table; bare amounts with the table's unit; the amounts in 元 the
+    question asks about also in 万元, converted in code."""
+    title = table_title(hit)
+    cells = [(h, v) for h, v in record.cells if h not in ROW_NUMBERS]  # 行次 52 is not an amount
+    if hit.table_unit:
+        cells = [(h, v + hit.table_unit if BARE_AMOUNT.fullmatch(v) else v) for h, v in cells]
+    record = replace(record, cells=tuple(cells)) if cells else record
+    shown = [(h, v) for h, v in record.cells if not ZERO.match(v) or (h and h in question)]
+    label = "/".join(record.label)
+    text = (f"{label}：" if label else "") + "，".join(f"{h}{v}" for h, v in shown or record.cells)
+    text += f"（{title}）" if title else ""
+    focus = [cell for cell in record.cells if cell[0] and cell[0] in question] or list(record.cells[:1])
+    converted_cells = []
+    for header, figure in focus:
+        found = find_figures(figure)
+        if found and found[0].unit == "元" and found[0].value >= 10_000:
+            value = found[0].value
+            converted_cells.append(f"{header}{figure}约合{converted(value, '万元', Decimal('0.01'))}万元")
+    return text + ("，其中" + "，".join(converted_cells) if converted_cells else "")
+
+
+def describe_row(row: str, hit: Hit) -> str:
+    """A table row with its table and unit; an amount in 元 also in 万元, converted in code."""
+    title = table_title(hit)
+    where = "，".join(part for part in (title, f"单位：{hit.table_unit}" if hit.table_unit else "") if part)
+    text = f"{row}（{where}）" if where else row
+    figures = find_figures(CODE.sub("", row))  # the 科目 code (212 01 04) is not an amount
+    if hit.table_unit == "元" and figures and figures[0].value >= 10_000:
+        first = figures[0].value
+        text += f"，其中{first:,}元约合{converted(first, '万元', Decimal('0.01'))}万元"
+    return text
