@@ -12,10 +12,17 @@ from dataclasses import dataclass
 
 from assistant.figures import MONEY, converted, find_figures
 from assistant.hostile import is_hostile
+from assistant.reading import (
+    YEAR_MENTION,
+    Record,
+    is_table_row,
+    parse_record,
+    sentence_years,
+    sentences,
+)
 from assistant.records import Hit
 from assistant.tables import bare_header
 from assistant.tokenize import SYNONYMS
-from assistant.zh import SENTENCE, SENTENCE_END
 
 CLAUSE = re.compile(r"[^，,；;：:]*[，,；;：:]?")
 FIGURE_QUESTION = re.compile(
@@ -28,20 +35,15 @@ COUNT_QUESTION = re.compile(
     r"多少(?:个|人|件|次|家|项|名|户|宗|处|场|套|所|条|位)|几(?:个|处|家|项|次|位)|面积|多少平方"
 )
 CODE = re.compile(r"^\d{3}(?: \d{2}){0,2} ")
-TABLE_ROW = re.compile(r"^(?:\d{3}(?: \d{2}){0,2} )?\S+(?: -?[\d,]+(?:\.\d+)?){2,}$")
-TABLE_TITLE = re.compile(r"表$")
 QUOTES = re.compile(r"[\s“”‘’\"'「」《》,，]")
 MAX_SNIPPET = 140
 TWO_PART = re.compile(r"分别|和|与|及|、|以及|比较|对比|变化|各|其中")
 PARTIAL = 0.5  # credit for a question word whose characters appear apart (拆掉 ~ 拆除)
 # a table record as ingest writes it: 城乡社区支出/城管执法（科目212 01 04）：合计6,522,681元，基本支出0元。
-RECORD_CELL = re.compile(r"^(\D+?)(-?[\d,]+(?:\.\d+)?)(%|元|万元|亿元|千元)?$")
-RECORD_LABEL = re.compile(r"^(.*?)(?:（科目[\d ]+）)?$")
 TOTALS = {"合计", "总计", "收入总计", "支出总计", "本年收入合计", "本年支出合计"}
 BODY_SUFFIX = re.compile(r"[（(](?:本级|汇总|部门)[）)]$")
 TOTAL_SUFFIX = re.compile(r"(?:合计|小计)$")
 TABLE_HEAD = re.compile(r"表.{0,40}单位\s*[:：]\s*(?:元|万元|亿元|千元)$")  # 表8…部门名称：…单位：万元
-UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:元|万元|亿元|千元)$")
 # words that tell apart figures of the same item: a budget is not an actual, a total not a part
 TARGET_QUESTION = re.compile(r"预期目标|增长目标|目标是|目标为|定的目标|提出的目标")
 TARGET_WORDS = re.compile(r"目标|预期|左右|力争|控制在|不低于|拟")
@@ -61,130 +63,6 @@ class Pick:
     score: float
     coverage: float  # share of the question's weighted words the sentence (with its headings) holds
     years: frozenset[int] = frozenset()  # the years the sentence speaks of
-
-
-YEAR_MENTION = re.compile(r"(?<![\d比较])((?:19|20)\d{2})\s*年")  # not "比2024年": a comparison
-THIS_YEAR = re.compile(r"今年|本年|拟(?:安排|发行|增加|新增)")
-MET_TARGET = re.compile(r"(?:超过|完成|实现|达到|超额完成)了?(?:年初|全年)?预期目标")  # a result: the year before
-LAST_YEAR = re.compile(r"(?<![比较])(?:过去一年|去年|上年|上一年)")  # not "比上年": a comparison
-
-
-ASIDE = re.compile(r"[（(][^）)]*[）)]")
-
-
-def sentence_years(sentence: str, previous: str, headings: str, hit: Hit) -> frozenset[int]:
-    """Years a sentence is about: named in it; 今年/过去一年 in a work report; named in its
-    headings; said just before it; otherwise the year of its report."""
-    named = {int(y) for y in YEAR_MENTION.findall(ASIDE.sub("", sentence))}  # not （含2025年合同尾款）
-    if named:
-        return frozenset(named)
-    year = hit.info.year
-    work_report = bool(year) and hit.info.doc_type == "政府工作报告"
-
-    def relative(text: str) -> frozenset[int] | None:
-        if not (work_report and year):
-            return None
-        if THIS_YEAR.search(text) or ("预期目标" in text and not MET_TARGET.search(text)):
-            return frozenset({year})
-        if LAST_YEAR.search(text) or "回顾" in text:
-            return frozenset({year - 1})
-        return None
-
-    for found in (relative(sentence), _named(headings), relative(headings), relative(previous), _named(previous)):
-        if found:
-            return found
-    return frozenset({year}) if year else frozenset()
-
-
-def _named(text: str) -> frozenset[int] | None:
-    years = {int(y) for y in YEAR_MENTION.findall(text)}
-    return frozenset(years) if years else None
-
-
-HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
-
-
-@dataclass(frozen=True)
-class Record:
-    """A table record sentence taken apart: row label path and (column header, figure) cells."""
-
-    label: tuple[str, ...]
-    cells: tuple[tuple[str, str], ...]  # (header, figure with its unit)
-
-
-def parse_record(sentence: str) -> Record | None:
-    """The record a sentence states, or None when it is not one."""
-    if not sentence.endswith("。") or "，，" in sentence:
-        return None
-    head, _, body = sentence[:-1].rpartition("：")
-    if head and "：" in head:
-        return None
-    cells = []
-    for part in body.split("，"):
-        match = RECORD_CELL.match(part)
-        if not match or len(match.group(1)) > 30:
-            return None
-        cells.append((match.group(1), match.group(2) + (match.group(3) or "")))
-    label_match = RECORD_LABEL.match(head)
-    label = tuple(p for p in (label_match.group(1) if label_match else head).split("/") if p)
-    return Record(label, tuple(cells))
-
-
-# a line that starts inside a sentence: punctuation that closes a clause, or the rest of a unit
-CONTINUATION = re.compile(r"(?:[，,、；;：:）)％%]|万?元[，,。；;、）)]|亿元[，,。；;、）)])")
-
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
-PROSE = re.compile(r"[\u4e00-\u9fff][，、；：][\u4e00-\u9fff\d]|[\u4e00-\u9fff]{8,}")
-WRAP_WIDTH = 20
-
-
-def wraps(line: str, following: str) -> bool:
-    """Whether ``following`` goes on the sentence ``line`` leaves open: a long line of prose
-    ending in a word, then prose starting with one (…包括在职人员 / 经费 2,830.73 万元、…)."""
-    return (
-        len(line) >= WRAP_WIDTH
-        and bool(CJK.fullmatch(line[-1]) and CJK.match(following))
-        and bool(PROSE.search(line) and PROSE.search(following))
-        and not (is_table_row(line) or is_table_row(following))
-        and not (HEADING_START.match(following) or (HEADING_START.match(line) and len(line) <= 40))
-        and not (UNIT_LINE.search(line) or TABLE_TITLE.search(line) or TABLE_TITLE.search(following))
-        and parse_record(following) is None
-    )
-
-
-def lines_as_paragraphs(text: str) -> list[str]:
-    """Lines, with a line that continues an unfinished sentence joined back to it."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        if out and out[-1][-1] not in SENTENCE_END and CONTINUATION.match(line) and not is_table_row(out[-1]):
-            out[-1] += line  # "…总计 20849.45 万" + "元，与上年相比…": a line cannot start there
-        elif out and wraps(out[-1], line):
-            out[-1] += line  # prose with spaces around its figures, wrapped at the page width
-        elif (
-            out
-            and out[-1][-1] not in SENTENCE_END
-            and not (HEADING_START.match(out[-1]) and len(out[-1]) <= 40)
-            and " " not in out[-1]
-            and " " not in line
-            and not is_table_row(out[-1])
-            and not is_table_row(line)
-            and not UNIT_LINE.search(out[-1])
-            and parse_record(line) is None
-            and not HEADING_START.match(line)
-            and not TABLE_TITLE.search(out[-1])
-        ):
-            out[-1] += line
-        else:
-            out.append(line)
-    return out
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for para in lines_as_paragraphs(text) for s in SENTENCE.findall(para) if s.strip()]
 
 
 def weights(tokens: Sequence[str], idf: Callable[[str], float]) -> dict[str, float]:
@@ -226,14 +104,6 @@ def coverage(text: str, weight: dict[str, float]) -> float:
         elif len(token) >= 2:
             got += PARTIAL * w * sum(ch in plain for ch in token) / len(token)
     return got / total
-
-
-def is_table_row(sentence: str) -> bool:
-    return bool(TABLE_ROW.match(sentence))
-
-
-def table_title(hit: Hit) -> str:
-    return next((h for h in reversed(hit.headings) if TABLE_TITLE.search(h)), "")
 
 
 def trim(sentence: str, weight: dict[str, float]) -> str:

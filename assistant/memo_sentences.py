@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from assistant.extractive import HEADING_START, coverage, parse_record, sentences
+from assistant.extractive import coverage
 from assistant.figures import find_figures
+from assistant.reading import HEADING_START, parse_record, sentences
 from assistant.records import DocumentInfo, Hit
 from assistant.zh import SENTENCE_END
 

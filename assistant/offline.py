@@ -12,20 +12,16 @@ from typing import Any
 from assistant.extractive import (
     CODE,
     FIGURE_QUESTION,
-    LAST_YEAR,
     TARGET_QUESTION,
     TARGET_WORDS,
-    Record,
     expected_kind,
-    is_table_row,
-    parse_record,
     pick_sentences,
-    table_title,
     trim,
     weights,
 )
 from assistant.figures import converted, find_figures
 from assistant.query import short_name
+from assistant.reading import LAST_YEAR, Record, is_table_row, parse_record, table_title
 from assistant.records import Draft, Hit
 
 MIN_COVERAGE = 0.5

@@ -60,7 +60,7 @@ STAGES: list[tuple[str, set[str]]] = [
         {"query", "understanding", "understanding.matching", "understanding.names"}
         | {"understanding.intent", "followup", "scope"},
     ),
-    ("retrieval", {"retrieval", "extractive", "recognised", "sources"}),
+    ("retrieval", {"retrieval", "reading", "extractive", "recognised", "sources"}),
     ("answering", {"citations", "offline", "combine", "llm", "local_llm", "cells", "differences", "memo_sentences"}),
     (
         "features",

@@ -6,19 +6,11 @@ from __future__ import annotations
 from assistant.answering import is_cell
 from assistant.cells import expected_kind, inner_item, pick_value, whole_names
 from assistant.compare import is_comparison, plan_comparison
-from assistant.extractive import (
-    TABLE_HEAD,
-    TARGET_QUESTION,
-    asking_clause,
-    focused,
-    parse_record,
-    record_bonus,
-    sentence_years,
-    sentences,
-)
+from assistant.extractive import TABLE_HEAD, TARGET_QUESTION, asking_clause, focused, record_bonus
 from assistant.figures import find_figures
 from assistant.offline import states_target, with_declared_unit
 from assistant.query import analyse
+from assistant.reading import parse_record, sentence_years, sentences
 from assistant.records import Answer, Citation, DocumentInfo, Hit
 from assistant.retrieval import PER_TABLE, spread
 from assistant.understanding.intent import part_item, shared_lead, states
