@@ -77,7 +77,7 @@ STAGES: list[tuple[str, set[str]]] = [
         },
     ),
     ("app", {"app", "", "access"}),  # "" is the package itself: assistant/__init__.py
-    ("interfaces", {"cli"}),
+    ("interfaces", {"cli", "cli.__main__", "cli.answers", "cli.ingest", "cli.library"}),
 ]
 
 

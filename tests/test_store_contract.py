@@ -179,10 +179,11 @@ def test_the_cli_says_the_store_is_busy_and_exits_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from assistant import cli
+    from assistant.cli import library
 
     def busy(settings: object, create: bool = True) -> None:
         raise StoreUnavailableError("InternalError")
 
-    monkeypatch.setattr(cli, "open_library", busy)
+    monkeypatch.setattr(library, "open_library", busy)
     assert cli.main(["list"]) == 2
     assert capsys.readouterr().err == "错误：资料库暂时无法读取（可能正在导入），请稍后重试。（InternalError）\n"
