@@ -27,7 +27,7 @@ def expected_kind(item: str, question: str) -> str:
         return "percent"  # 城镇新增就业目标 is a count: a target is a rate only for a growth
     if MONEY_TAIL.search(item):  # 人员经费 is money, though it names 人员
         return "money"
-    if COUNT_QUESTION.search(item) or re.search(r"人数|人口|人员|个数|数量|户数|件数", item):
+    if COUNT_QUESTION.search(item) or re.search(r"人数|人口|人员|个数|数量|户数|件数|就业", item):
         return "count"
     if MONEY_QUESTION.search(item) or MONEY_QUESTION.search(question):
         return "money"

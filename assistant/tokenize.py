@@ -134,7 +134,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "给": ("发放",),
     "发了": ("发放",),
     "收入": ("收入预算", "收入决算"),
-    "gdp": ("国内生产总值", "生产总值", "经济增长"),
+    "gdp": ("国内生产总值", "生产总值"),
     "生产总值": ("经济增长",),
     "经济增长": ("生产总值增长", "生产总值"),  # what people ask and what a province's report says
     "经济增速": ("生产总值增长", "经济增长"),  # 经济增长预期目标为7%左右: how a work report may state it

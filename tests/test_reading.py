@@ -174,7 +174,7 @@ def test_a_figure_past_a_comma_belongs_to_another_item() -> None:
 
 
 def test_a_target_for_jobs_is_a_count_and_a_growth_target_a_rate() -> None:
-    assert expected_kind("城镇新增就业目标", "城镇新增就业目标各是多少") == ""
+    assert expected_kind("城镇新增就业目标", "城镇新增就业目标各是多少") == "count"
     assert expected_kind("经济增长目标", "经济增长目标各是多少") == "percent"
 
 
