@@ -15,10 +15,11 @@ from assistant.records import CheckResult, Chunk, DocumentInfo, TableRecord
 from ingest.checks import run_checks
 from ingest.chunk import chunk_document, embedding_text
 from ingest.clean import clean_document
+from ingest.docx_tables import with_docx_records
 from ingest.load import SUPPORTED, load_pages
 from ingest.metadata import Metadata, extract_metadata
 from ingest.ocr import OcrProgress, OcrSettings, OcrStats, mark_recognised, with_ocr
-from ingest.tables import locate_records, with_docx_records, with_records
+from ingest.tables import locate_records, with_records
 
 MIN_TEXT_CHARS = 20
 # raised when ingest writes something new for the same file: an older entry is then built again

@@ -75,7 +75,7 @@ def _column_ranges(table: Any) -> list[tuple[float, float]]:
 
 def _grid(table: Any, page_number: int) -> tuple[list[list[str]], list[list[str]]] | None:
     """(header levels per column, body rows) of a pdfplumber table; None when it holds no figures."""
-    split = _split_body([[cell_text(cell) for cell in row] for row in table.extract()])
+    split = split_body([[cell_text(cell) for cell in row] for row in table.extract()])
     if split is None:
         return None
     rows, first_body = split
@@ -95,7 +95,7 @@ def _grid(table: Any, page_number: int) -> tuple[list[list[str]], list[list[str]
     return headers, rows[first_body:]
 
 
-def _split_body(rows: list[list[str]]) -> tuple[list[list[str]], int] | None:
+def split_body(rows: list[list[str]]) -> tuple[list[list[str]], int] | None:
     """The rows padded to one width, and the index of the first body row; None for a table
     without figures."""
 
@@ -312,69 +312,6 @@ def with_records(pages: Sequence[RawPage], data: bytes) -> tuple[list[RawPage], 
             lines = lines[: hit[0]] + sentences + [line for i, line in enumerate(lines) if i > hit[0] and i not in hit]
         out[index] = replace(out[index], text="\n".join(lines))
     return out, [r for records in per_grid for r in records]
-
-
-def docx_grids(data: bytes) -> list[Grid]:
-    """Tables of a DOCX (python-docx; a merged cell repeats its text in every column it spans,
-    which is what a column's header levels need)."""
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    document = docx.Document(io.BytesIO(data))
-    grids: list[Grid] = []
-    before: list[str] = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            if item.text.strip():
-                before = [*before, item.text.strip()][-3:]
-            continue
-        if not isinstance(item, Table):
-            continue
-        split = _split_body([[cell_text(" ".join(cell.text.split())) for cell in row.cells] for row in item.rows])
-        if split is None:
-            continue
-        rows, first_body = split
-        width = len(rows[0])
-        headers: list[list[str]] = [[] for _ in range(width)]
-        for r in range(first_body):
-            for k in range(width):
-                text = compact(rows[r][k])
-                if text and (not headers[k] or headers[k][-1] != text):
-                    headers[k].append(text)
-        unit = next((m.group(1) for line in reversed(before) if (m := UNIT.search(line))), "")
-        title = next((compact(line) for line in reversed(before) if "表" in line and not TITLE_SKIP.match(line)), "")
-        cells = {compact(c) for r in rows for c in r if c}
-        grids.append(Grid(0, title, unit, headers, rows[first_body:], cells))
-        before = []
-    return grids
-
-
-def with_docx_records(pages: Sequence[RawPage], data: bytes) -> tuple[list[RawPage], list[TableRecord]]:
-    """DOCX sections with each table's rows replaced by its records' sentences, and the records
-    (page None: a DOCX has no pages)."""
-    try:
-        grids = docx_grids(data)
-    except Exception as exc:  # tables are an addition: a DOCX that loads must still ingest
-        logging.getLogger(__name__).warning("表格解析失败，按普通文本处理：%s", exc)
-        return list(pages), []
-    per_grid = [[replace(r, page=None) for r in records_of(grid)] for grid in grids]
-    full = iter(with_full_paths([r for records in per_grid for r in records]))
-    per_grid = [[next(full) for _ in records] for records in per_grid]
-    out = list(pages)
-    records: list[TableRecord] = []
-    for grid, mine in zip(grids, per_grid, strict=True):
-        found = [(len(table_lines(p.text, grid.cells)), i) for i, p in enumerate(out)]
-        count, index = max(found, default=(0, -1))
-        if not mine or count == 0:
-            continue
-        records.extend(mine)
-        lines = out[index].text.split("\n")
-        hit = table_lines(out[index].text, grid.cells)
-        kept = [line for i, line in enumerate(lines) if i > hit[0] and i not in hit]
-        lines = lines[: hit[0]] + [r.sentence() for r in mine] + kept
-        out[index] = replace(out[index], text="\n".join(lines))
-    return out, records
 
 
 def locate_records(records: Sequence[TableRecord], chunks: Sequence[Chunk]) -> list[TableRecord]:

@@ -159,7 +159,7 @@ def budget_docx(path: Path) -> Path:
 
 def test_docx_tables_become_records_with_merged_headers(tmp_path: Path) -> None:
     from ingest.docx import load_docx
-    from ingest.tables import with_docx_records
+    from ingest.docx_tables import with_docx_records
 
     path = budget_docx(tmp_path / "budget.docx")
     data = path.read_bytes()
@@ -224,7 +224,7 @@ def test_a_dash_in_a_figure_column_is_an_empty_cell_not_a_label(tmp_path: Path) 
     import docx
 
     from ingest.docx import load_docx
-    from ingest.tables import with_docx_records
+    from ingest.docx_tables import with_docx_records
 
     document = docx.Document()
     document.add_paragraph("2025年部门支出预算总表")
