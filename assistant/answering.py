@@ -26,7 +26,7 @@ from assistant.extractive import (
 from assistant.figures import Figure, find_figures
 from assistant.followup import is_follow_up, rewrite_follow_up
 from assistant.library import Library
-from assistant.llm import LLMAnswerer, fallback_on
+from assistant.llm import LLMAnswerer, fallback_on, invoke
 from assistant.offline import extractive_model, with_declared_unit
 from assistant.prompting import as_data, format_sources, load_prompt, render
 from assistant.query import QueryAnalysis, analyse, short_name, with_full_years
@@ -314,7 +314,7 @@ class Assistant:
         history_text = as_data("\n".join(history[-3:]))  # the user's own words, still data
         prompt = render(load_prompt("followup"), history=history_text, question=as_data(question))
         try:
-            reply = str(self.chat.invoke(prompt).content)
+            reply = invoke(self.chat, prompt)
         except fallback_on():  # a rewrite is a convenience: without it the question is asked as is
             return question
         rewritten = (reply.strip().splitlines() or [""])[0]  # an empty reply rewrites nothing

@@ -27,7 +27,7 @@ def expected_kind(item: str, question: str) -> str:
         return "percent"  # 城镇新增就业目标 is a count: a target is a rate only for a growth
     if MONEY_TAIL.search(item):  # 人员经费 is money, though it names 人员
         return "money"
-    if COUNT_QUESTION.search(item) or re.search(r"人数|人口|人员|个数|数量|户数|件数|就业", item):
+    if COUNT_QUESTION.search(item) or re.search(r"人数|人口|人员|个数|数量|户数|件数|新增就业|就业人数|就业岗位", item):
         return "count"
     if MONEY_QUESTION.search(item) or MONEY_QUESTION.search(question):
         return "money"
@@ -78,13 +78,13 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
 
 
 # between an item's name and its figure: a few words (预算, 支出, 合计：, 人数不低于), no new clause
-NAMES_FIGURE = re.compile(r"[^，,；;。！？\[\]]{0,14}")
+NAMES_FIGURE = re.compile(r"(?!.*分别)[^，,；;。！？\[\]、和及与]{0,14}")  # not 公务接待费、公务用车运行费分别为…
 
 
 ITEM_TAIL = re.compile(r"(?:的)?(?:预算数|预算|决算数|决算|执行数|的钱|资金|金额|数额|情况|预期目标|目标)$")
 
 
-WITHIN = re.compile(r"(?:里|中|内|下)的?|表的|之中的?")
+WITHIN = re.compile(r"(?:里|中|内|下)的|表[里中]的?|表的|之中的?")  # not 高中教育, 中小学
 CLASS_SUFFIX = re.compile(r"(?<=.{2})(?:类|项|款|这一项|一项|这项|科目)$")
 
 

@@ -32,7 +32,7 @@ from assistant.understanding.orgs import is_org_name, parse_org
 COMPARE = re.compile(
     r"比较|对比|相比|相较|变化|变动|增减|多了还是少了|高了还是低了|差距|差多少|差了多少|"
     r"(?:增长|增加|减少|下降|提高|降低)了?多少|各是多少|各为多少|分别是多少|分别为多少|分别多少|"
-    r"近[两二三四五]年|谁|哪个|哪家|哪一年|哪年|比(?:19|20)\d{2}年"
+    r"近[两二三四五]年|谁|哪个|哪家|哪一年|哪年|比(?:19|20)\d{2}年(?!.*(?:原因|为什么|为何|为啥|用于|用途))"
 )
 WHICH = re.compile(r"谁|哪个|哪家|哪一年|哪年")
 FILLER = re.compile(
@@ -95,7 +95,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
     for part in SEPARATORS.split(text):
         part = re.sub(r"<(\d+)>", lambda m: whole[int(m.group(1))], part)
         part = re.sub(r"[“”\"'‘’「」]", "", part).strip("的之与")
-        part = re.sub(r"(?<!占)比$", "", part)  # X预算比Y多多少: 比 is left of the comparison
+        part = re.sub(r"(?<![占同环])比$", "", part)  # X预算比Y多多少: 比 is left of the comparison
         if WHICH.search(question):  # 谁的政府采购预算多
             part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
         if COUNTING.fullmatch(part):  # 两个财政局, 三地: how many are compared, not what

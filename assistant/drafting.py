@@ -22,7 +22,7 @@ from assistant.citations import check_figures, resolve_citations
 from assistant.extractive import weights
 from assistant.figures import cited_after, find_figures
 from assistant.library import Library
-from assistant.llm import failure_message, fallback_on
+from assistant.llm import failure_message, fallback_on, invoke
 from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, repeats
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import aliases, analyse, short_name
@@ -292,7 +292,7 @@ class Drafter:
         sources = [citation_hit(c, memo.documents) for c in memo.citations]
         prompt = render(self.prompt, sources=format_sources(sources), draft=memo_body(memo))
         try:
-            reply = str(self.chat.invoke(prompt, max_tokens=self.max_tokens).content)
+            reply = invoke(self.chat, prompt, max_tokens=self.max_tokens)
         except fallback_on() as exc:  # the model failed, not the code: the extractive memo stands
             return replace(memo, note=join_notes(memo.note, f"{failure_message(exc)}；以下为摘录稿"))
         polished = parse_sections(reply, memo.sections)

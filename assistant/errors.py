@@ -57,6 +57,11 @@ class LocalModelError(ReportQAError):
         super().__init__(message + (f"（{detail}）" if detail else ""))
 
 
+class ModelReplyError(ReportQAError):
+    """An endpoint answered, but not with a reply the client could read (a 200 with an ``error``
+    body, no ``choices``): the model failed, not the code."""
+
+
 class ContextOverflowError(LocalModelError):
     """The prompt does not fit the model's context: the caller can retry with fewer passages."""
 

@@ -46,7 +46,9 @@ TOTAL_SUFFIX = re.compile(r"(?:合计|小计)$")
 TABLE_HEAD = re.compile(r"表.{0,40}单位\s*[:：]\s*(?:元|万元|亿元|千元)$")  # 表8…部门名称：…单位：万元
 # words that tell apart figures of the same item: a budget is not an actual, a total not a part
 TARGET_QUESTION = re.compile(r"预期目标|增长目标|目标是|目标为|定的目标|提出的目标")
-TARGET_WORDS = re.compile(r"目标|预期|左右|力争|控制在|不低于|拟")
+TARGET_WORDS = re.compile(
+    r"目标|(?<![好高低超于合])预期(?!的)|左右|力争|控制在|不低于|拟(?:安排|增加|新增|发行|实现|达到|下降|提高)"
+)
 CONTRASTS = (("决算", "预算"), ("执行数", "预算数"))
 # a question about a change the report states (比上年增加多少): the sentence that states a change
 ASKS_CHANGE = re.compile(r"比(?:上年|去年|上一年|20\d\d年)|(?:增加|减少|增长|下降|多|少)了?多少|增减|变化")

@@ -13,14 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from assistant.citations import check_figures, resolve_citations
 from assistant.config import Settings
-from assistant.errors import LocalModelError, SettingsError
+from assistant.errors import LocalModelError, ModelReplyError, SettingsError
 from assistant.extractive import FIGURE_QUESTION
 from assistant.hostile import as_evidence
 from assistant.offline import extractive_model
@@ -73,7 +73,15 @@ def fallback_on() -> tuple[type[Exception], ...]:
     import httpx
     import openai
 
-    return (openai.APIError, httpx.HTTPError, ConnectionError, TimeoutError, LocalModelError, SettingsError)
+    return (
+        openai.APIError,
+        httpx.HTTPError,
+        ConnectionError,
+        TimeoutError,
+        LocalModelError,
+        SettingsError,
+        ModelReplyError,
+    )
 
 
 def failure_message(exc: Exception, settings: Settings | None = None) -> str:
@@ -94,17 +102,35 @@ def failure_message(exc: Exception, settings: Settings | None = None) -> str:
     return f"模型调用失败（{type(exc).__name__}）"
 
 
+T = TypeVar("T")
+UNREADABLE = (ValueError, KeyError, TypeError, AttributeError)  # what a client raises on a malformed reply
+
+
+def from_model(call: Callable[[], T]) -> T:
+    """``call()``, a call into the chat client: a reply it cannot read is the model's failure
+    (ModelReplyError), not a bug of ours. Only the client call is wrapped, never our own code."""
+    try:
+        return call()
+    except UNREADABLE as exc:
+        raise ModelReplyError(f"模型服务的回复无法读取（{type(exc).__name__}：{exc}）") from exc
+
+
+def invoke(chat: BaseChatModel, prompt: Any, **kwargs: Any) -> str:
+    """The text of one reply of ``chat`` to ``prompt``."""
+    return str(from_model(lambda: chat.invoke(prompt, **kwargs)).content)
+
+
 def generate(chat: BaseChatModel, messages: Sequence[BaseMessage], on_token: TokenSink | None = None) -> str:
     """The model's reply; streamed token by token to ``on_token`` when given."""
     if on_token is None:
-        reply = chat.invoke(list(messages))
-        return str(reply.content)
+        return invoke(chat, list(messages))
     parts = []
-    for chunk in chat.stream(list(messages)):
+    chunks = from_model(lambda: iter(chat.stream(list(messages))))
+    while (chunk := from_model(lambda: next(chunks, None))) is not None:
         text = str(chunk.content)
         if text:
             parts.append(text)
-            on_token(text)
+            on_token(text)  # our code: outside the wrapped call
     return "".join(parts)
 
 

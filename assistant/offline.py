@@ -72,7 +72,8 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
     if TARGET_QUESTION.search(inputs["question"]) and not any(states_target(p.text, hits[p.hit_index]) for p in picks):
         return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的目标（只有实际完成的数字）")
     counted = COUNTED.search(inputs["question"])  # 多少辆: a count of vehicles, not an amount spent on them
-    if counted and not any(f.kind == "count" and f.measure.startswith(counted.group(1)) for f in figures):
+    # a figure keeps two characters of its measure (平方 for 平方米): compare on those
+    if counted and not any(f.kind == "count" and f.measure.startswith(counted.group(1)[:2]) for f in figures):
         return Draft("", refused=True, reason=f"报告中有相关内容，但没有给出所问的数量（多少{counted.group(1)}）")
     parts = []
     quotes = tuple((pick.hit_index + 1, pick.text) for pick in picks)

@@ -81,7 +81,8 @@ def aliases(department: str) -> frozenset[str]:
 
 
 REPORT_OF_YEAR = re.compile(
-    r"(?<!\d)((?:19|20)\d{2}|[0-3]\d)\s*年(?:度)?(?:的)?(?:[\u4e00-\u9fff]{0,8}?)(?:政府工作报告|部门预算|部门决算|单位预算|预算报告|决算报告|自评报告|报告(?=里|中|说|讲|提到|显示|提出))"
+    r"(?<!\d)((?:19|20)\d{2}|[0-3]\d)\s*年(?:度)?(?:的)?(?:[\u4e00-\u9fff]{0,8}?)(?:政府工作报告|部门预算|部门决算|单位预算|预算报告|决算报告|自评报告)"
+    r"|(?<!\d)((?:19|20)\d{2}|[0-3]\d)\s*年(?:度)?的?报告(?=里|中|说|讲|提到|显示|提出)"  # 2006年报告说, not 在报告里
 )
 
 
@@ -99,7 +100,8 @@ def with_full_years(question: str) -> str:
 
 def named_report_years(question: str) -> tuple[int, ...]:
     """Years that name a report (2008年政府工作报告, 04年政府工作报告): the report of that year."""
-    years = {int(y) + (2000 if len(y) == 2 else 0) for y in REPORT_OF_YEAR.findall(question)}
+    spoken = [m.group(1) or m.group(2) for m in REPORT_OF_YEAR.finditer(question)]
+    years = {int(y) + (2000 if len(y) == 2 else 0) for y in spoken}
     for match in REPORT_OF_YEAR.finditer(question):  # 2005年和2006年政府工作报告: both reports
         listed = re.search(r"(?:(?:19|20)\d{2}\s*年?\s*[和、与及]\s*)+$", question[: match.start()])
         years |= {int(y) for y in re.findall(r"(?:19|20)\d{2}", listed.group())} if listed else set()
@@ -150,7 +152,8 @@ def analyse(question: str, documents: Sequence[DocumentInfo]) -> QueryAnalysis:
     named = named_report_years(question)
     if named:  # "2008年政府工作报告": the report of that year, not the one reviewing it
         scope = [d for d in scope if d.year in named] or scope
-        saying = {int(y) for y in REPORT_SAYS_YEAR.findall(question)}  # 2006年报告说，2005年…: about 2005
+        # 2006年报告说，2005年…: about 2005 (unless the question also asks the report's own year)
+        saying = {int(y) for y in REPORT_SAYS_YEAR.findall(question) if question.count(f"{y}年") == 1}
         years = tuple(y for y in years if y not in saying) or years
     elif years:  # "2022年三公经费": the reports about that year (or reviewing it), when there are any
         in_year = [d for d in scope if d.year in years or any(d.looks_back_on(y) for y in years)]

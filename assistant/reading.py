@@ -22,7 +22,7 @@ MET_TARGET = re.compile(r"(?:超过|完成|实现|达到|超额完成)了?(?:年
 LAST_YEAR = re.compile(r"(?<![比较])(?:过去一年|去年|上年|上一年)")  # not "比上年": a comparison
 
 
-ASIDE = re.compile(r"[（(][^）)]*[）)]")
+ASIDE = re.compile(r"[（(](?:含|包括|其中|不含)[^）)]*[）)]")  # （含2025年合同尾款）, not 上年（2024年）
 
 
 def sentence_years(sentence: str, previous: str, headings: str, hit: Hit) -> frozenset[int]:
@@ -90,6 +90,9 @@ CONTINUATION = re.compile(r"(?:[，,、；;：:）)％%]|万?元[，,。；;、�
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PROSE = re.compile(r"[\u4e00-\u9fff][，、；：][\u4e00-\u9fff\d]|[\u4e00-\u9fff]{8,}")
 WRAP_WIDTH = 20
+# a line that starts something new (表1…, 附件, 第一部分, 一是) or one that ends on an amount
+NEW_PART = re.compile(r"表\s*\d|附件|附表|第[一二三四五六七八九十\d]+(?:部分|章|节)|[一二三四五六七八九十]是")
+ENDS_AMOUNT = re.compile(r"(?:元|%|％)$")
 
 
 def wraps(line: str, following: str) -> bool:
@@ -102,6 +105,7 @@ def wraps(line: str, following: str) -> bool:
         and not (is_table_row(line) or is_table_row(following))
         and not (HEADING_START.match(following) or (HEADING_START.match(line) and len(line) <= 40))
         and not (UNIT_LINE.search(line) or TABLE_TITLE.search(line) or TABLE_TITLE.search(following))
+        and not (UNIT_LINE.search(following) or NEW_PART.match(following) or ENDS_AMOUNT.search(line))
         and parse_record(following) is None
     )
 

@@ -15,6 +15,7 @@ from pydantic import ConfigDict
 from assistant.fusion import reciprocal_rank_fusion
 from assistant.library import Library
 from assistant.query import QueryAnalysis, aliases, analyse
+from assistant.reading import TABLE_TITLE
 from assistant.records import Chunk, DocumentInfo, Hit
 from assistant.tokenize import expand_synonyms
 from assistant.zh import SENTENCE_END
@@ -49,7 +50,6 @@ PIN_SHARE = 1.0  # a table row the question names scores as the best fused hit (
 
 
 PER_TABLE = 3  # rows of one table beyond this give way to other passages (the report's own total)
-TABLE_TITLE = re.compile(r"表$")
 
 
 def spread(hits: list[Hit]) -> tuple[list[Hit], set[str]]:

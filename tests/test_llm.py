@@ -247,11 +247,26 @@ def test_a_named_model_failure_leaves_a_follow_up_as_asked(library: Library, err
     assert assistant.rewrite("那公务接待费呢？", [QUESTION]) == "那公务接待费呢？"
 
 
-def test_a_bug_in_the_model_step_is_raised_not_turned_into_a_model_failure(library: Library) -> None:
-    with pytest.raises(TypeError, match="bug"):
-        Assistant(library, chat=FailingChat(error=TypeError("bug"))).ask(QUESTION)
-    with pytest.raises(KeyError):
-        Assistant(library, chat=FailingChat(error=KeyError("choices"))).rewrite("那公务接待费呢？", [QUESTION])
+def test_a_reply_the_client_cannot_read_is_the_models_failure(library: Library) -> None:
+    """A 200 with an ``error`` body or no ``choices`` (the client raises ValueError/KeyError/TypeError
+    inside its own call): the extractive answer stands; the follow-up is asked as is."""
+    for error in (KeyError("choices"), ValueError("error in body"), TypeError("'NoneType' is not iterable")):
+        answer = Assistant(library, chat=FailingChat(error=error)).ask(QUESTION)
+        assert answer.mode == "extractive" and "37.91万元" in answer.answer
+        assert answer.note == "模型调用失败（ModelReplyError）；以下为摘录模式答案"
+        assistant = Assistant(library, chat=FailingChat(error=error))
+        assert assistant.rewrite("那公务接待费呢？", [QUESTION]) == "那公务接待费呢？"
+
+
+def test_a_bug_of_ours_around_the_model_call_is_raised(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the client call is wrapped: a TypeError in our own code after it propagates."""
+
+    def broken_model(inputs: Any) -> Any:
+        raise TypeError("bug in the model step")
+
+    monkeypatch.setattr(llm, "extractive_model", broken_model)
+    with pytest.raises(TypeError, match="model step"):
+        Assistant(library, chat=FailingChat(error=ConnectionError("down"))).ask(QUESTION)
 
 
 def test_a_bug_in_the_figure_check_is_raised(

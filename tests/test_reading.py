@@ -8,7 +8,7 @@ from assistant.cells import expected_kind, inner_item, pick_value, whole_names
 from assistant.compare import is_comparison, plan_comparison
 from assistant.extractive import TABLE_HEAD, TARGET_QUESTION, asking_clause, focused, record_bonus
 from assistant.figures import find_figures
-from assistant.offline import states_target, with_declared_unit
+from assistant.offline import extractive_model, states_target, with_declared_unit
 from assistant.query import analyse
 from assistant.reading import parse_record, sentence_years, sentences
 from assistant.records import Answer, Citation, DocumentInfo, Hit
@@ -201,3 +201,48 @@ def test_how_many_are_compared_is_not_an_item() -> None:
     ]
     plan = plan_comparison("深圳、普陀两个财政局的机关运行经费分别是多少？", docs)
     assert plan is not None and plan.items == ("机关运行经费",)
+
+
+def test_rules_that_must_not_misfire_on_other_reports() -> None:
+    # a line that ends on an amount, or a table or part that starts, is not wrapped prose
+    text = "某街道2025年收入预算合计比上年增加 2,043.58 万元\n表1 2025年部门收支总表 单位：万元"
+    assert len(sentences(text)) == 2
+    title = "上海市某区人民政府某街道办事处2025年部门预算\n第一部分 部门概况及主要职能职责"
+    assert len(sentences(title)) == 2
+    # 高中教育 and 中小学 are items, not "within" anything
+    assert inner_item("高中教育支出") == "高中教育支出" and inner_item("中小学教育") == "中小学教育"
+    # a year in brackets that is not an aside still says the year
+    budget = DocumentInfo("b", "b.pdf", "2025年部门预算", "某局", 2025, "部门预算", 10)
+    said = "上年（2024年）执行数为3,000.00万元。"
+    assert sentence_years(said, "", "", hit(said, budget)) == {2024}
+    # 好于预期 and 模拟 are results and words, not targets
+    result = "全年地区生产总值增长5.6%，好于预期；"
+    assert not states_target(result, hit(result, WORK_REPORT))
+    assert not states_target("完成应急演练模拟30次。", hit("完成应急演练模拟30次。", WORK_REPORT))
+    # a reason asked is not a comparison; the report's own year asked stays asked
+    assert not is_comparison("2024年城管执法支出比2023年增加的主要原因是什么？")
+    reports = [DocumentInfo(f"w{y}", f"w{y}.txt", "政府工作报告", "国务院", y, "政府工作报告", 1) for y in (2024, 2025)]
+    assert analyse("2025年政府工作报告提到2024年和2025年的经济增长分别是多少", reports).years == (2024, 2025)
+    assert analyse("2023年经济增长在报告里是多少", reports).years == (2023,)
+
+
+def test_a_listed_pair_of_items_gives_no_cell_to_the_first() -> None:
+    text = "（某局，2026年）公务接待费、公务用车运行费分别为1.2万元、3.4万元。[1]"
+    citation = Citation(1, "b.pdf", "预算", 3, "第3页", text, 1.0)
+    answer = Answer("问", text, False, "", (citation,), (), "extractive")
+    assert pick_value(answer, "公务用车运行费", "money") is None  # never the other item's 1.2万元
+
+
+def test_an_area_asked_is_found_by_its_measure() -> None:
+    hits = [hit("新建绿地1200平方米，改造道路3.5公里。", WORK_REPORT)]
+    draft = extractive_model(
+        {
+            "hits": hits,
+            "reason": "",
+            "analysis": analyse("新建绿地多少平方米", [WORK_REPORT]),
+            "question": "新建绿地多少平方米",
+            "tokens": ["新建", "绿地"],
+            "idf": lambda token: 1.0,
+        }
+    )
+    assert not draft.refused and "1200平方米" in draft.text
