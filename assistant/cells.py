@@ -78,7 +78,7 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
 
 
 # between an item's name and its figure: a few words (预算, 支出, 合计：, 人数不低于), no new clause
-NAMES_FIGURE = re.compile(r"(?!.*分别)[^，,；;。！？\[\]、和及与]{0,14}")  # not 公务接待费、公务用车运行费分别为…
+NAMES_FIGURE = re.compile(r"[^，,；;。！？\[\]]{0,14}")
 
 
 ITEM_TAIL = re.compile(r"(?:的)?(?:预算数|预算|决算数|决算|执行数|的钱|资金|金额|数额|情况|预期目标|目标)$")

@@ -226,13 +226,6 @@ def test_rules_that_must_not_misfire_on_other_reports() -> None:
     assert analyse("2023年经济增长在报告里是多少", reports).years == (2023,)
 
 
-def test_a_listed_pair_of_items_gives_no_cell_to_the_first() -> None:
-    text = "（某局，2026年）公务接待费、公务用车运行费分别为1.2万元、3.4万元。[1]"
-    citation = Citation(1, "b.pdf", "预算", 3, "第3页", text, 1.0)
-    answer = Answer("问", text, False, "", (citation,), (), "extractive")
-    assert pick_value(answer, "公务用车运行费", "money") is None  # never the other item's 1.2万元
-
-
 def test_an_area_asked_is_found_by_its_measure() -> None:
     hits = [hit("新建绿地1200平方米，改造道路3.5公里。", WORK_REPORT)]
     draft = extractive_model(
