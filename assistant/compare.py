@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from assistant.cells import SYNONYMS, expected_kind, inner_item, pick_value
 from assistant.differences import describe_change, in_wan
 from assistant.figures import Figure, find_figures
-from assistant.query import YEAR, YEAR_RANGE, QueryAnalysis, aliases, analyse, short_name
+from assistant.query import YEAR, YEAR_RANGE, QueryAnalysis, aliases, analyse, named_report_years, short_name
 from assistant.records import (
     Answer,
     CheckedFigure,
@@ -72,6 +72,7 @@ class Plan:
     year: int | None = None  # the one year named when the groups are departments
     by: str = "year"  # "year" | "department"
     chosen: bool = False  # the department was not named: chosen as the one with reports for the years
+    report: str = ""  # the years name reports (2005年和2007年政府工作报告): asked of each report as such
 
 
 def is_comparison(question: str) -> bool:
@@ -186,7 +187,17 @@ def _by_year(
         reason = "" if own else f"已收录的报告中没有{who}{year}年度的报告"
         groups.append(Group(f"{year}年", tuple(d.doc_id for d in own), reason))
     chosen = not analysis.departments and bool(departments)
-    return Plan(tuple(groups), items, tuple(short_name(d) for d in departments), None, "year", chosen)
+    report = _report_word(question, years, said_in)
+    return Plan(tuple(groups), items, tuple(short_name(d) for d in departments), None, "year", chosen, report)
+
+
+def _report_word(question: str, years: Sequence[int], said_in: dict[int, int]) -> str:
+    """The report the years name (2005年和2007年政府工作报告 -> 政府工作报告): each part asks what that
+    report says, which for a work report is mostly about the year before it."""
+    if said_in or not set(years) <= set(named_report_years(question)):
+        return ""
+    match = REPORT_WORD.search(question)
+    return match.group() if match else ""
 
 
 def _compared_years(years: Sequence[int], said_in: dict[int, int], pool: Sequence[DocumentInfo]) -> tuple[int, ...]:
@@ -201,6 +212,7 @@ def _compared_years(years: Sequence[int], said_in: dict[int, int], pool: Sequenc
     return tuple(sorted({d.year for d in pool if d.year}))
 
 
+REPORT_WORD = re.compile(r"政府工作报告|部门预算|部门决算|单位预算|预算报告|决算报告|自评报告")
 BOTH_LEVELS = re.compile(r"本级")
 LEVEL_WORDS = re.compile(r"^(?:(?:本级|部门|单位)(?:预算)?的?)+")
 WHOLE_LEVEL = re.compile(r"部门预算|部门整体|汇总|全部门|全系统|整个部门|部门口径")
@@ -270,7 +282,10 @@ def sub_question(plan: Plan, group: Group, item: str) -> str:
     if plan.by == "department":
         year = f"{plan.year}年" if plan.year else ""
         return f"{year}{group.label}{item}是多少？"
-    return f"{group.label}{'、'.join(plan.departments)}{item}是多少？"
+    departments = "、".join(plan.departments)
+    if plan.report:  # 国务院2005年的报告中粮食产量: what that report says, not a content word to match
+        return f"{departments}{group.label}的报告中{item}是多少？"
+    return f"{group.label}{departments}{item}是多少？"
 
 
 @dataclass(frozen=True)
@@ -363,8 +378,9 @@ def _cell(
     if same is None:
         same = dataclasses.replace(citation, n=len(citations) + 1)
         citations.append(same)
-    part = f"{group.label}{figure.text}{in_wan(figure)}[{same.n}]"
-    return _Cell(ComparisonCell(group.label, figure.text, same.n), part, figure)
+    shown = figure.text + (figure.measure if figure.kind == "count" and figure.unit else "")  # 46947万吨
+    part = f"{group.label}{shown}{in_wan(figure)}[{same.n}]"
+    return _Cell(ComparisonCell(group.label, shown, same.n), part, figure)
 
 
 def _changes(found: list[tuple[str, Figure]], by: str) -> tuple[str, str, list[str]]:

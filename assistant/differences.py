@@ -52,6 +52,8 @@ def difference(first: Figure, last: Figure) -> tuple[Decimal, str, Decimal | Non
         if first.measure != last.measure and first.measure and last.measure:
             return None
         unit, delta = first.measure or first.unit, last.amount - first.amount
+        if first.unit == last.unit and first.unit:  # 46947万吨 and 49746万吨: 2799万吨
+            unit, delta = first.unit + first.measure, last.value - first.value
     change = (last.amount - first.amount) / first.amount * 100 if first.amount else None
     return delta, unit, change
 

@@ -14,6 +14,7 @@ from assistant.extractive import (
     FIGURE_QUESTION,
     TARGET_QUESTION,
     TARGET_WORDS,
+    Pick,
     expected_kind,
     pick_sentences,
     trim,
@@ -35,6 +36,13 @@ ROW_NUMBERS = frozenset({"行次", "栏次", "序号", "编号"})
 COUNTED = re.compile(r"多少([辆台套名家所户艘架人]|微克|毫克|公里|千米|平方公里|平方米|公顷|亩|吨|千瓦|立方米)")
 ZERO = re.compile(r"^0(?:\.0+)?(?:元|万元|亿元|千元)?$")
 ACTUALS = re.compile(r"决算|实际支出|实际花")
+# budget items every report names the same way: asked by name, a passage without the name does not answer
+# (其他运行经费 is not 机关运行经费, 基本经费 not 三公经费); words reports vary (全省生产总值, 完成预算的96%) are left out
+NAMED_ITEMS = (
+    "三公经费", "机关运行经费", "政府采购", "公务接待费", "公务用车", "因公出国", "基本支出", "项目支出",
+    "人员经费", "公用经费", "生产总值", "居民人均可支配收入", "城镇调查失业率",
+)  # fmt: skip
+PLAIN = re.compile(r"[“”\"'‘’「」\s]")
 BUDGET_TYPES = ("部门预算", "单位预算")
 
 
@@ -50,31 +58,10 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
     )
     if not picks or picks[0].coverage < MIN_COVERAGE:
         return Draft("", refused=True, reason="已收录的报告中没有与问题直接对应的内容")
+    reason = scope_refusal(inputs, picks) or figure_refusal(inputs["question"], picks, hits)
+    if reason:
+        return Draft("", refused=True, reason=reason)
     weight = weights(inputs["tokens"], inputs["idf"])
-    if (
-        analysis.years
-        and not LAST_YEAR.search(inputs["question"])
-        and not (  # "2025年政府工作报告中，过去一年…": the year names a report the store has
-            YEAR_NAMES_REPORT.search(inputs["question"]) and set(analysis.years) <= set(inputs.get("scoped_years", ()))
-        )
-        and not any(set(p.years) & set(analysis.years) for p in picks)
-    ):
-        asked = "、".join(str(y) for y in analysis.years)
-        return Draft("", refused=True, reason=f"报告中有相关内容，但说的不是{asked}年的情况")
-    budgets_only = all(t in BUDGET_TYPES for t in inputs.get("scoped_types", ())) and inputs.get("scoped_types")
-    if ACTUALS.search(inputs["question"]) and budgets_only and not any(ACTUALS.search(p.text) for p in picks):
-        return Draft("", refused=True, reason="已收录的相关报告是预算，只有预算数，没有所问的决算（实际支出）数")
-    figures = [f for p in picks for f in find_figures(p.text)]
-    if FIGURE_QUESTION.search(inputs["question"]) and not figures:
-        return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数字")
-    if expected_kind(inputs["question"]) == "count" and not any(f.kind == "count" for f in figures):
-        return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的数量")
-    if TARGET_QUESTION.search(inputs["question"]) and not any(states_target(p.text, hits[p.hit_index]) for p in picks):
-        return Draft("", refused=True, reason="报告中有相关内容，但没有给出所问的目标（只有实际完成的数字）")
-    counted = COUNTED.search(inputs["question"])  # 多少辆: a count of vehicles, not an amount spent on them
-    # a figure keeps two characters of its measure (平方 for 平方米): compare on those
-    if counted and not any(f.kind == "count" and f.measure.startswith(counted.group(1)[:2]) for f in figures):
-        return Draft("", refused=True, reason=f"报告中有相关内容，但没有给出所问的数量（多少{counted.group(1)}）")
     parts = []
     quotes = tuple((pick.hit_index + 1, pick.text) for pick in picks)
     for pick in picks:
@@ -91,6 +78,54 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
         else:
             parts.append(f"（{who}）{trim(pick.text, weight)}[{pick.hit_index + 1}]")
     return Draft("；".join(parts), quotes=quotes)
+
+
+def scope_refusal(inputs: dict[str, Any], picks: list[Pick]) -> str:
+    """Why the chosen passages are not about the year or the kind of figure asked, or ""."""
+    analysis, question = inputs["analysis"], inputs["question"]
+    if (
+        analysis.years
+        and not LAST_YEAR.search(question)
+        and not (  # "2025年政府工作报告中，过去一年…": the year names a report the store has
+            YEAR_NAMES_REPORT.search(question) and set(analysis.years) <= set(inputs.get("scoped_years", ()))
+        )
+        and not any(set(p.years) & set(analysis.years) for p in picks)
+    ):
+        asked = "、".join(str(y) for y in analysis.years)
+        return f"报告中有相关内容，但说的不是{asked}年的情况"
+    budgets_only = all(t in BUDGET_TYPES for t in inputs.get("scoped_types", ())) and inputs.get("scoped_types")
+    if ACTUALS.search(question) and budgets_only and not any(ACTUALS.search(p.text) for p in picks):
+        return "已收录的相关报告是预算，只有预算数，没有所问的决算（实际支出）数"
+    return ""
+
+
+def figure_refusal(question: str, picks: list[Pick], hits: list[Hit]) -> str:
+    """Why the chosen passages do not give the figure asked, or ""."""
+    missing = missing_item(question, picks, hits)
+    if missing:
+        return f"报告中有相关内容，但没有提到所问的{missing}"
+    figures = [f for p in picks for f in find_figures(p.text)]
+    if FIGURE_QUESTION.search(question) and not figures:
+        return "报告中有相关内容，但没有给出所问的数字"
+    if expected_kind(question) == "count" and not any(f.kind == "count" for f in figures):
+        return "报告中有相关内容，但没有给出所问的数量"
+    if TARGET_QUESTION.search(question) and not any(states_target(p.text, hits[p.hit_index]) for p in picks):
+        return "报告中有相关内容，但没有给出所问的目标（只有实际完成的数字）"
+    counted = COUNTED.search(question)  # 多少辆: a count of vehicles, not an amount spent on them
+    # a figure keeps two characters of its measure (平方 for 平方米): compare on those
+    if counted and not any(f.kind == "count" and f.measure.startswith(counted.group(1)[:2]) for f in figures):
+        return f"报告中有相关内容，但没有给出所问的数量（多少{counted.group(1)}）"
+    return ""
+
+
+def missing_item(question: str, picks: list[Pick], hits: list[Hit]) -> str:
+    """The budget items the question names when no chosen passage (nor its table's title) names
+        any of them; "" when one is named or none is asked. A passage is named by its headings too
+    (十二、政府采购预算表情况说明 over 拟购买服务1278.50万元)."""
+    plain = PLAIN.sub("", question)
+    asked = [item for item in NAMED_ITEMS if item in plain]
+    said = "".join(PLAIN.sub("", pick.text + "".join(hits[pick.hit_index].headings)) for pick in picks)
+    return "" if any(item in said for item in asked) else "、".join(asked)
 
 
 def states_target(sentence: str, hit: Hit) -> bool:

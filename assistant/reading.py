@@ -11,7 +11,8 @@ from assistant.zh import SENTENCE, SENTENCE_END
 
 TABLE_ROW = re.compile(r"^(?:\d{3}(?: \d{2}){0,2} )?\S+(?: -?[\d,]+(?:\.\d+)?){2,}$")
 TABLE_TITLE = re.compile(r"表$")
-RECORD_CELL = re.compile(r"^(\D+?)(-?[\d,]+(?:\.\d+)?)(%|元|万元|亿元|千元)?$")
+# a column head may name a year (2026年预算数4,676.96万元); no other digit
+RECORD_CELL = re.compile(r"^((?:\D|(?:19|20)\d{2}年)+?)(-?[\d,]+(?:\.\d+)?)(%|元|万元|亿元|千元)?$")
 RECORD_LABEL = re.compile(r"^(.*?)(?:（科目[\d ]+）)?$")
 UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:元|万元|亿元|千元)$")
 

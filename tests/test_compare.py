@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from assistant import open_assistant
 from assistant.cells import item_names, pick_value
 from assistant.citations import check_figures
-from assistant.compare import Group, Plan, compare, items_of, plan_comparison
+from assistant.compare import Group, Plan, compare, items_of, plan_comparison, sub_question
 from assistant.differences import describe_change, difference, table_rows
 from assistant.evaluation import evaluate, load_questions
 from assistant.figures import find_figures, states_value
@@ -108,6 +108,21 @@ def test_amounts_in_yuan_also_in_wan_and_units_aligned() -> None:
     assert "约3,355.65万元" in sentence  # 18,976.76 − 15,621.11, the 万元 figures the answer shows
     delta, unit, _ = difference(figure("8374.2亿元"), figure("1.35万亿元")) or (None, "", None)
     assert (delta, unit) == (Decimal("5125.8"), "亿元")
+
+
+def test_counts_of_one_multiplier_differ_in_that_multiplier() -> None:
+    delta, unit, _ = difference(figure("46947万吨"), figure("49746万吨")) or (None, "", None)
+    assert (delta, unit) == (Decimal("2799"), "万吨")
+    assert describe_change(("2005年", figure("46947万吨")), ("2007年", figure("49746万吨")), "year")[0] == "2,799万吨"
+
+
+def test_years_naming_reports_ask_each_report_as_such() -> None:
+    reports = [DocumentInfo(f"w{y}", f"w{y}.txt", "政府工作报告", "国务院", y, "政府工作报告", 1) for y in (2005, 2007)]
+    plan = plan_comparison("2005年和2007年政府工作报告里粮食产量分别是多少？", reports)
+    assert plan is not None and plan.report == "政府工作报告"
+    assert sub_question(plan, plan.groups[0], plan.items[0]) == "国务院2005年的报告中粮食产量是多少？"
+    plain = plan_comparison("2005年和2007年国务院粮食产量分别是多少？", reports)
+    assert plain is not None and plain.report == ""
 
 
 def test_rates_differ_in_percentage_points_and_unlike_figures_are_not_subtracted() -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from assistant.answering import is_cell
 from assistant.cells import expected_kind, inner_item, pick_value, whole_names
 from assistant.compare import is_comparison, plan_comparison
-from assistant.extractive import TABLE_HEAD, TARGET_QUESTION, asking_clause, focused, record_bonus
+from assistant.extractive import TABLE_HEAD, TARGET_QUESTION, Pick, asking_clause, focused, record_bonus
 from assistant.figures import find_figures
-from assistant.offline import extractive_model, states_target, with_declared_unit
+from assistant.offline import extractive_model, missing_item, states_target, with_declared_unit
 from assistant.query import analyse
 from assistant.reading import parse_record, sentence_years, sentences
 from assistant.records import Answer, Citation, DocumentInfo, Hit
@@ -239,3 +239,21 @@ def test_an_area_asked_is_found_by_its_measure() -> None:
         }
     )
     assert not draft.refused and "1200平方米" in draft.text
+
+
+def test_a_column_head_may_name_its_year() -> None:
+    row = parse_record("一般公共预算拨款收入：2025年预算数4,500.00万元，2026年预算数4,676.96万元。")
+    assert row is not None
+    assert row.cells == (("2025年预算数", "4,500.00万元"), ("2026年预算数", "4,676.96万元"))
+    assert parse_record("电费：第3季度1,000.00万元。") is None  # any other digit in a head: not a record
+
+
+def test_a_budget_item_asked_by_name_must_be_named_by_the_passage() -> None:
+    other = hit("市政务服务中心其他运行经费：总计68.00万元，财政拨款68.00万元。")
+    picks = [Pick(0, other.text, 1.0, 0.8)]
+    assert missing_item("2026年某局机关运行经费预算是多少？", picks, [other]) == "机关运行经费"
+    titled = hit("其中拟购买服务1278.50万元。", headings=("十二、政府采购预算表情况说明",))
+    assert missing_item("政府采购预算里拟购买服务的钱是多少？", [Pick(0, titled.text, 1.0, 0.8)], [titled]) == ""
+    quoted = hit("“三公”经费财政拨款支出决算0.16万元。")
+    assert missing_item("三公经费花了多少？", [Pick(0, quoted.text, 1.0, 0.8)], [quoted]) == ""
+    assert missing_item("垃圾分类投入多少？", picks, [other]) == ""  # no budget item named: nothing to require
