@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import chromadb
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.api.shared_system_client import SharedSystemClient
@@ -59,6 +60,13 @@ def open_collection(
         return client.get_or_create_collection(name, metadata=metadata)
 
 
+# What ``Collection.modify`` raises when the change is refused: a ChromaError from the embedded
+# engine (its Rust bindings raise chromadb.errors types) or from a server's JSON error reply, a
+# ValueError from Chroma's own check of the configuration, an httpx error when a server cannot be
+# reached. (A server reply that is not JSON comes out as a bare Exception: that is not caught.)
+MODIFY_REFUSED = (ChromaError, ValueError, httpx.HTTPError)
+
+
 def purge_log_often(collection: Collection, every: int) -> None:
     """Save the collection's index (and so purge its write log) every ``every`` records; a store
     made before this, or a server that refuses, keeps working as it was, only slower to write."""
@@ -67,7 +75,7 @@ def purge_log_often(collection: Collection, every: int) -> None:
         return
     try:
         collection.modify(configuration={"hnsw": {"sync_threshold": every, "batch_size": every}})
-    except Exception:  # an optimisation only; Chroma raises several types here
+    except MODIFY_REFUSED:  # an optimisation only
         return
 
 
