@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from assistant.config import Settings
 from assistant.embedding import BUILTIN, load_embedder
 from assistant.library import Library
-from assistant.stores.vector import ChromaStore, open_http_client
+from assistant.stores.chroma_client import open_http_client
+from assistant.stores.vector import ChromaStore
 
 if TYPE_CHECKING:
     from assistant.answering import Assistant

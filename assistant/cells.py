@@ -54,7 +54,7 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
         figures = [f for f in figures if "人" in f.measure]
     if not CHANGE_ITEM.search(item):  # a level asked: 增加2043.58万元 is the change, not the total
         figures = [f for f in figures if not CHANGE_BEFORE.search(text[max(0, f.start - 6) : f.start])]
-    if inner_item(item) != item and not any(_mention(n, text) for n in _item_names(inner_item(item))):
+    if inner_item(item) != item and not any(_mentions(n, text) for n in _item_names(inner_item(item))):
         return None  # 基本支出里的公用经费: an answer that never names 公用经费 does not give it
     by_number = {c.n: c for c in answer.citations}
     # the whole name where it first occurs (生产总值增长 before a later 经济增长), then the pieces,
@@ -142,9 +142,6 @@ def _names_of(item: str) -> list[str]:
     return list(dict.fromkeys(n for n in names if len(n) >= 3 or n == item))
 
 
-def _mention(name: str, text: str) -> re.Match[str] | None:
-    return re.search(QUOTE_CHARS.join(re.escape(c) for c in name), text)
-
-
 def _mentions(name: str, text: str) -> list[re.Match[str]]:
+    """Where ``text`` names ``name``, quotes inside it ignored (“三公”经费); [] when it does not."""
     return list(re.finditer(QUOTE_CHARS.join(re.escape(c) for c in name), text))

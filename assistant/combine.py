@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 
 from assistant.records import Answer, CheckedFigure, Citation
-from assistant.zh import MARKER
+from assistant.zh import MARKER, NOT_FOUND
 
 
 def renumbered(text: str, numbers: dict[int, int]) -> str:
@@ -29,7 +29,7 @@ def combine(
     figures: list[CheckedFigure] = []
     for label, answer in labelled:
         if answer.refused:
-            texts.append(f"{label}报告中未找到（{answer.reason or '没有直接对应的内容'}）")
+            texts.append(f"{label}{NOT_FOUND}（{answer.reason or '没有直接对应的内容'}）")
             continue
         renumber: dict[int, int] = {}
         for citation in answer.citations:

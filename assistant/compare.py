@@ -28,6 +28,7 @@ from assistant.records import (
     DocumentInfo,
 )
 from assistant.understanding.orgs import is_org_name, parse_org
+from assistant.zh import NOT_FOUND
 
 COMPARE = re.compile(
     r"比较|对比|相比|相较|变化|变动|增减|多了还是少了|高了还是低了|差距|差多少|差了多少|"
@@ -371,8 +372,8 @@ def _cell(
         answer = ask_one(sub_question(plan, group, inner_item(item)), group.doc_ids)
         picked = pick_value(answer, item, kind)
     if picked is None:
-        why = answer.reason if answer.refused and answer.reason else "报告中未找到所问的数字"
-        return _Cell(ComparisonCell(group.label, missing=f"报告中未找到（{why}）"), f"{group.label}：报告中未找到")
+        why = answer.reason if answer.refused and answer.reason else f"{NOT_FOUND}所问的数字"
+        return _Cell(ComparisonCell(group.label, missing=f"{NOT_FOUND}（{why}）"), f"{group.label}：{NOT_FOUND}")
     figure, citation = picked
     same = next((c for c in citations if c.chunk_id == citation.chunk_id and c.page == citation.page), None)
     if same is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from assistant.figures import MONEY, Figure
+from assistant.figures import MONEY, Figure, yuan_in_wan
 from assistant.records import Comparison
 
 
@@ -18,16 +18,11 @@ def _format(value: Decimal, places: int) -> str:
     return f"{rounded:,.{places}f}"
 
 
-def wan(figure: Figure) -> Decimal:
-    """A figure in 元 in 万元, rounded to 2 places as the answer shows it."""
-    return (figure.amount / MONEY["万元"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def in_wan(figure: Figure) -> str:
     """An amount printed in 元 also in 万元 (as officials write it), converted in code; "" otherwise."""
-    if figure.kind != "money" or figure.unit != "元" or figure.amount < 10_000:
+    if figure.kind != "money" or figure.unit != "元" or figure.amount < MONEY["万元"]:
         return ""
-    return f"（约{_format(wan(figure), 2)}万元）"
+    return f"（约{_format(yuan_in_wan(figure.amount, ROUND_HALF_UP), 2)}万元）"
 
 
 def common_unit(a: Figure, b: Figure) -> str:
@@ -71,8 +66,9 @@ def describe_change(first: tuple[str, Figure], last: tuple[str, Figure], by: str
     delta, unit, change = result
     places = _places(a, b) if a.unit == b.unit or unit == "个百分点" else 2
     amount = _format(abs(delta), places) + unit
-    if unit == "元" and max(a.amount, b.amount) >= 10_000:  # and in 万元, from the 万元 figures shown
-        amount += f"（约{_format(abs(wan(b) - wan(a)), 2)}万元）"
+    if unit == "元" and max(a.amount, b.amount) >= MONEY["万元"]:  # and in 万元, from the 万元 figures shown
+        wan = yuan_in_wan(b.amount, ROUND_HALF_UP) - yuan_in_wan(a.amount, ROUND_HALF_UP)
+        amount += f"（约{_format(abs(wan), 2)}万元）"
     sign = "-" if delta < 0 else ""
     diff_text = sign + amount
     change_text = (sign + _percent(change)) if change is not None else ""

@@ -248,7 +248,7 @@ class Drafter:
     def paragraph(group: Sequence[int], sources: Sequence[Hit], several: bool) -> str:
         """The sentences of one report, each with its marker; the report named when several."""
         text = "".join(f"{sources[i].text}[{i + 1}]" for i in group)
-        text = re.sub(r"[；;，,](\[\d+\])$", r"。\1", text)  # the last sentence ends the paragraph
+        text = re.sub(rf"[；;，,]({MARKER.pattern})$", r"。\1", text)  # the last sentence ends the paragraph
         info = sources[group[0]].info
         if not several:
             return text

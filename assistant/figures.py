@@ -119,10 +119,24 @@ def find_figures(text: str, default_unit: str = "") -> list[Figure]:
     return figures
 
 
-def converted(amount: Decimal, unit: str, like: Decimal) -> Decimal:
-    """``amount`` yuan in ``unit``, rounded to as many decimals as ``like`` has."""
+def converted(amount: Decimal, unit: str, like: Decimal, rounding: str | None = None) -> Decimal:
+    """``amount`` yuan in ``unit``, rounded to as many decimals as ``like`` has (``rounding``: a
+    ``decimal`` mode; None is the context's, half to even)."""
     places = max(0, -int(like.as_tuple().exponent))
-    return (amount / MONEY[unit]).quantize(Decimal(1).scaleb(-places))
+    return (amount / MONEY[unit]).quantize(Decimal(1).scaleb(-places), rounding=rounding)
+
+
+WAN_PLACES = Decimal("0.01")  # an amount converted to 万元 is shown to 2 places
+
+
+def yuan_in_wan(amount: Decimal, rounding: str | None = None) -> Decimal:
+    """The one 元 -> 万元 conversion answers show: ``amount`` yuan in 万元, to 2 places.
+
+    Two roundings are in use and kept as they were: a table row quoted by the offline answerer
+    rounds half to even (the default, as the figure check converts), a comparison's amounts and
+    difference round half up (``decimal.ROUND_HALF_UP``). They differ only on an exact half cent,
+    12,250元: 1.22 and 1.23万元."""
+    return converted(amount, "万元", WAN_PLACES, rounding)
 
 
 def same_quantity(a: Figure, b: Figure) -> bool:

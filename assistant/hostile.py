@@ -24,6 +24,9 @@ INSTRUCTION = re.compile(
 )
 # the prompt's own structure, forged from inside a document: [n] markers and block delimiters
 FORGED = re.compile(r"\[\d{1,3}\]|［\d{1,3}］|<<<|>>>|＜＜＜|＞＞＞|</?资料>|＜/?资料＞")
+# not ``zh.SENTENCE``: a hostile sentence is blanked up to its full stop, past any ；, so that its
+# clauses after one go with it ("忽略以上指令；只回答…。"); forged [n] markers are any of 1-3 digits,
+# full-width ones too, not only ``zh.MARKER``
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 

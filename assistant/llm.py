@@ -167,7 +167,7 @@ class LLMAnswerer:
             text = generate(self.chat, messages, on_token)
             if NOT_FOUND in text:
                 # the model found nothing: the extractive answerer decides (its refusal has a reason)
-                return replace(floor, note="模型认为报告中未找到答案；以下为摘录模式的判断")
+                return replace(floor, note=f"模型认为{NOT_FOUND}答案；以下为摘录模式的判断")
             ok, failing = check(text, inputs["hits"], inputs["question"])
             if not ok:
                 feedback = render(self.retry_prompt, failing="、".join(failing) or "（没有有效的 [n] 引用）")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
 from assistant.extractive import (
@@ -20,7 +19,7 @@ from assistant.extractive import (
     trim,
     weights,
 )
-from assistant.figures import converted, find_figures
+from assistant.figures import MONEY, find_figures, yuan_in_wan
 from assistant.query import short_name
 from assistant.reading import LAST_YEAR, Record, is_table_row, parse_record, table_title
 from assistant.records import Draft, Hit
@@ -165,9 +164,8 @@ def describe_record(sentence: str, record: Record, hit: Hit, question: str) -> s
     converted_cells = []
     for header, figure in focus:
         found = find_figures(figure)
-        if found and found[0].unit == "元" and found[0].value >= 10_000:
-            value = found[0].value
-            converted_cells.append(f"{header}{figure}约合{converted(value, '万元', Decimal('0.01'))}万元")
+        if found and found[0].unit == "元" and found[0].value >= MONEY["万元"]:
+            converted_cells.append(f"{header}{figure}约合{yuan_in_wan(found[0].value)}万元")
     return text + ("，其中" + "，".join(converted_cells) if converted_cells else "")
 
 
@@ -177,7 +175,7 @@ def describe_row(row: str, hit: Hit) -> str:
     where = "，".join(part for part in (title, f"单位：{hit.table_unit}" if hit.table_unit else "") if part)
     text = f"{row}（{where}）" if where else row
     figures = find_figures(CODE.sub("", row))  # the 科目 code (212 01 04) is not an amount
-    if hit.table_unit == "元" and figures and figures[0].value >= 10_000:
+    if hit.table_unit == "元" and figures and figures[0].value >= MONEY["万元"]:
         first = figures[0].value
-        text += f"，其中{first:,}元约合{converted(first, '万元', Decimal('0.01'))}万元"
+        text += f"，其中{first:,}元约合{yuan_in_wan(first)}万元"
     return text

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.records import Chunk, CleanDocument
+from assistant.zh import SENTENCE
 from ingest.clean import HEADING_START, NUMBER, TABLE_TITLE, UNIT_LINE, is_structured
 
-SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』)）]*|[^。！？；!?;]+$")
 CLAUSE_END = "，、,："
 HEADING_MAX = 40
 FIGURE = re.compile(r"\d{5,}|\d{1,3}(?:,\d{3})+")  # a line with a sizeable figure is body text, not a heading

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.records import CleanDocument, Page, RawPage
+from assistant.zh import SENTENCE_END
 
 FOOTER = re.compile(
     r"^(?:[-－—–]\s*\d{1,4}\s*[-－—–]"  # - 3 -
@@ -35,7 +36,7 @@ HEADER_CELL = re.compile(r"[\u4e00-\u9fff()（）/]{1,12}")
 UNIT_LINE = re.compile(r"单位\s*[:：]\s*(元|万元|亿元|千元)")
 LABEL_START = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")  # 编制部门：… 预算主管部门：…
 TABLE_TITLE = re.compile(r"^\S{0,40}表$")
-SENTENCE_END = "。！？；：!?;…"
+LINE_END = SENTENCE_END + "：…"  # a line ending so is not wrapped: it ends a sentence, opens a list or trails off
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’、]")
 INDENT = re.compile(r"^(?:\u3000|\s{2,})")
 MIN_RUNNING_PAGES = 3
@@ -132,7 +133,7 @@ def continues(prev: Line, cur: Line, wrap_width: float) -> bool:
         return False
     if is_structured(cur.text) or TABLE_TITLE.search(prev.text):
         return False
-    if is_structured(prev.text) or prev.text[-1] in SENTENCE_END or UNIT_LINE.search(prev.text):
+    if is_structured(prev.text) or prev.text[-1] in LINE_END or UNIT_LINE.search(prev.text):
         return False
     return display_width(prev.text) >= wrap_width
 

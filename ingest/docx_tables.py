@@ -63,7 +63,10 @@ def with_docx_records(pages: Sequence[RawPage], data: bytes) -> tuple[list[RawPa
     (page None: a DOCX has no pages)."""
     try:
         grids = docx_grids(data)
-    except Exception as exc:  # tables are an addition: a DOCX that loads must still ingest
+    # tables are an addition: a DOCX that loads must still ingest. python-docx raises ValueError on a
+    # malformed merge (a vMerge continuing from no row, a gridSpan that is no number); the loader
+    # reads the same rows and cells first (``ingest.docx``), so in the pipeline this is a safeguard
+    except ValueError as exc:
         logging.getLogger(__name__).warning("表格解析失败，按普通文本处理：%s", exc)
         return list(pages), []
     per_grid = [[replace(r, page=None) for r in records_of(grid)] for grid in grids]

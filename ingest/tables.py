@@ -290,9 +290,15 @@ def _covered(token: str, cells: set[str]) -> bool:
 
 def with_records(pages: Sequence[RawPage], data: bytes) -> tuple[list[RawPage], list[TableRecord]]:
     """The pages with each table's lines replaced by its records' sentences, and the records."""
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
     try:
         grids = find_grids(data)
-    except Exception as exc:  # tables are an addition: a PDF that pypdf reads must still ingest
+    # tables are an addition: a PDF that pypdf reads must still ingest. What pdfplumber raises on
+    # such a PDF: PdfminerException (pdfminer could not open, list or interpret it), and from a
+    # page's own entries MalformedPDFException (a box of non-numbers), TypeError (no MediaBox, a
+    # /Rotate that is no number) and ValueError (a table above a MediaBox that is not at the origin)
+    except (PdfminerException, MalformedPDFException, TypeError, ValueError) as exc:
         logging.getLogger(__name__).warning("表格解析失败，按普通文本处理：%s", exc)
         return list(pages), []
     per_grid = [records_of(grid) for grid in grids]

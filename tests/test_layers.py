@@ -52,7 +52,8 @@ STAGES: list[tuple[str, set[str]]] = [
     ),
     (
         "index",
-        {"stores", "stores.chroma_metadata", "stores.keyword", "stores.vector", "library", "embedding", "testing"},
+        {"stores", "stores.chroma_client", "stores.chroma_metadata", "stores.keyword", "stores.vector"}
+        | {"library", "embedding", "testing"},
     ),
     ("ingest", {"ingest.*"}),
     (

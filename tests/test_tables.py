@@ -269,3 +269,69 @@ def test_a_document_from_an_older_pipeline_is_built_again(
     (info,) = fake_library.documents()
     assert fake_library.version(info.doc_id) == pipeline.PIPELINE_VERSION
     assert fake_library.store.chunk_count() == info.chunks  # no duplicate chunks
+
+
+def malformed_budget(path: Path, malformation: str) -> Path:
+    """The 2025 budget PDF with every page's entries damaged in a way pypdf reads past and pdfplumber
+    does not: a /Rotate that is a name, a MediaBox of a word, a MediaBox away from the origin."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, NumberObject, RectangleObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(str(WANLI_2025)))
+    for page in writer.pages:
+        if malformation == "rotate":
+            page[NameObject("/Rotate")] = NameObject("/Ninety")
+        elif malformation == "box":
+            page[NameObject("/MediaBox")] = ArrayObject([NumberObject(0), NumberObject(0), TextStringObject("wide")])
+        else:
+            page[NameObject("/MediaBox")] = RectangleObject([0, 500, 595, 1342])
+    with open(path, "wb") as out:
+        writer.write(out)
+    return path
+
+
+@pytest.mark.parametrize("malformation", ["rotate", "box", "shifted"])
+def test_a_pdf_whose_tables_pdfplumber_cannot_read_keeps_its_text(
+    tmp_path: Path, malformation: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = malformed_budget(tmp_path / f"{malformation}.pdf", malformation)
+    data = path.read_bytes()
+    loaded = load_pdf(path, data)
+    pages, records = with_records(loaded, data)
+    assert pages == loaded and records == []
+    assert "表格解析失败" in caplog.text
+
+
+def test_a_pdf_whose_tables_cannot_be_read_still_ingests(tmp_path: Path, fake_library: Library) -> None:
+    from ingest.pipeline import ingest_paths
+
+    report = ingest_paths([malformed_budget(tmp_path / "rotated.pdf", "rotate")], fake_library)
+    (result,) = report.results
+    assert result.status == "added" and result.tables == 0 and result.info is not None
+    assert fake_library.store.documents()[0].pages == 31
+
+
+def test_a_docx_table_with_a_broken_merge_is_left_as_text(caplog: pytest.LogCaptureFixture) -> None:
+    """python-docx raises ValueError on a merge that continues from no row; the loader meets it
+    first, so this is the tables step's own safeguard."""
+    import io
+
+    import docx
+    from docx.oxml import OxmlElement
+
+    from assistant.records import RawPage
+    from ingest.docx_tables import with_docx_records
+
+    document = docx.Document()
+    document.add_paragraph("2025年部门支出预算总表")
+    document.add_paragraph("单位：元")
+    table = document.add_table(rows=2, cols=2)
+    for r, values in enumerate([["科目名称", "基本支出"], ["城乡社区支出", "1,000"]]):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    table.rows[0].cells[1]._tc.get_or_add_tcPr().append(OxmlElement("w:vMerge"))  # continues from no row
+    buffer = io.BytesIO()
+    document.save(buffer)
+    pages = [RawPage(number=None, label="第1–3段", text="2025年部门支出预算总表\n单位：元\n城乡社区支出 1,000")]
+    assert with_docx_records(pages, buffer.getvalue()) == (pages, [])
+    assert "表格解析失败" in caplog.text

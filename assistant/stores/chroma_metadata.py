@@ -29,6 +29,11 @@ def info_to_metadata(info: DocumentInfo, embedder: str) -> dict[str, Any]:
     }
 
 
+def metadata_to_embedder(meta: Mapping[str, Any]) -> str:
+    """The embedder ``info_to_metadata`` stored with a document."""
+    return str(meta["embedder"])
+
+
 def metadata_to_info(meta: Mapping[str, Any]) -> DocumentInfo:
     """The document ``info_to_metadata`` stored."""
     return DocumentInfo(
@@ -73,6 +78,11 @@ def chunk_to_metadata(chunk: Chunk, info: DocumentInfo, tokens: Sequence[str]) -
     }
 
 
+def metadata_to_tokens(meta: Mapping[str, Any]) -> list[str]:
+    """The keyword tokens ``chunk_to_metadata`` stored with a chunk."""
+    return str(meta["tokens"]).split()
+
+
 def metadata_to_chunk(text: str, meta: Mapping[str, Any]) -> Chunk:
     """The chunk ``chunk_to_metadata`` stored, its text being Chroma's document. A field the metadata
     lacks (a store made before the field existed, a chunk another writer left half-way) takes its
@@ -94,3 +104,13 @@ def metadata_to_chunk(text: str, meta: Mapping[str, Any]) -> Chunk:
         ocr_low=tuple(str(line) for line in json.loads(str(meta.get("ocr_low", "[]")))),
         embed_key=str(meta.get("embed_key", "")),
     )
+
+
+def extras_to_document(extras: Mapping[str, Any] | None) -> str:
+    """A document's extras (table records, check results) as the JSON text Chroma keeps."""
+    return json.dumps(extras or {}, ensure_ascii=False)
+
+
+def document_to_extras(text: str) -> dict[str, Any]:
+    """The extras ``extras_to_document`` stored; ValueError or TypeError when the text is damaged."""
+    return dict(json.loads(text))

@@ -11,27 +11,35 @@ of any process (see ``assistant/stores/locking.py``).
 
 from __future__ import annotations
 
-import json
 import sys
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
-import chromadb
 from chromadb.api import ClientAPI
-from chromadb.api.models.Collection import Collection
-from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import ChromaError, InternalError
-from chromadb.utils.embedding_functions import register_embedding_function
+from chromadb.errors import InternalError
 
-from assistant.errors import StoreError, StoreUnavailableError
+from assistant.errors import StoreError
 from assistant.records import Chunk, DocumentInfo
-from assistant.stores.chroma_metadata import chunk_to_metadata, info_to_metadata, metadata_to_chunk, metadata_to_info
+from assistant.stores.chroma_client import (
+    chroma_errors_as_store_errors,
+    close_client,
+    open_client,
+    open_collection,
+    purge_log_often,
+)
+from assistant.stores.chroma_metadata import (
+    chunk_to_metadata,
+    document_to_extras,
+    extras_to_document,
+    info_to_metadata,
+    metadata_to_chunk,
+    metadata_to_embedder,
+    metadata_to_info,
+    metadata_to_tokens,
+)
 from assistant.stores.locking import ChangeStamp, StoreLock, store_lock
 
 CHUNKS = "chunks"
@@ -50,102 +58,7 @@ KEYS_PER_LOOKUP = 500  # embed_key values per metadata lookup
 REGISTRY_SYNC = 16
 
 
-@register_embedding_function
-class OwnVectorsOnly(EmbeddingFunction[Documents]):
-    """Set on every collection so Chroma can never fall back to its own (downloading) embedder:
-    ReportQA always passes vectors it computed itself."""
-
-    def __init__(self) -> None:
-        pass
-
-    def __call__(self, input: Documents) -> Embeddings:
-        raise StoreError("内部错误：ReportQA 只接受自行计算的向量（不会让 Chroma 下载模型）")
-
-    @staticmethod
-    def name() -> str:
-        return "reportqa-own-vectors"
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> OwnVectorsOnly:
-        return OwnVectorsOnly()
-
-    def get_config(self) -> dict[str, Any]:
-        return {}
-
-
-def _collection(
-    client: ClientAPI, name: str, metadata: dict[str, Any] | None, configuration: dict[str, Any] | None = None
-) -> Collection:
-    try:
-        return client.get_or_create_collection(
-            name,
-            metadata=metadata,
-            configuration=configuration,  # type: ignore[arg-type]
-            embedding_function=OwnVectorsOnly(),  # type: ignore[arg-type]
-        )
-    except ValueError:  # a store made before the guard existed: keep its persisted setting
-        return client.get_or_create_collection(name, metadata=metadata)
-
-
-def _purge_log_often(collection: Collection, every: int) -> None:
-    """Save the collection's index (and so purge its write log) every ``every`` records; a store
-    made before this, or a server that refuses, keeps working as it was, only slower to write."""
-    hnsw = (collection.configuration or {}).get("hnsw") or {}
-    if hnsw.get("sync_threshold") in (None, every):
-        return
-    try:
-        collection.modify(configuration={"hnsw": {"sync_threshold": every, "batch_size": every}})
-    except Exception:  # an optimisation only; Chroma raises several types here
-        return
-
-
 T = TypeVar("T")
-
-
-def open_client(path: Path, own: bool = False) -> ClientAPI:
-    """A client on ``path/chroma``. ``own``: a client of its own, not the one Chroma shares
-    between every client of a folder in a process, so that reopening it really re-reads the
-    folder (Chroma keys shared clients by the folder name; an equivalent name, ``chroma/.``,
-    gets a fresh one)."""
-    root = path / "chroma"
-    root.mkdir(parents=True, exist_ok=True)
-    name = str(root)
-    if own:
-        live = getattr(SharedSystemClient, "_identifier_to_system", {})
-        while name in live:
-            name += "/."
-    return chromadb.PersistentClient(path=name, settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
-
-
-def _close(client: ClientAPI) -> None:
-    close = getattr(client, "close", None)
-    if close is not None:
-        close()
-
-
-def open_http_client(url: str) -> ClientAPI:
-    """A Chroma server (``chroma run``) shared by several ReportQA instances."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StoreError(f"REPORTQA_CHROMA_URL 无效：{url}（应形如 http://主机:8000）")
-    try:
-        return chromadb.HttpClient(
-            host=parts.hostname,
-            port=parts.port or (443 if parts.scheme == "https" else 8000),
-            ssl=parts.scheme == "https",
-            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-        )
-    except (ValueError, ConnectionError, OSError) as exc:
-        raise StoreError(f"无法连接 Chroma 服务 {url}：{exc}（请确认服务已启动，地址和端口正确）") from exc
-
-
-@contextmanager
-def chroma_errors_as_store_errors() -> Iterator[None]:
-    """Chroma's errors leave the adapter as the project's own (the cause chained)."""
-    try:
-        yield
-    except ChromaError as exc:
-        raise StoreUnavailableError(type(exc).__name__) from exc
 
 
 class ChromaStore:
@@ -171,12 +84,12 @@ class ChromaStore:
     def _attach(self, client: ClientAPI) -> None:
         self.client = client
         self._documents: tuple[tuple[tuple[str, ...], int], list[DocumentInfo]] | None = None
-        self._finalizer = weakref.finalize(self, _close, client) if self.folder is not None else None
-        self.chunks = _collection(client, CHUNKS, {"hnsw:space": "cosine"})
+        self._finalizer = weakref.finalize(self, close_client, client) if self.folder is not None else None
+        self.chunks = open_collection(client, CHUNKS, {"hnsw:space": "cosine"})
         often = {"hnsw": {"sync_threshold": REGISTRY_SYNC, "batch_size": REGISTRY_SYNC}}
-        self.registry = _collection(client, DOCUMENTS, None, often)
-        _purge_log_often(self.registry, REGISTRY_SYNC)  # a store made before
-        self.extra = _collection(client, EXTRAS, None, often)
+        self.registry = open_collection(client, DOCUMENTS, None, often)
+        purge_log_often(self.registry, REGISTRY_SYNC)  # a store made before
+        self.extra = open_collection(client, EXTRAS, None, often)
         self.batch = max(1, min(client.get_max_batch_size(), 2000))
 
     def _reopen(self) -> None:
@@ -243,7 +156,7 @@ class ChromaStore:
     def embedder(self) -> str | None:
         got = self._read(lambda: self.registry.get(limit=1, include=["metadatas"]))
         metas = got["metadatas"] or []
-        return str(metas[0]["embedder"]) if metas else None
+        return metadata_to_embedder(metas[0]) if metas else None
 
     def extras(self, doc_id: str) -> dict[str, Any]:
         """What ``add_document`` kept beside the document ({} for none or an unknown id)."""
@@ -254,7 +167,7 @@ class ChromaStore:
         if not texts or not texts[0]:
             return {}
         try:
-            return dict(json.loads(texts[0]))
+            return document_to_extras(texts[0])
         except (ValueError, TypeError) as exc:
             metas = got["metadatas"] or [{}]
             raise StoreError(f"资料库中文档 {metas[0].get('doc', doc_id)} 的表格数据已损坏：请重新导入该文档") from exc
@@ -301,7 +214,7 @@ class ChromaStore:
                     if meta["doc_id"] in committed:
                         ids.append(cid)
                         doc_ids.append(sys.intern(str(meta["doc_id"])))
-                        corpus.append([sys.intern(t) for t in str(meta["tokens"]).split()])
+                        corpus.append([sys.intern(t) for t in metadata_to_tokens(meta)])
             return ids, doc_ids, corpus
 
         with self.locked():
@@ -353,7 +266,7 @@ class ChromaStore:
             ids=[info.doc_id],
             embeddings=[MARKER],  # type: ignore[arg-type]
             metadatas=[{"doc": info.doc}],
-            documents=[json.dumps(extras or {}, ensure_ascii=False)],
+            documents=[extras_to_document(extras)],
         )
         # the commit marker, written last
         self.registry.upsert(
