@@ -11,9 +11,14 @@ if TYPE_CHECKING:
 __all__ = ["open_assistant"]
 
 
-def open_assistant(store: Path | str | None = None, embed_model: str | None = None) -> Assistant:
-    """The assistant over a store folder (default: ``REPORTQA_STORE`` or ~/.reportqa/store)."""
-    from assistant.app import build_assistant
+def open_assistant(store: Path | str | None = None, embed_model: str | None = None, create: bool = False) -> Assistant:
+    """The assistant over a store folder (default: ``REPORTQA_STORE`` or ~/.reportqa/store).
+    ``create=True`` makes an empty store where there is none (the page's first run), else a
+    missing folder is an error."""
+    from assistant.app import build_assistant, open_library
     from assistant.config import load_settings
 
-    return build_assistant(load_settings(store=Path(store) if store else None, embed_model=embed_model))
+    settings = load_settings(store=Path(store) if store else None, embed_model=embed_model)
+    if create:
+        open_library(settings)
+    return build_assistant(settings)

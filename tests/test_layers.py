@@ -79,6 +79,7 @@ STAGES: list[tuple[str, set[str]]] = [
     ),
     ("app", {"app", "", "access"}),  # "" is the package itself: assistant/__init__.py
     ("interfaces", {"cli", "cli.__main__", "cli.answers", "cli.ingest", "cli.library"}),
+    ("ui", {"ui", "ui.text", "ui.sidebar", "ui.panels", "ui.chat", "ui.downloads", "ui.progress"}),
 ]
 
 
