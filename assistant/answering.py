@@ -14,6 +14,7 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
+from assistant.cells import CHANGE_BEFORE, CHANGE_ITEM
 from assistant.citations import check_figures, resolve_citations
 from assistant.combine import combine
 from assistant.compare import Plan, compare, plan_comparison
@@ -212,11 +213,8 @@ class Assistant:
         answered = "" if whole.refused else whole.answer
         labelled = [("", whole)] if answered else []
         for part in parts:
-            kind = expected_kind(part)
-            stated = not kind or any(
-                f.kind == kind or (kind == "money" and is_cell(answered, f)) for f in find_figures(answered)
-            )
-            if answered and stated and states(part_item(part, context, lead), answered):
+            item = part_item(part, context, lead)
+            if answered and gives_figure(part, item, answered) and states(item, answered):
                 continue
             own = self._single(part, part, None, scope, None, tick)
             labelled.append(("", own))
@@ -319,3 +317,13 @@ class Assistant:
             return question
         rewritten = (reply.strip().splitlines() or [""])[0]  # an empty reply rewrites nothing
         return rewritten if 4 <= len(rewritten) <= 120 else question
+
+
+def gives_figure(part: str, item: str, answered: str) -> bool:
+    """Whether ``answered`` holds a figure of the kind ``part`` asks for; a level asked (机关运行经费
+    决算多少) is not given by a change (比上年增加113.37万元)."""
+    kind = expected_kind(part)
+    figures = find_figures(answered)
+    if not CHANGE_ITEM.search(item):
+        figures = [f for f in figures if not CHANGE_BEFORE.search(answered[max(0, f.start - 8) : f.start])]
+    return not kind or any(f.kind == kind or (kind == "money" and is_cell(answered, f)) for f in figures)

@@ -4,6 +4,7 @@ them, the kind of figure it is, and the figure right after a place that names it
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.extractive import COUNT_QUESTION, MONEY_QUESTION, PERCENT_QUESTION
 from assistant.figures import MONEY, Figure, cited_after, find_figures
@@ -35,7 +36,9 @@ def expected_kind(item: str, question: str) -> str:
 
 
 CHANGE_ITEM = re.compile(r"增|减|变化|变动|差|多|少|提高|降低|下降|上升")
-CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|增|减)了?(?:约|近|超过)?$")
+CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|增产|减产|增收|减收|增|减)了?(?:约|近|超过)?$")
+# 由2476元增加到4140元: the level reached is the figure after 到
+FROM_TO = re.compile(r"^(?:元|万元|亿元)?(?:增加|增长|提高|上升|扩大|减少|下降|降低|缩小)?到")
 
 
 def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] | None:
@@ -65,6 +68,7 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
         figure = next((f for f in figures if f.start >= place.end()), None)
         if figure is None or not NAMES_FIGURE.fullmatch(text[place.end() : figure.start]):
             continue
+        figure = _level_reached(text, place.end(), figure, figures)
         cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
         if cited:
             return figure, cited[0]
@@ -75,6 +79,13 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
         if cited:
             return figure, cited[0]
     return None
+
+
+def _level_reached(text: str, named_at: int, figure: Figure, figures: Sequence[Figure]) -> Figure:
+    """农村居民人均纯收入由2476元增加到4140元: the figure after 到, the level the item reached."""
+    if not re.search(r"[由从]$", text[named_at : figure.start]) or not FROM_TO.match(text[figure.end : figure.end + 6]):
+        return figure
+    return next((f for f in figures if f.start > figure.end and f.kind == figure.kind), figure)
 
 
 # between an item's name and its figure: a few words (预算, 支出, 合计：, 人数不低于), no new clause

@@ -42,6 +42,7 @@ FILLER = re.compile(
     r"(?:增长|增加|下降|减少)了?百分之几|百分之几|增幅|(?:政府工作)?报告(?:里|中)?(?:说的?|讲的?|提到的?|显示的?)?|"
     r"(?:增长|增加|减少|下降|提高|降低)了?多少|"
     r"分别是多少|各是多少|分别为多少|各为多少|分别多少|各[\u4e00-\u9fff]{0,3}?多少|是多少|有多少|为多少|多少|分别|"
+    r"(?:哪[个家一]?[年个家]?|谁)?最[多少高低大小快慢]|[大多高快]不[大多高快]|"  # 哪家最多, 变化大不大: asked of the figures
     r"谁的|谁|哪个的|哪个|哪家的|哪家|哪一年|哪年|更多|更高|更少|更低|"
     r"请问|请|帮我|一下|情况|有变化吗|近[两二三四五]年|[两二三四五各每历]年|今年|去年|上年|前年|本年|(?:19|20)\d{2}|"
     r"[两二三四五六七八九十几各]地|[两二三四五六七八九十几各]个?(?:部门|单位)"
@@ -51,7 +52,7 @@ ATTRIBUTES = frozenset({"预算", "预算数", "执行数", "决算", "决算数
 QUALIFIERS = frozenset({"预算", "预算数"})  # "2025年预算和2024年相比": says what, not which
 SEPARATORS = re.compile(r"[\s、，,和及跟？?。！!：:；;]+")
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那][个地家级]")
-STOP_ITEMS = frozenset({"的", "年", "年度", "部门", "单位", "报告", "数据", "数字"})
+STOP_ITEMS = frozenset({"的", "年", "年度", "部门", "单位", "报告", "数据", "数字", "说法", "口径", "按", "根据"})
 BASIS = {"year": "后减前", "department": "前减后"}  # what the difference column holds
 COMPUTED_NOTE = "（差额和增减幅度由程序根据所引数字计算）"
 
@@ -87,6 +88,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
     text = re.sub(r"比(?=\s*(?:19|20)\d{2})", " ", question)  # 2025年预算比2024年
     text = YEAR_RANGE.sub(" ", text)
     text = YEAR.sub(" ", text)
+    text = re.sub(r"(?<!\d)[0-3]\d年(?!\d)", " ", text)  # 19年比17年: short years are years too
     for department in departments:
         for alias in sorted(aliases(department) | {department}, key=len, reverse=True):
             text = text.replace(alias, " ")
@@ -170,26 +172,45 @@ def _by_year(
     """One group per year: that year's own reports, else a work report reviewing it (or the report
     the question says speaks of it); never a guess from another year."""
     pool = [d for d in documents if not analysis.departments or d.department in analysis.departments]
-    said_in = dict(reports_saying(question))  # 2005年报告说的2004年: the year, and the report that gives it
+    said_in = dict(reports_saying(question)) or _reports_listed(question, years)
     years = _compared_years(years, said_in, pool)
     if len(years) < 2:
         return None
     departments = _departments_for(pool, years)
     pool = [d for d in pool if d.department in departments]
     who = "、".join(short_name(d) for d in departments) or "所选范围"
+    report = _report_word(question, years, said_in)
     groups = []
     for year in years:
-        if year in said_in:
-            own = [d for d in pool if d.year == said_in[year]]
-        else:
-            own = [d for d in pool if d.year == year] or [
-                d for d in pool if d.doc_type == "政府工作报告" and d.looks_back_on(year)
-            ]
+        own = _reports_of_year(pool, year, said_in.get(year), bool(report))
         reason = "" if own else f"已收录的报告中没有{who}{year}年度的报告"
         groups.append(Group(f"{year}年", tuple(d.doc_id for d in own), reason))
     chosen = not analysis.departments and bool(departments)
-    report = _report_word(question, years, said_in)
     return Plan(tuple(groups), items, tuple(short_name(d) for d in departments), None, "year", chosen, report)
+
+
+def _reports_of_year(
+    pool: Sequence[DocumentInfo], year: int, said_in: int | None, reports_named: bool
+) -> list[DocumentInfo]:
+    """The documents a year's figure is read from: the report the question says speaks of it; the
+    year's own reports and the work report reviewing it (2005年粮食产量 is in the 2006 report), or
+    only the year's own when the years name reports (2005年政府工作报告)."""
+    if said_in is not None:
+        return [d for d in pool if d.year == said_in]
+    own = [d for d in pool if d.year == year]
+    if reports_named and own:
+        return own
+    return own + [d for d in pool if d.doc_type == "政府工作报告" and d.looks_back_on(year)]
+
+
+def _reports_listed(question: str, years: Sequence[int]) -> dict[int, int]:
+    """按06年和08年政府工作报告的说法，2005年和2007年…: each year spoken of, read from the report
+    listed in the same place."""
+    named = named_report_years(question)
+    spoken = sorted(set(years) - set(named))
+    if len(named) < 2 or len(named) != len(spoken) or any(r <= y for r, y in zip(named, spoken, strict=True)):
+        return {}
+    return dict(zip(spoken, named, strict=True))
 
 
 def _report_word(question: str, years: Sequence[int], said_in: dict[int, int]) -> str:

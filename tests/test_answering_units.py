@@ -169,3 +169,12 @@ def test_eval_judge_accepts_a_rounded_conversion_and_nothing_coarser() -> None:
     assert not passage_states("项目支出45,012元。", Decimal("5"), "万元")
     assert not passage_states("基本支出115,000,000元。", Decimal("1.2"), "亿元")
     assert not passage_states("合计6,043,390元。", Decimal("604.34"), "")  # a unit-less gold: as written only
+
+
+def test_a_level_asked_is_not_given_by_a_change() -> None:
+    from assistant.answering import gives_figure
+
+    change = "（某委，2022年）支出决算比上年增加113.37万元。[1]"
+    assert not gives_figure("某委2022年机关运行经费决算多少", "机关运行经费决算", change)
+    assert gives_figure("某委2022年机关运行经费比上年增加多少", "机关运行经费比上年增加", change)
+    assert gives_figure("某委2022年机关运行经费决算多少", "机关运行经费决算", "机关运行经费支出决算627.62万元。[1]")

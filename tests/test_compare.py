@@ -264,3 +264,38 @@ def test_a_department_chosen_for_the_years_is_named_in_the_answer() -> None:
     done = compare(plan, "2024年和2025年三公经费比较", ask_one, check_figures)
     assert done.text.startswith("（问题未指明部门，以下为万里街道的数字）")
     assert plan_comparison("万里街道2024年和2025年三公经费比较", DOCS).chosen is False  # type: ignore[union-attr]
+
+
+WORK_REPORTS = [
+    DocumentInfo(f"w{y}", f"w{y}.txt", f"{y}年政府工作报告", "国务院", y, "政府工作报告", 1) for y in range(2005, 2009)
+]
+
+
+def test_a_year_of_work_reports_is_read_also_in_the_report_reviewing_it() -> None:
+    plan = plan_comparison("2005年到2007年农民人均纯收入分别是多少？", WORK_REPORTS)
+    assert plan is not None and [g.doc_ids for g in plan.groups] == [
+        ("w2005", "w2006"),
+        ("w2006", "w2007"),
+        ("w2007", "w2008"),
+    ]
+    named = plan_comparison("2005年和2007年政府工作报告里粮食产量分别是多少？", WORK_REPORTS)
+    assert named is not None and [g.doc_ids for g in named.groups] == [("w2005",), ("w2007",)]
+
+
+def test_reports_listed_beside_the_years_they_speak_of() -> None:
+    plan = plan_comparison("按2006年和2008年政府工作报告的说法，2005年和2007年全国粮食产量各是多少？", WORK_REPORTS)
+    assert plan is not None and plan.items == ("全国粮食产量",)
+    assert [(g.label, g.doc_ids) for g in plan.groups] == [("2005年", ("w2006",)), ("2007年", ("w2008",))]
+
+
+def test_which_is_most_and_short_years_are_not_items() -> None:
+    assert items_of("气象局、统计局因公出国费各是多少？哪家最多？", ["气象局", "统计局"]) == ("因公出国费",)
+    assert items_of("三公经费2017年和2019年各是多少？变化大不大？", []) == ("三公经费",)
+    assert items_of("住房保障支出2017、2019年分别是多少？19年比17年多了多少？", []) == ("住房保障支出",)
+
+
+def test_a_level_reached_is_the_figure_after_dao() -> None:
+    citation = Citation(1, "b.txt", "b", 1, "第1段", "农村居民人均纯收入由2476元增加到4140元", 1.0, "c1")
+    text = "（国务院，2008年）城镇居民人均可支配收入由7703元增加到13786元，农村居民人均纯收入由2476元增加到4140元。[1]"
+    picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "农村居民人均纯收入", "money")
+    assert picked is not None and picked[0].text == "4140元"
