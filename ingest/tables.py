@@ -128,6 +128,21 @@ def _title_and_unit(page: Any, top: float) -> tuple[str, str]:
     return compact(title), unit
 
 
+HEAD_TITLE = re.compile(r"^(\S{2,30}?表(?:[（(][^）)]{1,12}[）)])?)(?=部门|单位|编制|$)")
+TABLE_NUMBER = re.compile(r"(?:公开)?\d+表|表[一二三四五六七八九十\d]+")  # 公开02表, 表二: a number, not a title
+
+
+def _inside_title_and_unit(headers: Sequence[Sequence[str]], title: str, unit: str) -> tuple[str, str]:
+    """A table whose grid holds its own title line (收支预算总表部门：…单位：万元 as its first
+    header cell): the title and unit found there when none stands above it."""
+    first = next((compact(c) for row in headers for c in row if c), "")
+    if not title and (match := HEAD_TITLE.match(first)) and not TABLE_NUMBER.fullmatch(match.group(1)):
+        title = match.group(1)
+    if not unit and (found := UNIT.search(first)):
+        unit = found.group(1)
+    return title, unit
+
+
 def find_grids(data: bytes) -> list[Grid]:
     """Every table with figures in the PDF, continuations carrying their table's title, unit
     and headers."""
@@ -141,13 +156,15 @@ def find_grids(data: bytes) -> list[Grid]:
                 if found is None:
                     continue
                 headers, body = found
-                title, unit = _title_and_unit(page, table.bbox[1])
+                title, unit = _inside_title_and_unit(headers, *_title_and_unit(page, table.bbox[1]))
                 cells = {compact(c) for row in table.extract() for c in row if c}
                 cells |= {compact(p) for row in table.extract() for c in row if c for p in c.split("\n")}
                 grid = Grid(number, title, unit, headers, body, cells)
                 previous = grids[-1] if grids else None
                 if not title and previous is not None and previous.page in (number, number - 1):
                     grid = _continue(previous, grid)
+                elif not unit and previous is not None and previous.page in (number, number - 1):
+                    grid = replace(grid, unit=previous.unit)  # a new table of the same volume: its unit
                 grids.append(grid)
     return grids
 

@@ -335,3 +335,14 @@ def test_a_docx_table_with_a_broken_merge_is_left_as_text(caplog: pytest.LogCapt
     pages = [RawPage(number=None, label="第1–3段", text="2025年部门支出预算总表\n单位：元\n城乡社区支出 1,000")]
     assert with_docx_records(pages, buffer.getvalue()) == (pages, [])
     assert "表格解析失败" in caplog.text
+
+
+def test_a_title_line_inside_the_grid_gives_its_title_and_unit() -> None:
+    from ingest.tables import _inside_title_and_unit
+
+    head = [["收支预算总表部门：中共某某办公厅单位：万元", "收入"], ["", "金额"]]
+    assert _inside_title_and_unit(head, "", "") == ("收支预算总表", "万元")
+    numbered = [["财政拨款支出预算表（功能科目）部门：某局单位：元"]]
+    assert _inside_title_and_unit(numbered, "", "") == ("财政拨款支出预算表（功能科目）", "元")
+    assert _inside_title_and_unit([["公开02表"]], "", "") == ("", "")  # a table's number is not its title
+    assert _inside_title_and_unit(head, "上方的标题表", "元") == ("上方的标题表", "元")  # what stands above wins
