@@ -17,7 +17,7 @@ SYNONYMS = (
 )
 # how a report may say what is asked: 经济增长 (a 2004 State Council report) or 生产总值增长 (most)
 SPOKEN = (("经济增长", "生产总值增长"), ("经济增速", "生产总值增长"))
-QUOTE_CHARS = "[“”\"'‘’「」]?"
+NAME_GAP = "[“”\"'‘’「」的]?"  # 面向中小企业预留的政府采购 is 面向中小企业预留政府采购
 
 
 MONEY_TAIL = re.compile(r"(?:经费|资金|支出|收入|拨款|费用?|金额|预算数?|决算数?|元)$")
@@ -154,5 +154,5 @@ def _names_of(item: str) -> list[str]:
 
 
 def _mentions(name: str, text: str) -> list[re.Match[str]]:
-    """Where ``text`` names ``name``, quotes inside it ignored (“三公”经费); [] when it does not."""
-    return list(re.finditer(QUOTE_CHARS.join(re.escape(c) for c in name), text))
+    """Where ``text`` names ``name``, quotes and 的 inside it ignored (“三公”经费); [] when it does not."""
+    return list(re.finditer(NAME_GAP.join(re.escape(c) for c in name.replace("的", "")), text))

@@ -299,3 +299,14 @@ def test_a_level_reached_is_the_figure_after_dao() -> None:
     text = "（国务院，2008年）城镇居民人均可支配收入由7703元增加到13786元，农村居民人均纯收入由2476元增加到4140元。[1]"
     picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "农村居民人均纯收入", "money")
     assert picked is not None and picked[0].text == "4140元"
+
+
+def test_a_name_with_de_is_the_name_without_it() -> None:
+    citation = Citation(1, "b.pdf", "b", 32, "第32页", "预留", 1.0, "c1")
+    text = (
+        "（某街道，2024年）本部门面向中小企业预留政府采购项目预算金额664.98万元，"
+        "其中，预留给小型和微型企业的政府采购项目预算为465.49万元。[1]"
+    )
+    answer = Answer("q", text, False, "", (citation,), (), "extractive")
+    picked = pick_value(answer, "面向中小企业预留的政府采购项目预算", "money")
+    assert picked is not None and picked[0].text == "664.98万元"
