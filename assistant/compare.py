@@ -50,6 +50,7 @@ FILLER = re.compile(
 # a word that names a column rather than an item: "X 2023年执行数和2024年预算" asks two things
 ATTRIBUTES = frozenset({"预算", "预算数", "执行数", "决算", "决算数", "预期", "目标", "增长目标", "预期目标", "实际"})
 QUALIFIERS = frozenset({"预算", "预算数"})  # "2025年预算和2024年相比": says what, not which
+EACH_GREW = re.compile(r"(?:各|分别)(?:增长|增速)(?:了|是|为)?(?:多少|几)")
 SEPARATORS = re.compile(r"[\s、，,和及跟？?。！!：:；;]+")
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那][个地家级]")
 STOP_ITEMS = frozenset({"的", "年", "年度", "部门", "单位", "报告", "数据", "数字", "说法", "口径", "按", "根据"})
@@ -92,6 +93,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
     for department in departments:
         for alias in sorted(aliases(department) | {department}, key=len, reverse=True):
             text = text.replace(alias, " ")
+    text = EACH_GREW.sub("增长 ", text)  # 地区生产总值各增长了多少: each group's growth is the item
     text = FILLER.sub(" ", text)
     for i, name in enumerate(whole):
         text = text.replace(name, f"<{i}>")
@@ -151,8 +153,10 @@ def _by_department(
     items: tuple[str, ...],
     years: Sequence[int],
 ) -> Plan:
-    """One group per body named, in the order named; a body without reports is a missing group."""
-    year = years[0] if len(years) == 1 else None
+    """One group per body named, in the order named; a body without reports is a missing group.
+    A year naming the reports (2025年政府工作报告里，2024年…) is not the year asked of."""
+    spoken = [y for y in years if y not in named_report_years(question)]
+    year = years[0] if len(years) == 1 else spoken[0] if len(spoken) == 1 else None
     groups = []
     named = bodies + [(u, (), question.find(u)) for u in analysis.unknown_orgs]
     for label, body, _ in sorted(named, key=lambda b: b[2]):

@@ -310,3 +310,13 @@ def test_a_name_with_de_is_the_name_without_it() -> None:
     answer = Answer("q", text, False, "", (citation,), (), "extractive")
     picked = pick_value(answer, "面向中小企业预留的政府采购项目预算", "money")
     assert picked is not None and picked[0].text == "664.98万元"
+
+
+def test_each_groups_growth_is_the_item_and_the_report_year_is_not_the_year_asked() -> None:
+    provinces = [
+        DocumentInfo(p, f"{p}.docx", f"2025年{name}政府工作报告", name, 2025, "政府工作报告", 1)
+        for p, name in (("bj", "北京市人民政府"), ("zj", "浙江省人民政府"))
+    ]
+    plan = plan_comparison("北京、浙江2025年政府工作报告里，2024年地区生产总值各增长了多少？哪个最快？", provinces)
+    assert plan is not None and plan.items == ("地区生产总值增长",) and plan.year == 2024
+    assert sub_question(plan, plan.groups[0], plan.items[0]) == "2024年北京市地区生产总值增长是多少？"
