@@ -56,6 +56,10 @@ STATES_CHANGE = re.compile(
     r"(?:比|较|与)(?:上年|去年|上一年|20\d\d\s*年)[^。；]{0,20}?(?:增加|减少|增长|下降|持平|多|少)"
 )
 CHANGE_BONUS = 0.2
+ASKS_LAST_YEAR = re.compile(r"比(?:上年|去年|上一年)|与上年相比|较上年")
+LAST_YEAR_HEAD = re.compile(
+    r"上年|增减|增长|变动|比|(?:19|20)\d{2}年"
+)  # a column of last year's amounts or of the change
 
 
 @dataclass(frozen=True)
@@ -248,6 +252,8 @@ def what_it_states(asking: Asking, sentence: str, hit: Hit) -> float:
         score += bonus if bonus else -0.2  # a figure question is not answered without one
     record = parse_record(sentence)
     if record is not None:
+        if ASKS_LAST_YEAR.search(asking.question) and not any(LAST_YEAR_HEAD.search(h) for h, _ in record.cells):
+            score -= CHANGE_BONUS  # 比上年增加了多少: a row of this year's amounts does not say
         return score + record_bonus(record, asking.question, hit.info.department)
     if is_table_row(sentence):
         label = row_label(sentence)

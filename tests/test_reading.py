@@ -257,3 +257,15 @@ def test_a_budget_item_asked_by_name_must_be_named_by_the_passage() -> None:
     quoted = hit("“三公”经费财政拨款支出决算0.16万元。")
     assert missing_item("三公经费花了多少？", [Pick(0, quoted.text, 1.0, 0.8)], [quoted]) == ""
     assert missing_item("垃圾分类投入多少？", picks, [other]) == ""  # no budget item named: nothing to require
+
+
+def test_a_change_from_last_year_is_not_read_from_a_row_of_this_years_amounts() -> None:
+    from assistant.extractive import Asking, what_it_states
+
+    row = "三、单位预留机动经费：支出用途金额2,938.21万元。"
+    change = "三、单位预留机动经费：2019年预算数2,938.21万元，2018年预算数1,973.86万元。"
+    asked = "省委办2019年单位预留机动经费预算比上年增加了多少？"
+    level = "省委办2019年单位预留机动经费预算是多少？"
+    h = hit(row)
+    assert what_it_states(Asking.of(asked, (2019,)), row, h) < what_it_states(Asking.of(level, (2019,)), row, h)
+    assert what_it_states(Asking.of(asked, (2019,)), change, h) >= what_it_states(Asking.of(level, (2019,)), change, h)
