@@ -177,6 +177,9 @@ def _by_year(
     the question says speaks of it); never a guess from another year."""
     pool = [d for d in documents if not analysis.departments or d.department in analysis.departments]
     said_in = dict(reports_saying(question)) or _reports_listed(question, years)
+    spoken = set(years) - set(named_report_years(question))
+    if len(said_in) < 2 and len(spoken) == 1 and len(years) > 1:
+        return None  # 广东25年政府工作报告里，2024年…: one year asked of, in the report named
     years = _compared_years(years, said_in, pool)
     if len(years) < 2:
         return None

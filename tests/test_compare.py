@@ -320,3 +320,9 @@ def test_each_groups_growth_is_the_item_and_the_report_year_is_not_the_year_aske
     plan = plan_comparison("北京、浙江2025年政府工作报告里，2024年地区生产总值各增长了多少？哪个最快？", provinces)
     assert plan is not None and plan.items == ("地区生产总值增长",) and plan.year == 2024
     assert sub_question(plan, plan.groups[0], plan.items[0]) == "2024年北京市地区生产总值增长是多少？"
+
+
+def test_one_year_asked_of_in_the_report_named_is_not_a_comparison() -> None:
+    reports = [DocumentInfo("gd", "gd.docx", "2025年广东省政府工作报告", "广东省人民政府", 2025, "政府工作报告", 1)]
+    question = "广东2025年政府工作报告里，2024年进出口总额增长了多少？地方一般公共预算收入是多少？"
+    assert plan_comparison(question, reports) is None
