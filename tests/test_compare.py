@@ -326,3 +326,10 @@ def test_one_year_asked_of_in_the_report_named_is_not_a_comparison() -> None:
     reports = [DocumentInfo("gd", "gd.docx", "2025年广东省政府工作报告", "广东省人民政府", 2025, "政府工作报告", 1)]
     question = "广东2025年政府工作报告里，2024年进出口总额增长了多少？地方一般公共预算收入是多少？"
     assert plan_comparison(question, reports) is None
+
+
+def test_a_level_reached_with_its_years_is_the_later_one() -> None:
+    citation = Citation(1, "b.txt", "b", 1, "第1段", "由2002年7703元增加到2007年13786元", 1.0, "c1")
+    text = "（国务院，2008年）城镇居民人均可支配收入由2002年7703元增加到2007年13786元。[1]"
+    picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "城镇居民人均可支配收入", "money")
+    assert picked is not None and picked[0].text == "13786元"
