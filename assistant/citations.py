@@ -41,8 +41,6 @@ def resolve_citations(
                     hit.chunk_id,
                     hit.table_unit,
                     hit.ocr,
-                    hit.ocr_confidence,
-                    hit.ocr_low,
                 )
             )
         return f"[{order[n]}]"

@@ -7,7 +7,7 @@ ingest pipeline, the stores and the answering chain.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 DOC_TYPES = (
     "绩效自评报告",
@@ -23,6 +23,23 @@ DOC_TYPES = (
 
 LOOKING_BACK = ("政府工作报告", "绩效自评报告")  # given the year after the year they review
 
+Line = TypeVar("Line")
+
+
+@dataclass(frozen=True)
+class Ocr(Generic[Line]):
+    """How a text was read: from the page's text layer, or recognised from its image (OCR).
+
+    A page's low lines carry their scores (``Ocr[tuple[str, float]]``); a passage keeps only the
+    text of the low lines that print a number (``Ocr[str]``)."""
+
+    recognised: bool = False  # the text was recognised from the page image (no usable text layer)
+    confidence: float = 1.0  # mean line score (a page), lowest score it holds (a passage); 1.0: a text layer
+    low_lines: tuple[Line, ...] = ()  # recognised lines scored below the threshold
+
+
+TEXT_LAYER: Ocr[Any] = Ocr()  # read from a text layer: nothing recognised
+
 
 @dataclass(frozen=True)
 class RawPage:
@@ -31,9 +48,7 @@ class RawPage:
     number: int | None  # 1-based PDF page; None where the format has no pages
     label: str  # how a citation names the place: "第3页" or "第12–40段" (第3页（识别文本） when OCR'd)
     text: str
-    ocr: bool = False  # the text was recognised from the page image (no usable text layer)
-    ocr_confidence: float = 1.0  # mean line score of the recognition (1.0: a text layer)
-    ocr_low: tuple[tuple[str, float], ...] = ()  # recognised lines scored below the threshold
+    ocr: Ocr[tuple[str, float]] = TEXT_LAYER  # low lines with their scores
 
 
 @dataclass(frozen=True)
@@ -180,9 +195,9 @@ class Chunk:
     table_unit: str = ""  # unit of the table this chunk is part of (元, 万元), from its 单位 line
     # (offset in ``text``, page number, page label) of every page the chunk touches, first at 0
     page_spans: tuple[tuple[int, int | None, str], ...] = ()
-    ocr: bool = False  # from a recognised page (or touching one)
-    ocr_confidence: float = 1.0  # lowest of its pages' mean line scores and of the low-scored lines it holds
-    ocr_low: tuple[str, ...] = ()  # its recognised lines scored below the threshold that print a number
+    # from a recognised page (or touching one): the lowest of its pages' mean line scores and of the
+    # low-scored lines it holds; those lines when they print a number
+    ocr: Ocr[str] = TEXT_LAYER
     # sha256 of the text its vector was computed from (title, headings, passage): chunks with
     # the same key share one vector, so a re-ingest or a second copy of a report embeds nothing again
     embed_key: str = ""
@@ -209,9 +224,7 @@ class Hit:
     end: int = 0
     table_unit: str = ""
     page_spans: tuple[tuple[int, int | None, str], ...] = ()
-    ocr: bool = False
-    ocr_confidence: float = 1.0
-    ocr_low: tuple[str, ...] = ()
+    ocr: Ocr[str] = TEXT_LAYER
 
     def page_of(self, offset: int) -> tuple[int | None, str]:
         """The page (number, label) of a position in ``text``: where a quoted sentence stands."""
@@ -235,9 +248,24 @@ class Citation:
     score: float
     chunk_id: str = ""
     table_unit: str = ""  # unit of the table the passage is from (元, 万元), "" for prose
-    ocr: bool = False  # the passage was recognised from a scanned page (识别文本)
-    ocr_confidence: float = 1.0
-    ocr_low: tuple[str, ...] = ()  # low-confidence recognised lines of the passage that print a number
+    ocr: Ocr[str] = TEXT_LAYER  # the passage was recognised from a scanned page (识别文本)
+
+    def to_dict(self) -> dict[str, object]:
+        """The citation as flat JSON, the OCR fields under their own keys (``reportqa ask --json``)."""
+        return {
+            "n": self.n,
+            "doc": self.doc,
+            "title": self.title,
+            "page": self.page,
+            "page_label": self.page_label,
+            "text": self.text,
+            "score": self.score,
+            "chunk_id": self.chunk_id,
+            "table_unit": self.table_unit,
+            "ocr": self.ocr.recognised,
+            "ocr_confidence": self.ocr.confidence,
+            "ocr_low": list(self.ocr.low_lines),
+        }
 
 
 @dataclass(frozen=True)

@@ -188,8 +188,6 @@ def _hit(cid: str, chunk: Chunk, score: float, info: DocumentInfo, dense_ids: se
         table_unit=chunk.table_unit,
         page_spans=chunk.page_spans,
         ocr=chunk.ocr,
-        ocr_confidence=chunk.ocr_confidence,
-        ocr_low=chunk.ocr_low,
     )
 
 
