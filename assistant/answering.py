@@ -31,7 +31,7 @@ from assistant.offline import extractive_model, with_declared_unit
 from assistant.prompting import as_data, format_sources, load_prompt, render
 from assistant.query import QueryAnalysis, analyse, short_name, with_full_years
 from assistant.recognised import with_ocr_flags
-from assistant.records import DOC_TYPES, Answer, DocumentInfo, Draft, Hit
+from assistant.records import DOC_TYPES, Answer, AnswerMode, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
 from assistant.understanding.intent import context_of, part_item, shared_lead, split_parts, states
 from assistant.understanding.names import closest
@@ -91,7 +91,7 @@ class Assistant:
         self,
         library: Library,
         model: Runnable[dict[str, Any], Draft] | None = None,
-        mode: str = "extractive",
+        mode: AnswerMode = "extractive",
         k: int = 6,
         chat: BaseChatModel | None = None,
         settings: Settings | None = None,
@@ -102,7 +102,7 @@ class Assistant:
         self.prompt = load_prompt("answer")
         self.refusal = load_prompt("refusal")
         self.chat = chat
-        self.mode = "llm" if chat is not None else mode
+        self.mode: AnswerMode = "llm" if chat is not None else mode
         if model is None:
             model = (
                 RunnableLambda(LLMAnswerer(chat, settings)) if chat is not None else RunnableLambda(extractive_model)

@@ -22,6 +22,7 @@ from assistant.records import (
     Answer,
     CheckedFigure,
     Citation,
+    CompareBy,
     Comparison,
     ComparisonCell,
     ComparisonRow,
@@ -71,7 +72,7 @@ class Plan:
     items: tuple[str, ...]
     departments: tuple[str, ...]  # the departments the sub-questions name (short names)
     year: int | None = None  # the one year named when the groups are departments
-    by: str = "year"  # "year" | "department"
+    by: CompareBy = "year"
     chosen: bool = False  # the department was not named: chosen as the one with reports for the years
     report: str = ""  # the years name reports (2005年和2007年政府工作报告): asked of each report as such
 

@@ -26,7 +26,7 @@ from assistant.llm import failure_message, fallback_on, invoke
 from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, repeats
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import aliases, analyse, short_name
-from assistant.records import CheckedFigure, Citation, DocumentInfo, Hit
+from assistant.records import AnswerMode, CheckedFigure, Citation, DocumentInfo, Hit
 from assistant.retrieval import HybridRetriever
 from assistant.understanding.names import resolve
 from assistant.zh import MARKER, NOT_FOUND
@@ -71,7 +71,7 @@ class Memo:
     figures: tuple[CheckedFigure, ...]
     documents: tuple[DocumentInfo, ...] = ()
     note: str = ""  # which reports were used, or why the extractive memo is shown
-    mode: str = "extractive"  # who wrote the wording: "extractive" | "llm"
+    mode: AnswerMode = "extractive"  # who wrote the wording
     reason: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
 
@@ -263,7 +263,7 @@ class Drafter:
         sources: Sequence[Hit],
         chosen: Sequence[DocumentInfo],
         note: str,
-        mode: str,
+        mode: AnswerMode,
     ) -> Memo:
         """Markers resolved to citations (one per sentence, with its page) and every figure checked
         against the sentence its marker points at; an unsupported one is removed."""

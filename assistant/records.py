@@ -7,7 +7,7 @@ ingest pipeline, the stores and the answering chain.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 DOC_TYPES = (
     "绩效自评报告",
@@ -22,6 +22,11 @@ DOC_TYPES = (
 
 
 LOOKING_BACK = ("政府工作报告", "绩效自评报告")  # given the year after the year they review
+
+AnswerMode = Literal["extractive", "llm"]  # who wrote an answer or memo: code (摘录模式) or a model
+IngestStatus = Literal["added", "replaced", "duplicate", "failed"]  # what importing a file did
+CompareBy = Literal["year", "department"]  # what the groups of a comparison are
+FigureKind = Literal["money", "percent", "count"]  # what a figure states
 
 Line = TypeVar("Line")
 
@@ -313,7 +318,7 @@ class Draft:
     refused: bool = False
     reason: str = ""
     quotes: tuple[tuple[int, str], ...] = ()  # source n -> the sentence quoted from it
-    mode: str = "extractive"  # who wrote the text: "extractive" | "llm"
+    mode: AnswerMode = "extractive"  # who wrote the text
     note: str = ""  # what the user should know about how it was written (a model that failed)
 
 
@@ -325,7 +330,7 @@ class Answer:
     reason: str
     citations: tuple[Citation, ...]
     figures: tuple[CheckedFigure, ...]
-    mode: str  # "extractive" | "llm"
+    mode: AnswerMode
     timings_ms: dict[str, float] = field(default_factory=dict)
     nearest: tuple[str, ...] = ()
     note: str = ""  # e.g. 无法连接模型服务；以下为摘录模式答案
