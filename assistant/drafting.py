@@ -26,7 +26,7 @@ from assistant.llm import failure_message, fallback_on, invoke
 from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, repeats
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import aliases, analyse, short_name
-from assistant.records import AnswerMode, CheckedFigure, Citation, DocumentInfo, Hit
+from assistant.records import AnswerMode, CheckedFigure, Chunk, Citation, DocumentInfo, Hit
 from assistant.retrieval import HybridRetriever
 from assistant.understanding.names import resolve
 from assistant.zh import MARKER, NOT_FOUND
@@ -308,15 +308,11 @@ def citation_hit(citation: Citation, documents: Sequence[DocumentInfo]) -> Hit:
     """A citation as a source again (the LLM prompt numbers the same sentences)."""
     info = next((d for d in documents if d.doc == citation.doc and d.title == citation.title), None)
     info = info or DocumentInfo("", citation.doc, citation.title, "", None, "", 0)
-    return Hit(
-        citation.chunk_id,
-        citation.text,
-        citation.score,
-        info,
-        citation.page,
-        citation.page_label,
-        table_unit=citation.table_unit,
+    page = citation.page
+    passage = Chunk(
+        info.doc_id, 0, citation.text, 0, 0, page, page, citation.page_label, table_unit=citation.table_unit
     )
+    return Hit(citation.chunk_id, passage, citation.score, info)
 
 
 def memo_body(memo: Memo) -> str:

@@ -145,7 +145,7 @@ def with_declared_unit(hit: Hit) -> Hit:
     if hit.table_unit:
         return hit
     units = {a or b for a, b in DECLARED_UNIT.findall(hit.text)}
-    return replace(hit, table_unit=units.pop()) if len(units) == 1 else hit
+    return replace(hit, chunk=replace(hit.chunk, table_unit=units.pop())) if len(units) == 1 else hit
 
 
 def describe_record(sentence: str, record: Record, hit: Hit, question: str) -> str:

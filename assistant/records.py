@@ -214,22 +214,55 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk with the document it belongs to and its score."""
+    """A retrieved chunk with the document it belongs to and its score. The passage's own fields
+    (text, pages, offsets, unit, recognition) are read from ``chunk``."""
 
-    chunk_id: str
-    text: str
+    chunk_id: str  # the key the store found the chunk by
+    chunk: Chunk
     score: float
     info: DocumentInfo
-    page: int | None
-    page_label: str
-    headings: tuple[str, ...] = ()
-    index: int = 0
     sources: tuple[str, ...] = field(default=())  # which retrievers found it
-    start: int = 0  # offsets of ``text`` in the document's cleaned text
-    end: int = 0
-    table_unit: str = ""
-    page_spans: tuple[tuple[int, int | None, str], ...] = ()
-    ocr: Ocr[str] = TEXT_LAYER
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text
+
+    @property
+    def page(self) -> int | None:
+        return self.chunk.page
+
+    @property
+    def page_label(self) -> str:
+        return self.chunk.page_label
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return self.chunk.headings
+
+    @property
+    def index(self) -> int:
+        return self.chunk.index
+
+    @property
+    def start(self) -> int:
+        """Offset of ``text`` in the document's cleaned text (``end`` likewise)."""
+        return self.chunk.start
+
+    @property
+    def end(self) -> int:
+        return self.chunk.end
+
+    @property
+    def table_unit(self) -> str:
+        return self.chunk.table_unit
+
+    @property
+    def page_spans(self) -> tuple[tuple[int, int | None, str], ...]:
+        return self.chunk.page_spans
+
+    @property
+    def ocr(self) -> Ocr[str]:
+        return self.chunk.ocr
 
     def page_of(self, offset: int) -> tuple[int | None, str]:
         """The page (number, label) of a position in ``text``: where a quoted sentence stands."""

@@ -163,7 +163,8 @@ class HybridRetriever(BaseRetriever):
             tail = chunk.text[skip:] if chunk.start <= hit.end else "\n" + chunk.text
             base = len(hit.text) + (0 if chunk.start <= hit.end else 1)
             more = tuple((base + max(0, o - skip), n, label) for o, n, label in chunk.page_spans if o >= skip or o == 0)
-            merged.append(replace(hit, text=hit.text + tail, end=chunk.end, page_spans=hit.page_spans + more))
+            longer = replace(hit.chunk, text=hit.text + tail, end=chunk.end, page_spans=hit.page_spans + more)
+            merged.append(replace(hit, chunk=longer))
         return merged
 
     def _dense(self, question: str, restrict: set[str] | None) -> list[tuple[str, float]]:
@@ -173,22 +174,7 @@ class HybridRetriever(BaseRetriever):
 
 def _hit(cid: str, chunk: Chunk, score: float, info: DocumentInfo, dense_ids: set[str], kw_ids: set[str]) -> Hit:
     sources = tuple(name for name, ids in (("dense", dense_ids), ("keyword", kw_ids)) if cid in ids)
-    return Hit(
-        chunk_id=cid,
-        text=chunk.text,
-        score=score,
-        info=info,
-        page=chunk.page,
-        page_label=chunk.page_label,
-        headings=chunk.headings,
-        index=chunk.index,
-        sources=sources,
-        start=chunk.start,
-        end=chunk.end,
-        table_unit=chunk.table_unit,
-        page_spans=chunk.page_spans,
-        ocr=chunk.ocr,
-    )
+    return Hit(chunk_id=cid, chunk=chunk, score=score, info=info, sources=sources)
 
 
 def hit_to_document(hit: Hit) -> Document:

@@ -12,7 +12,7 @@ from assistant.figures import find_figures, plain_number, supported
 from assistant.fusion import reciprocal_rank_fusion
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import aliases, analyse, explicit_years
-from assistant.records import CheckedFigure, Citation, DocumentInfo, Hit
+from assistant.records import CheckedFigure, Chunk, Citation, DocumentInfo, Hit
 
 LONGJIN = DocumentInfo(
     "a" * 64,
@@ -29,7 +29,8 @@ WANLI = DocumentInfo(
 
 
 def hit(text: str, info: DocumentInfo = LONGJIN, page: int = 3) -> Hit:
-    return Hit(chunk_id=f"c{page}", text=text, score=0.5, info=info, page=page, page_label=f"第{page}页")
+    chunk = Chunk(info.doc_id, 0, text, 0, 0, page, page, f"第{page}页")
+    return Hit(chunk_id=f"c{page}", chunk=chunk, score=0.5, info=info)
 
 
 def test_rrf_rewards_agreement_and_is_order_independent() -> None:

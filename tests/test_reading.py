@@ -11,7 +11,7 @@ from assistant.figures import find_figures
 from assistant.offline import extractive_model, missing_item, states_target, with_declared_unit
 from assistant.query import analyse
 from assistant.reading import parse_record, sentence_years, sentences
-from assistant.records import Answer, Citation, DocumentInfo, Hit
+from assistant.records import Answer, Chunk, Citation, DocumentInfo, Hit
 from assistant.retrieval import PER_TABLE, spread
 from assistant.understanding.intent import part_item, shared_lead, states
 
@@ -20,7 +20,8 @@ BUDGET = DocumentInfo("b", "budget.pdf", "2017年部门预算", "某省某某办
 
 
 def hit(text: str, info: DocumentInfo = BUDGET, headings: tuple[str, ...] = (), cid: str = "c") -> Hit:
-    return Hit(chunk_id=cid, text=text, score=0.5, info=info, page=1, page_label="第1页", headings=headings)
+    chunk = Chunk(info.doc_id, 0, text, 0, 0, 1, 1, "第1页", headings=headings)
+    return Hit(chunk_id=cid, chunk=chunk, score=0.5, info=info)
 
 
 def test_a_line_that_starts_inside_a_sentence_is_joined_to_it() -> None:
