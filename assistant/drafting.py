@@ -197,7 +197,7 @@ class Drafter:
                 order = [d.doc_id for d in report]
                 own = sorted(
                     (c for c in picked if c.doc_rank == rank),
-                    key=lambda c: (order.index(c.hit.info.doc_id), c.hit.start),
+                    key=lambda c: (order.index(c.hit.info.doc_id), c.hit.chunk.start),
                 )
                 if own:
                     groups.append(list(range(len(sources), len(sources) + len(own))))

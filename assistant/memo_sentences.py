@@ -137,8 +137,8 @@ def sentence_hit(hit: Hit, sentence: str, start: int, end: int) -> Hit:
         page=first,
         page_label=label,
         page_spans=(),
-        start=hit.start + start,
-        end=hit.start + end,
+        start=hit.chunk.start + start,
+        end=hit.chunk.start + end,
     )
     return replace(hit, chunk=narrowed)
 

@@ -215,7 +215,7 @@ class Chunk:
 @dataclass(frozen=True)
 class Hit:
     """A retrieved chunk with the document it belongs to and its score. The passage's own fields
-    (text, pages, offsets, unit, recognition) are read from ``chunk``."""
+    are its ``chunk``'s: the ones most read (text, page, headings, unit) are properties here."""
 
     chunk_id: str  # the key the store found the chunk by
     chunk: Chunk
@@ -240,34 +240,13 @@ class Hit:
         return self.chunk.headings
 
     @property
-    def index(self) -> int:
-        return self.chunk.index
-
-    @property
-    def start(self) -> int:
-        """Offset of ``text`` in the document's cleaned text (``end`` likewise)."""
-        return self.chunk.start
-
-    @property
-    def end(self) -> int:
-        return self.chunk.end
-
-    @property
     def table_unit(self) -> str:
         return self.chunk.table_unit
-
-    @property
-    def page_spans(self) -> tuple[tuple[int, int | None, str], ...]:
-        return self.chunk.page_spans
-
-    @property
-    def ocr(self) -> Ocr[str]:
-        return self.chunk.ocr
 
     def page_of(self, offset: int) -> tuple[int | None, str]:
         """The page (number, label) of a position in ``text``: where a quoted sentence stands."""
         found = (self.page, self.page_label)
-        for start, number, label in self.page_spans:
+        for start, number, label in self.chunk.page_spans:
             if start <= offset:
                 found = (number, label)
         return found
@@ -275,18 +254,42 @@ class Hit:
 
 @dataclass(frozen=True)
 class Citation:
-    """Source ``[n]`` of an answer: the passage, where it is, and how well it matched."""
+    """Source ``[n]`` of an answer: the hit it cites, at the page of the sentence quoted from it."""
 
     n: int
-    doc: str
-    title: str
-    page: int | None
+    hit: Hit
+    page: int | None  # the quoted sentence's page (the passage's first page when none is quoted)
     page_label: str
-    text: str
-    score: float
-    chunk_id: str = ""
-    table_unit: str = ""  # unit of the table the passage is from (元, 万元), "" for prose
-    ocr: Ocr[str] = TEXT_LAYER  # the passage was recognised from a scanned page (识别文本)
+
+    @property
+    def doc(self) -> str:
+        return self.hit.info.doc
+
+    @property
+    def title(self) -> str:
+        return self.hit.info.title
+
+    @property
+    def text(self) -> str:
+        return self.hit.text
+
+    @property
+    def score(self) -> float:
+        return round(self.hit.score, 4)
+
+    @property
+    def chunk_id(self) -> str:
+        return self.hit.chunk_id
+
+    @property
+    def table_unit(self) -> str:
+        """Unit of the table the passage is from (元, 万元), "" for prose."""
+        return self.hit.table_unit
+
+    @property
+    def ocr(self) -> Ocr[str]:
+        """Whether the passage was recognised from a scanned page (识别文本), and its low lines."""
+        return self.hit.chunk.ocr
 
     def to_dict(self) -> dict[str, object]:
         """The citation as flat JSON, the OCR fields under their own keys (``reportqa ask --json``)."""

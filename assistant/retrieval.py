@@ -151,7 +151,7 @@ class HybridRetriever(BaseRetriever):
         open_ended = [h for h in hits if h.text.rstrip()[-1:] not in SENTENCE_END]
         if not open_ended:
             return hits
-        wanted = {f"{h.chunk_id.rsplit('-', 1)[0]}-{h.index + 1:05d}": h.chunk_id for h in open_ended}
+        wanted = {f"{h.chunk_id.rsplit('-', 1)[0]}-{h.chunk.index + 1:05d}": h.chunk_id for h in open_ended}
         following = {wanted[cid]: chunk for cid, chunk in self.library.store.get(wanted).items()}
         merged = []
         for hit in hits:
@@ -159,11 +159,11 @@ class HybridRetriever(BaseRetriever):
                 merged.append(hit)
                 continue
             chunk = following[hit.chunk_id]
-            skip = max(0, hit.end - chunk.start)  # the overlap both chunks hold
-            tail = chunk.text[skip:] if chunk.start <= hit.end else "\n" + chunk.text
-            base = len(hit.text) + (0 if chunk.start <= hit.end else 1)
+            skip = max(0, hit.chunk.end - chunk.start)  # the overlap both chunks hold
+            tail = chunk.text[skip:] if chunk.start <= hit.chunk.end else "\n" + chunk.text
+            base = len(hit.text) + (0 if chunk.start <= hit.chunk.end else 1)
             more = tuple((base + max(0, o - skip), n, label) for o, n, label in chunk.page_spans if o >= skip or o == 0)
-            longer = replace(hit.chunk, text=hit.text + tail, end=chunk.end, page_spans=hit.page_spans + more)
+            longer = replace(hit.chunk, text=hit.text + tail, end=chunk.end, page_spans=hit.chunk.page_spans + more)
             merged.append(replace(hit, chunk=longer))
         return merged
 

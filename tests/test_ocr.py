@@ -3,7 +3,6 @@ of a bundled report answering like the original."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,12 @@ from assistant.errors import IngestError
 from assistant.figures import find_figures
 from assistant.library import Library
 from assistant.recognised import figure_mark, flag_low_confidence, with_ocr_flags
-from assistant.records import Answer, CheckedFigure, Chunk, Citation, Ocr, RawPage
+from assistant.records import Answer, CheckedFigure, Chunk, Ocr, RawPage
 from ingest import ocr
 from ingest.layout import fix_quotes, layout_page
 from ingest.ocr import OcrSettings, mark_recognised, read_cache, usable_text, with_ocr, write_cache
 from ingest.pipeline import STAGES, IngestOptions, Overrides, Progress, ingest_paths, prepare
-from tests.conftest import LONGJIN_PDF
+from tests.conftest import LONGJIN_PDF, make_citation
 from tests.scanned import make_mixed_pdf, make_scanned_pdf
 
 # pages of longjin_2022.pdf the figure questions below need (1: title, department and year; 4: budget
@@ -100,8 +99,9 @@ def test_chunks_from_recognised_pages_carry_provenance_and_low_lines() -> None:
 
 
 def test_a_figure_from_a_low_confidence_line_is_flagged_not_verified_fact() -> None:
-    cited = Citation(1, "scan.pdf", "报告", 2, "第2页（识别文本）", "累计投入经费约800万元，完成9个星级投放点创建", 1.0)
-    low = replace(cited, ocr=Ocr(True, 0.82, ("累计投入经费约800万元",)))
+    passage = (1, "scan.pdf", "报告", 2, "第2页（识别文本）", "累计投入经费约800万元，完成9个星级投放点创建", 1.0)
+    cited = make_citation(*passage)
+    low = make_citation(*passage, ocr=Ocr(True, 0.82, ("累计投入经费约800万元",)))
     figures = [CheckedFigure("800万元", True), CheckedFigure("9个", True)]
     assert [f.low_confidence for f in flag_low_confidence(figures, [cited])] == [False, False]  # a text layer
     flagged = flag_low_confidence(figures, [low])
