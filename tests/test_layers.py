@@ -62,7 +62,11 @@ STAGES: list[tuple[str, set[str]]] = [
         | {"understanding.intent", "followup", "scope"},
     ),
     ("retrieval", {"retrieval", "reading", "extractive", "recognised", "sources"}),
-    ("answering", {"citations", "offline", "combine", "llm", "local_llm", "cells", "differences", "memo_sentences"}),
+    (
+        "answering",
+        {"chain_state", "citations", "offline", "combine", "llm", "local_llm", "cells", "differences"}
+        | {"memo_sentences"},
+    ),
     (
         "features",
         {

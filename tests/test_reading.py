@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assistant.answering import is_cell
 from assistant.cells import expected_kind, inner_item, pick_value, whole_names
+from assistant.chain_state import ChainState
 from assistant.compare import is_comparison, plan_comparison
 from assistant.extractive import TABLE_HEAD, TARGET_QUESTION, Pick, asking_clause, focused, record_bonus
 from assistant.figures import find_figures
@@ -231,14 +232,14 @@ def test_rules_that_must_not_misfire_on_other_reports() -> None:
 def test_an_area_asked_is_found_by_its_measure() -> None:
     hits = [hit("新建绿地1200平方米，改造道路3.5公里。", WORK_REPORT)]
     draft = extractive_model(
-        {
-            "hits": hits,
-            "reason": "",
-            "analysis": analyse("新建绿地多少平方米", [WORK_REPORT]),
-            "question": "新建绿地多少平方米",
-            "tokens": ["新建", "绿地"],
-            "idf": lambda token: 1.0,
-        }
+        ChainState(
+            hits=tuple(hits),
+            reason="",
+            analysis=analyse("新建绿地多少平方米", [WORK_REPORT]),
+            question="新建绿地多少平方米",
+            tokens=("新建", "绿地"),
+            idf=lambda token: 1.0,
+        )
     )
     assert not draft.refused and "1200平方米" in draft.text
 
