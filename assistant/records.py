@@ -28,11 +28,11 @@ IngestStatus = Literal["added", "replaced", "duplicate", "failed"]  # what impor
 CompareBy = Literal["year", "department"]  # what the groups of a comparison are
 FigureKind = Literal["money", "percent", "count"]  # what a figure states
 
-Line = TypeVar("Line")
+LowLine = TypeVar("LowLine")  # a page's low line is (text, score), a passage's its text
 
 
 @dataclass(frozen=True)
-class Ocr(Generic[Line]):
+class Ocr(Generic[LowLine]):
     """How a text was read: from the page's text layer, or recognised from its image (OCR).
 
     A page's low lines carry their scores (``Ocr[tuple[str, float]]``); a passage keeps only the
@@ -40,7 +40,7 @@ class Ocr(Generic[Line]):
 
     recognised: bool = False  # the text was recognised from the page image (no usable text layer)
     confidence: float = 1.0  # mean line score (a page), lowest score it holds (a passage); 1.0: a text layer
-    low_lines: tuple[Line, ...] = ()  # recognised lines scored below the threshold
+    low_lines: tuple[LowLine, ...] = ()  # recognised lines scored below the threshold
 
 
 TEXT_LAYER: Ocr[Any] = Ocr()  # read from a text layer: nothing recognised
