@@ -12,9 +12,10 @@ from dataclasses import replace
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel, RunnablePassthrough
 
 from assistant.cells import CHANGE_BEFORE, CHANGE_ITEM
+from assistant.chain_state import Ask, ChainOutput, ChainState
 from assistant.citations import check_figures, resolve_citations
 from assistant.combine import combine
 from assistant.compare import Plan, compare, plan_comparison
@@ -32,7 +33,7 @@ from assistant.offline import extractive_model, with_declared_unit
 from assistant.prompting import as_data, format_sources, load_prompt, render
 from assistant.query import QueryAnalysis, analyse, short_name, with_full_years
 from assistant.recognised import with_ocr_flags
-from assistant.records import DOC_TYPES, Answer, DocumentInfo, Draft, Hit
+from assistant.records import DOC_TYPES, Answer, AnswerMode, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
 from assistant.understanding.intent import context_of, part_item, shared_lead, split_parts, states
 from assistant.understanding.names import closest
@@ -91,8 +92,8 @@ class Assistant:
     def __init__(
         self,
         library: Library,
-        model: Runnable[dict[str, Any], Draft] | None = None,
-        mode: str = "extractive",
+        model: Runnable[ChainState, Draft] | None = None,
+        mode: AnswerMode = "extractive",
         k: int = 6,
         chat: BaseChatModel | None = None,
         settings: Settings | None = None,
@@ -103,7 +104,7 @@ class Assistant:
         self.prompt = load_prompt("answer")
         self.refusal = load_prompt("refusal")
         self.chat = chat
-        self.mode = "llm" if chat is not None else mode
+        self.mode: AnswerMode = "llm" if chat is not None else mode
         if model is None:
             model = (
                 RunnableLambda(LLMAnswerer(chat, settings)) if chat is not None else RunnableLambda(extractive_model)
@@ -112,40 +113,41 @@ class Assistant:
         # comparisons are assembled in code from one extractive answer per year/department and item
         self.extractive_chain = self._build_chain(RunnableLambda(extractive_model)) if chat is not None else self.chain
 
-    def _build_chain(self, model: Runnable[dict[str, Any], Draft]) -> Runnable[dict[str, Any], dict[str, Any]]:
+    def _build_chain(self, model: Runnable[ChainState, Draft]) -> Runnable[Ask, ChainOutput]:
+        """Ask -> ChainState (retrieved) -> ChainState (with its prompt) -> draft -> ChainOutput."""
         return (
-            RunnablePassthrough.assign(context=RunnableLambda(self._retrieve))
-            | RunnableLambda(lambda x: {**x, **x.pop("context")})
-            | RunnablePassthrough.assign(
-                prompt=RunnableLambda(
-                    lambda x: render(self.prompt, sources=format_sources(x["hits"]), question=x["question"])
-                )
-            )
-            | RunnablePassthrough.assign(draft=model)
+            RunnableLambda(self._retrieve)
+            | RunnableLambda(self._with_prompt)
+            | RunnableParallel(state=RunnablePassthrough(), draft=model)
             | RunnableLambda(self._finish)
         )
 
-    def _retrieve(self, inputs: dict[str, Any]) -> dict[str, Any]:
+    def _retrieve(self, ask: Ask) -> ChainState:
         tick = time.perf_counter()
-        scope = inputs.get("scope")
+        scope = ask.scope
         everything = self.library.documents()
         documents = [d for d in everything if scope is None or d.doc_id in scope]
-        analysis = analyse(inputs["question"], documents)
-        hits = [with_declared_unit(h) for h in self._search(analysis, inputs.get("year"), documents)]
+        analysis = analyse(ask.question, documents)
+        hits = [with_declared_unit(h) for h in self._search(analysis, ask.year, documents)]
         index = self.library.keyword_index(everything)  # word weights from the whole store, whatever the scope
         scoped = [d for d in documents if d.doc_id in analysis.doc_ids] or documents
-        return {
-            "analysis": analysis,
-            "hits": hits,
-            "scoped_types": {d.doc_type for d in scoped},
-            "scoped_years": {d.year for d in scoped if d.year},
-            "tokens": question_tokens(self.library, analysis, documents),
-            "idf": index.weight,
-            "reason": "所选筛选范围内没有报告：请放宽年份、部门或文档筛选。"
+        return ChainState(
+            question=ask.question,
+            analysis=analysis,
+            hits=tuple(hits),
+            tokens=tuple(question_tokens(self.library, analysis, documents)),
+            idf=index.weight,
+            reason="所选筛选范围内没有报告：请放宽年份、部门或文档筛选。"
             if scope is not None and not documents
-            else refusal_reason(analysis, documents, hits, inputs.get("year")),
-            "retrieve_ms": (time.perf_counter() - tick) * 1000,
-        }
+            else refusal_reason(analysis, documents, hits, ask.year),
+            scoped_types=frozenset(d.doc_type for d in scoped),
+            scoped_years=frozenset(d.year for d in scoped if d.year),
+            retrieve_ms=(time.perf_counter() - tick) * 1000,
+            on_token=ask.on_token,
+        )
+
+    def _with_prompt(self, state: ChainState) -> ChainState:
+        return replace(state, prompt=render(self.prompt, sources=format_sources(state.hits), question=state.question))
 
     def _search(self, analysis: QueryAnalysis, year: int | None, documents: Sequence[DocumentInfo]) -> list[Hit]:
         """Hits for the question; a question about several years is searched year by year."""
@@ -165,11 +167,13 @@ class Assistant:
         """Passages near the question in any year (for a refusal whose year filter found none)."""
         return self.retriever.search(analysis, documents_list=self.library.documents())
 
-    def _finish(self, x: dict[str, Any]) -> dict[str, Any]:
-        draft: Draft = x["draft"]
-        text, citations = resolve_citations(draft.text, x["hits"], draft.quotes)
+    def _finish(self, drafted: dict[str, Any]) -> ChainOutput:
+        """``drafted``: the state and the draft written from it (what RunnableParallel returns)."""
+        state: ChainState = drafted["state"]
+        draft: Draft = drafted["draft"]
+        text, citations = resolve_citations(draft.text, state.hits, draft.quotes)
         text, figures = check_figures(text, citations)
-        return {**x, "answer_text": text, "citations": citations, "figures": figures}
+        return ChainOutput(state, draft, text, tuple(citations), tuple(figures))
 
     def ask(
         self,
@@ -252,21 +256,21 @@ class Assistant:
         on_token: Callable[[str], None] | None,
         tick: float,
     ) -> Answer:
-        out = self.chain.invoke({"question": asked, "year": year, "scope": scope, "on_token": on_token})
-        draft: Draft = out["draft"]
+        out = self.chain.invoke(Ask(asked, year, scope, on_token))
+        draft = out.draft
         refused = draft.refused
-        answer_text = out["answer_text"] if not refused else render(self.refusal, reason=draft.reason).strip()
+        answer_text = out.text if not refused else render(self.refusal, reason=draft.reason).strip()
         total = (time.perf_counter() - tick) * 1000
         answer = Answer(
             question=question,
             answer=answer_text,
             refused=refused,
             reason=draft.reason,
-            citations=tuple(out["citations"]) if not refused else (),
-            figures=tuple(out["figures"]) if not refused else (),
+            citations=out.citations if not refused else (),
+            figures=out.figures if not refused else (),
             mode=draft.mode,
-            timings_ms={"retrieve": round(out["retrieve_ms"], 1), "total": round(total, 1)},
-            nearest=tuple(nearest_items(out["hits"] or self._nearby(out["analysis"]))) if refused else (),
+            timings_ms={"retrieve": round(out.state.retrieve_ms, 1), "total": round(total, 1)},
+            nearest=tuple(nearest_items(out.state.hits or self._nearby(out.state.analysis))) if refused else (),
             note=draft.note,
             asked=asked if asked != question.strip() else "",
         )
@@ -276,9 +280,8 @@ class Assistant:
         """A comparison question: one extractive sub-answer per group and item, then code."""
 
         def ask_one(sub: str, doc_ids: Sequence[str]) -> Answer:
-            out = self.extractive_chain.invoke({"question": sub, "year": None, "scope": list(doc_ids)})
-            draft: Draft = out["draft"]
-            return Answer(sub, out["answer_text"], draft.refused, draft.reason, tuple(out["citations"]), (), draft.mode)
+            out = self.extractive_chain.invoke(Ask(sub, None, list(doc_ids)))
+            return Answer(sub, out.text, out.draft.refused, out.draft.reason, out.citations, (), out.draft.mode)
 
         done = compare(plan, asked, ask_one, check_figures)
         unreported = any(g.missing for g in plan.groups)  # a year with no report of its own

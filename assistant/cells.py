@@ -83,7 +83,9 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
 
 def _level_reached(text: str, named_at: int, figure: Figure, figures: Sequence[Figure]) -> Figure:
     """农村居民人均纯收入由2476元增加到4140元: the figure after 到, the level the item reached."""
-    if not re.search(r"[由从](?:(?:19|20)\d{2}年(?:的)?)?$", text[named_at : figure.start]) or not FROM_TO.match(text[figure.end : figure.end + 6]):
+    if not re.search(r"[由从](?:(?:19|20)\d{2}年(?:的)?)?$", text[named_at : figure.start]) or not FROM_TO.match(
+        text[figure.end : figure.end + 6]
+    ):
         return figure
     return next((f for f in figures if f.start > figure.end and f.kind == figure.kind), figure)
 

@@ -29,22 +29,7 @@ def resolve_citations(
             order[n] = len(order) + 1
             at = hit.text.find(quoted[n]) if n in quoted else -1
             page, label = hit.page_of(at) if at >= 0 else (hit.page, hit.page_label)
-            citations.append(
-                Citation(
-                    order[n],
-                    hit.info.doc,
-                    hit.info.title,
-                    page,
-                    label,
-                    hit.text,
-                    round(hit.score, 4),
-                    hit.chunk_id,
-                    hit.table_unit,
-                    hit.ocr,
-                    hit.ocr_confidence,
-                    hit.ocr_low,
-                )
-            )
+            citations.append(Citation(order[n], hit, page, label))
         return f"[{order[n]}]"
 
     return MARKER.sub(renumber, text), citations

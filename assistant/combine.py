@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 
-from assistant.records import Answer, CheckedFigure, Citation
+from assistant.records import Answer, AnswerMode, CheckedFigure, Citation
 from assistant.zh import MARKER, NOT_FOUND
 
 
@@ -19,7 +19,7 @@ def combine(
     question: str,
     labelled: Sequence[tuple[str, Answer]],
     refuse: Callable[[str], str],
-    mode: str,
+    mode: AnswerMode,
     separator: str = "；",
 ) -> Answer:
     """``labelled``: (label, answer) pairs; a label "" adds nothing before its answer. The whole is

@@ -26,7 +26,7 @@ from assistant.llm import failure_message, fallback_on, invoke
 from assistant.memo_sentences import PLANS, Candidate, Plan, candidates, copies_together, near_duplicate, repeats
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import aliases, analyse, short_name
-from assistant.records import CheckedFigure, Citation, DocumentInfo, Hit
+from assistant.records import AnswerMode, CheckedFigure, Chunk, Citation, DocumentInfo, Hit
 from assistant.retrieval import HybridRetriever
 from assistant.understanding.names import resolve
 from assistant.zh import MARKER, NOT_FOUND
@@ -71,7 +71,7 @@ class Memo:
     figures: tuple[CheckedFigure, ...]
     documents: tuple[DocumentInfo, ...] = ()
     note: str = ""  # which reports were used, or why the extractive memo is shown
-    mode: str = "extractive"  # who wrote the wording: "extractive" | "llm"
+    mode: AnswerMode = "extractive"  # who wrote the wording
     reason: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
 
@@ -197,7 +197,7 @@ class Drafter:
                 order = [d.doc_id for d in report]
                 own = sorted(
                     (c for c in picked if c.doc_rank == rank),
-                    key=lambda c: (order.index(c.hit.info.doc_id), c.hit.start),
+                    key=lambda c: (order.index(c.hit.info.doc_id), c.hit.chunk.start),
                 )
                 if own:
                     groups.append(list(range(len(sources), len(sources) + len(own))))
@@ -263,7 +263,7 @@ class Drafter:
         sources: Sequence[Hit],
         chosen: Sequence[DocumentInfo],
         note: str,
-        mode: str,
+        mode: AnswerMode,
     ) -> Memo:
         """Markers resolved to citations (one per sentence, with its page) and every figure checked
         against the sentence its marker points at; an unsupported one is removed."""
@@ -308,15 +308,11 @@ def citation_hit(citation: Citation, documents: Sequence[DocumentInfo]) -> Hit:
     """A citation as a source again (the LLM prompt numbers the same sentences)."""
     info = next((d for d in documents if d.doc == citation.doc and d.title == citation.title), None)
     info = info or DocumentInfo("", citation.doc, citation.title, "", None, "", 0)
-    return Hit(
-        citation.chunk_id,
-        citation.text,
-        citation.score,
-        info,
-        citation.page,
-        citation.page_label,
-        table_unit=citation.table_unit,
+    page = citation.page
+    passage = Chunk(
+        info.doc_id, 0, citation.text, 0, 0, page, page, citation.page_label, table_unit=citation.table_unit
     )
+    return Hit(citation.chunk_id, passage, citation.score, info)
 
 
 def memo_body(memo: Memo) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from assistant.records import FigureKind
 from assistant.zh import MARKER_RUN
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
@@ -62,7 +63,7 @@ SUBJECT_CODE = re.compile(
 class Figure:
     text: str  # as written
     value: Decimal  # the number as written, before units
-    kind: str  # "money" | "percent" | "count"
+    kind: FigureKind
     unit: str  # as written: 元, 万元, %, 万 ... ("" for none)
     amount: Decimal  # value in yuan (money), percent points (percent), or units (count)
     measure: str  # what a count counts: 人, 件, 平方 ... ("" when nothing follows)
@@ -106,6 +107,7 @@ def find_figures(text: str, default_unit: str = "") -> list[Figure]:
         measure_match = MEASURE.match(rest)
         measure = measure_match.group(1) if measure_match else ""
         measure = "" if measure in NOT_MEASURES or measure[:1] in NOT_MEASURES else measure
+        kind: FigureKind
         if unit in MONEY:
             kind, amount = "money", value * MONEY[unit]
         elif unit in ("%", "‰"):

@@ -43,4 +43,4 @@ def evidence(text: str) -> str:
 def as_evidence(hit: Hit) -> Hit:
     """The hit as the figure check may use it: hostile sentences blanked."""
     cleaned = evidence(hit.text)
-    return hit if cleaned == hit.text else replace(hit, text=cleaned)
+    return hit if cleaned == hit.text else replace(hit, chunk=replace(hit.chunk, text=cleaned))

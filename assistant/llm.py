@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
+from assistant.chain_state import ChainState
 from assistant.citations import check_figures, resolve_citations
 from assistant.config import Settings
 from assistant.errors import LocalModelError, ModelReplyError, SettingsError
@@ -25,6 +26,7 @@ from assistant.extractive import FIGURE_QUESTION
 from assistant.hostile import as_evidence
 from assistant.offline import extractive_model
 from assistant.prompting import load_prompt, render
+from assistant.records import Draft
 from assistant.zh import NOT_FOUND
 
 TokenSink = Callable[[str], None]
@@ -157,25 +159,25 @@ class LLMAnswerer:
         self.settings = settings
         self.retry_prompt = load_prompt("retry")
 
-    def __call__(self, inputs: dict[str, Any]) -> Any:
+    def __call__(self, inputs: ChainState) -> Draft:
         floor = extractive_model(inputs)
-        if inputs["reason"]:  # known before reading: no year, no department, empty scope
+        if inputs.reason:  # known before reading: no year, no department, empty scope
             return floor
-        on_token: TokenSink | None = inputs.get("on_token")
-        messages: list[BaseMessage] = [HumanMessage(inputs["prompt"])]
+        on_token = inputs.on_token
+        messages: list[BaseMessage] = [HumanMessage(inputs.prompt)]
         try:
             text = generate(self.chat, messages, on_token)
             if NOT_FOUND in text:
                 # the model found nothing: the extractive answerer decides (its refusal has a reason)
                 return replace(floor, note=f"模型认为{NOT_FOUND}答案；以下为摘录模式的判断")
-            ok, failing = check(text, inputs["hits"], inputs["question"])
+            ok, failing = check(text, inputs.hits, inputs.question)
             if not ok:
                 feedback = render(self.retry_prompt, failing="、".join(failing) or "（没有有效的 [n] 引用）")
                 messages += [AIMessage(text), HumanMessage(feedback)]
                 if on_token:
                     on_token("\n［数字未通过核对，重新生成］\n")
                 text = generate(self.chat, messages, on_token)
-                ok, failing = check(text, inputs["hits"], inputs["question"])
+                ok, failing = check(text, inputs.hits, inputs.question)
                 if NOT_FOUND in text:
                     ok = False
             if not ok:

@@ -131,9 +131,16 @@ def sentence_hit(hit: Hit, sentence: str, start: int, end: int) -> Hit:
         label = f"第{first}–{last}页"
     elif last_label != label:
         label = f"{label}–{last_label}"
-    return replace(
-        hit, text=sentence, page=first, page_label=label, page_spans=(), start=hit.start + start, end=hit.start + end
+    narrowed = replace(
+        hit.chunk,
+        text=sentence,
+        page=first,
+        page_label=label,
+        page_spans=(),
+        start=hit.chunk.start + start,
+        end=hit.chunk.start + end,
     )
+    return replace(hit, chunk=narrowed)
 
 
 def candidates(plan: Plan, hits: Sequence[Hit], weight: dict[str, float], doc_rank: int) -> list[Candidate]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
 
+from assistant.chain_state import ChainState
 from assistant.extractive import (
     CODE,
     FIGURE_QUESTION,
@@ -45,22 +45,20 @@ PLAIN = re.compile(r"[“”\"'‘’「」\s]")
 BUDGET_TYPES = ("部门预算", "单位预算")
 
 
-def extractive_model(inputs: dict[str, Any]) -> Draft:
+def extractive_model(inputs: ChainState) -> Draft:
     """The offline model step: returns a draft with [n] markers, or a refusal."""
-    hits: list[Hit] = inputs["hits"]
-    if inputs["reason"]:
-        return Draft("", refused=True, reason=inputs["reason"])
-    analysis = inputs["analysis"]
+    hits = list(inputs.hits)
+    if inputs.reason:
+        return Draft("", refused=True, reason=inputs.reason)
+    analysis = inputs.analysis
     years = analysis.years or analysis.relative_years
-    picks = pick_sentences(
-        inputs["question"], inputs["tokens"], hits, inputs["idf"], years, MIN_COVERAGE, analysis.years
-    )
+    picks = pick_sentences(inputs.question, inputs.tokens, hits, inputs.idf, years, MIN_COVERAGE, analysis.years)
     if not picks or picks[0].coverage < MIN_COVERAGE:
         return Draft("", refused=True, reason="已收录的报告中没有与问题直接对应的内容")
-    reason = scope_refusal(inputs, picks) or figure_refusal(inputs["question"], picks, hits)
+    reason = scope_refusal(inputs, picks) or figure_refusal(inputs.question, picks, hits)
     if reason:
         return Draft("", refused=True, reason=reason)
-    weight = weights(inputs["tokens"], inputs["idf"])
+    weight = weights(inputs.tokens, inputs.idf)
     parts = []
     quotes = tuple((pick.hit_index + 1, pick.text) for pick in picks)
     for pick in picks:
@@ -69,9 +67,7 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
         who = f"{name}，{hit.info.year}年" if hit.info.year else name
         record = parse_record(pick.text)
         if record is not None:
-            parts.append(
-                f"（{who}）{describe_record(pick.text, record, hit, inputs['question'])}[{pick.hit_index + 1}]"
-            )
+            parts.append(f"（{who}）{describe_record(pick.text, record, hit, inputs.question)}[{pick.hit_index + 1}]")
         elif is_table_row(pick.text):
             parts.append(f"（{who}）{describe_row(pick.text, hit)}[{pick.hit_index + 1}]")
         else:
@@ -79,20 +75,20 @@ def extractive_model(inputs: dict[str, Any]) -> Draft:
     return Draft("；".join(parts), quotes=quotes)
 
 
-def scope_refusal(inputs: dict[str, Any], picks: list[Pick]) -> str:
+def scope_refusal(inputs: ChainState, picks: list[Pick]) -> str:
     """Why the chosen passages are not about the year or the kind of figure asked, or ""."""
-    analysis, question = inputs["analysis"], inputs["question"]
+    analysis, question = inputs.analysis, inputs.question
     if (
         analysis.years
         and not LAST_YEAR.search(question)
         and not (  # "2025年政府工作报告中，过去一年…": the year names a report the store has
-            YEAR_NAMES_REPORT.search(question) and set(analysis.years) <= set(inputs.get("scoped_years", ()))
+            YEAR_NAMES_REPORT.search(question) and set(analysis.years) <= set(inputs.scoped_years)
         )
         and not any(set(p.years) & set(analysis.years) for p in picks)
     ):
         asked = "、".join(str(y) for y in analysis.years)
         return f"报告中有相关内容，但说的不是{asked}年的情况"
-    budgets_only = all(t in BUDGET_TYPES for t in inputs.get("scoped_types", ())) and inputs.get("scoped_types")
+    budgets_only = all(t in BUDGET_TYPES for t in inputs.scoped_types) and inputs.scoped_types
     if ACTUALS.search(question) and budgets_only and not any(ACTUALS.search(p.text) for p in picks):
         return "已收录的相关报告是预算，只有预算数，没有所问的决算（实际支出）数"
     return ""
@@ -145,7 +141,7 @@ def with_declared_unit(hit: Hit) -> Hit:
     if hit.table_unit:
         return hit
     units = {a or b for a, b in DECLARED_UNIT.findall(hit.text)}
-    return replace(hit, table_unit=units.pop()) if len(units) == 1 else hit
+    return replace(hit, chunk=replace(hit.chunk, table_unit=units.pop())) if len(units) == 1 else hit
 
 
 def describe_record(sentence: str, record: Record, hit: Hit, question: str) -> str:

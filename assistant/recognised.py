@@ -18,7 +18,7 @@ LABEL = "识别文本"  # how a citation of a recognised page is labelled: 第3�
 def flag_low_confidence(figures: Sequence[CheckedFigure], citations: Sequence[Citation]) -> list[CheckedFigure]:
     """``figures`` with ``low_confidence`` set on each one a cited recognised passage prints only
     in a line scored below the threshold."""
-    low = [f for c in citations if c.ocr for line in c.ocr_low for f in find_figures(line)]
+    low = [f for c in citations if c.ocr.recognised for line in c.ocr.low_lines for f in find_figures(line)]
     if not low:
         return list(figures)
     out = []

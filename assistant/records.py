@@ -7,7 +7,7 @@ ingest pipeline, the stores and the answering chain.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, Literal, TypeVar
 
 DOC_TYPES = (
     "绩效自评报告",
@@ -23,6 +23,28 @@ DOC_TYPES = (
 
 LOOKING_BACK = ("政府工作报告", "绩效自评报告")  # given the year after the year they review
 
+AnswerMode = Literal["extractive", "llm"]  # who wrote an answer or memo: code (摘录模式) or a model
+IngestStatus = Literal["added", "replaced", "duplicate", "failed"]  # what importing a file did
+CompareBy = Literal["year", "department"]  # what the groups of a comparison are
+FigureKind = Literal["money", "percent", "count"]  # what a figure states
+
+LowLine = TypeVar("LowLine")  # a page's low line is (text, score), a passage's its text
+
+
+@dataclass(frozen=True)
+class Ocr(Generic[LowLine]):
+    """How a text was read: from the page's text layer, or recognised from its image (OCR).
+
+    A page's low lines carry their scores (``Ocr[tuple[str, float]]``); a passage keeps only the
+    text of the low lines that print a number (``Ocr[str]``)."""
+
+    recognised: bool = False  # the text was recognised from the page image (no usable text layer)
+    confidence: float = 1.0  # mean line score (a page), lowest score it holds (a passage); 1.0: a text layer
+    low_lines: tuple[LowLine, ...] = ()  # recognised lines scored below the threshold
+
+
+TEXT_LAYER: Ocr[Any] = Ocr()  # read from a text layer: nothing recognised
+
 
 @dataclass(frozen=True)
 class RawPage:
@@ -31,9 +53,7 @@ class RawPage:
     number: int | None  # 1-based PDF page; None where the format has no pages
     label: str  # how a citation names the place: "第3页" or "第12–40段" (第3页（识别文本） when OCR'd)
     text: str
-    ocr: bool = False  # the text was recognised from the page image (no usable text layer)
-    ocr_confidence: float = 1.0  # mean line score of the recognition (1.0: a text layer)
-    ocr_low: tuple[tuple[str, float], ...] = ()  # recognised lines scored below the threshold
+    ocr: Ocr[tuple[str, float]] = TEXT_LAYER  # low lines with their scores
 
 
 @dataclass(frozen=True)
@@ -180,9 +200,9 @@ class Chunk:
     table_unit: str = ""  # unit of the table this chunk is part of (元, 万元), from its 单位 line
     # (offset in ``text``, page number, page label) of every page the chunk touches, first at 0
     page_spans: tuple[tuple[int, int | None, str], ...] = ()
-    ocr: bool = False  # from a recognised page (or touching one)
-    ocr_confidence: float = 1.0  # lowest of its pages' mean line scores and of the low-scored lines it holds
-    ocr_low: tuple[str, ...] = ()  # its recognised lines scored below the threshold that print a number
+    # from a recognised page (or touching one): the lowest of its pages' mean line scores and of the
+    # low-scored lines it holds; those lines when they print a number
+    ocr: Ocr[str] = TEXT_LAYER
     # sha256 of the text its vector was computed from (title, headings, passage): chunks with
     # the same key share one vector, so a re-ingest or a second copy of a report embeds nothing again
     embed_key: str = ""
@@ -194,29 +214,39 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk with the document it belongs to and its score."""
+    """A retrieved chunk with the document it belongs to and its score. The passage's own fields
+    are its ``chunk``'s: the ones most read (text, page, headings, unit) are properties here."""
 
-    chunk_id: str
-    text: str
+    chunk_id: str  # the key the store found the chunk by
+    chunk: Chunk
     score: float
     info: DocumentInfo
-    page: int | None
-    page_label: str
-    headings: tuple[str, ...] = ()
-    index: int = 0
     sources: tuple[str, ...] = field(default=())  # which retrievers found it
-    start: int = 0  # offsets of ``text`` in the document's cleaned text
-    end: int = 0
-    table_unit: str = ""
-    page_spans: tuple[tuple[int, int | None, str], ...] = ()
-    ocr: bool = False
-    ocr_confidence: float = 1.0
-    ocr_low: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text
+
+    @property
+    def page(self) -> int | None:
+        return self.chunk.page
+
+    @property
+    def page_label(self) -> str:
+        return self.chunk.page_label
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return self.chunk.headings
+
+    @property
+    def table_unit(self) -> str:
+        return self.chunk.table_unit
 
     def page_of(self, offset: int) -> tuple[int | None, str]:
         """The page (number, label) of a position in ``text``: where a quoted sentence stands."""
         found = (self.page, self.page_label)
-        for start, number, label in self.page_spans:
+        for start, number, label in self.chunk.page_spans:
             if start <= offset:
                 found = (number, label)
         return found
@@ -224,20 +254,59 @@ class Hit:
 
 @dataclass(frozen=True)
 class Citation:
-    """Source ``[n]`` of an answer: the passage, where it is, and how well it matched."""
+    """Source ``[n]`` of an answer: the hit it cites, at the page of the sentence quoted from it."""
 
     n: int
-    doc: str
-    title: str
-    page: int | None
+    hit: Hit
+    page: int | None  # the quoted sentence's page (the passage's first page when none is quoted)
     page_label: str
-    text: str
-    score: float
-    chunk_id: str = ""
-    table_unit: str = ""  # unit of the table the passage is from (元, 万元), "" for prose
-    ocr: bool = False  # the passage was recognised from a scanned page (识别文本)
-    ocr_confidence: float = 1.0
-    ocr_low: tuple[str, ...] = ()  # low-confidence recognised lines of the passage that print a number
+
+    @property
+    def doc(self) -> str:
+        return self.hit.info.doc
+
+    @property
+    def title(self) -> str:
+        return self.hit.info.title
+
+    @property
+    def text(self) -> str:
+        return self.hit.text
+
+    @property
+    def score(self) -> float:
+        return round(self.hit.score, 4)
+
+    @property
+    def chunk_id(self) -> str:
+        return self.hit.chunk_id
+
+    @property
+    def table_unit(self) -> str:
+        """Unit of the table the passage is from (元, 万元), "" for prose."""
+        return self.hit.table_unit
+
+    @property
+    def ocr(self) -> Ocr[str]:
+        """Whether the passage was recognised from a scanned page (识别文本), and its low lines."""
+        return self.hit.chunk.ocr
+
+    def to_dict(self) -> dict[str, object]:
+        """The citation as flat JSON, the OCR fields under their own keys (``reportqa ask --json``)."""
+        return {
+            "n": self.n,
+            "doc": self.doc,
+            "title": self.title,
+            "page": self.page,
+            "page_label": self.page_label,
+            "text": self.text,
+            "score": self.score,
+            "chunk_id": self.chunk_id,
+            "table_unit": self.table_unit,
+            "ocr": self.ocr.recognised,
+            "ocr_confidence": self.ocr.confidence,
+            "ocr_low": list(self.ocr.low_lines),
+        }
 
 
 @dataclass(frozen=True)
@@ -285,7 +354,7 @@ class Draft:
     refused: bool = False
     reason: str = ""
     quotes: tuple[tuple[int, str], ...] = ()  # source n -> the sentence quoted from it
-    mode: str = "extractive"  # who wrote the text: "extractive" | "llm"
+    mode: AnswerMode = "extractive"  # who wrote the text
     note: str = ""  # what the user should know about how it was written (a model that failed)
 
 
@@ -297,7 +366,7 @@ class Answer:
     reason: str
     citations: tuple[Citation, ...]
     figures: tuple[CheckedFigure, ...]
-    mode: str  # "extractive" | "llm"
+    mode: AnswerMode
     timings_ms: dict[str, float] = field(default_factory=dict)
     nearest: tuple[str, ...] = ()
     note: str = ""  # e.g. 无法连接模型服务；以下为摘录模式答案

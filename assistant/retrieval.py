@@ -151,7 +151,7 @@ class HybridRetriever(BaseRetriever):
         open_ended = [h for h in hits if h.text.rstrip()[-1:] not in SENTENCE_END]
         if not open_ended:
             return hits
-        wanted = {f"{h.chunk_id.rsplit('-', 1)[0]}-{h.index + 1:05d}": h.chunk_id for h in open_ended}
+        wanted = {f"{h.chunk_id.rsplit('-', 1)[0]}-{h.chunk.index + 1:05d}": h.chunk_id for h in open_ended}
         following = {wanted[cid]: chunk for cid, chunk in self.library.store.get(wanted).items()}
         merged = []
         for hit in hits:
@@ -159,11 +159,12 @@ class HybridRetriever(BaseRetriever):
                 merged.append(hit)
                 continue
             chunk = following[hit.chunk_id]
-            skip = max(0, hit.end - chunk.start)  # the overlap both chunks hold
-            tail = chunk.text[skip:] if chunk.start <= hit.end else "\n" + chunk.text
-            base = len(hit.text) + (0 if chunk.start <= hit.end else 1)
+            skip = max(0, hit.chunk.end - chunk.start)  # the overlap both chunks hold
+            tail = chunk.text[skip:] if chunk.start <= hit.chunk.end else "\n" + chunk.text
+            base = len(hit.text) + (0 if chunk.start <= hit.chunk.end else 1)
             more = tuple((base + max(0, o - skip), n, label) for o, n, label in chunk.page_spans if o >= skip or o == 0)
-            merged.append(replace(hit, text=hit.text + tail, end=chunk.end, page_spans=hit.page_spans + more))
+            longer = replace(hit.chunk, text=hit.text + tail, end=chunk.end, page_spans=hit.chunk.page_spans + more)
+            merged.append(replace(hit, chunk=longer))
         return merged
 
     def _dense(self, question: str, restrict: set[str] | None) -> list[tuple[str, float]]:
@@ -173,24 +174,7 @@ class HybridRetriever(BaseRetriever):
 
 def _hit(cid: str, chunk: Chunk, score: float, info: DocumentInfo, dense_ids: set[str], kw_ids: set[str]) -> Hit:
     sources = tuple(name for name, ids in (("dense", dense_ids), ("keyword", kw_ids)) if cid in ids)
-    return Hit(
-        chunk_id=cid,
-        text=chunk.text,
-        score=score,
-        info=info,
-        page=chunk.page,
-        page_label=chunk.page_label,
-        headings=chunk.headings,
-        index=chunk.index,
-        sources=sources,
-        start=chunk.start,
-        end=chunk.end,
-        table_unit=chunk.table_unit,
-        page_spans=chunk.page_spans,
-        ocr=chunk.ocr,
-        ocr_confidence=chunk.ocr_confidence,
-        ocr_low=chunk.ocr_low,
-    )
+    return Hit(chunk_id=cid, chunk=chunk, score=score, info=info, sources=sources)
 
 
 def hit_to_document(hit: Hit) -> Document:

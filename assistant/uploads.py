@@ -11,7 +11,7 @@ from pathlib import Path, PurePath
 
 from assistant.errors import IngestError
 from assistant.library import Library
-from assistant.records import DocumentInfo
+from assistant.records import DocumentInfo, IngestStatus
 from ingest.load import SUPPORTED, sniff
 from ingest.pipeline import FileResult, IngestOptions, Overrides, Progress, ingest_paths
 
@@ -23,7 +23,7 @@ TOO_LARGE = "文件过大"
 @dataclass(frozen=True)
 class UploadResult:
     name: str  # the name the file had on the user's computer
-    status: str  # added | replaced | duplicate | failed
+    status: IngestStatus
     message: str  # Chinese, naming the file
     info: DocumentInfo | None = None
 

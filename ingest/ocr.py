@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import IngestError
-from assistant.records import Chunk, RawPage
+from assistant.records import Chunk, Ocr, RawPage
 from ingest.layout import LOW_CONFIDENCE, fix_quotes, layout_page, numbers_in
 
 DPI = 150  # A4 at 150 dpi: 1241 x 1754 pixels, enough for 10.5pt Chinese body text
@@ -138,9 +138,7 @@ def with_ocr(
             out[index],
             label=f"第{number}页{RECOGNISED}",
             text=text,
-            ocr=True,
-            ocr_confidence=round(mean, 4),
-            ocr_low=low,
+            ocr=Ocr(recognised=True, confidence=round(mean, 4), low_lines=low),
         )
     return out, stats
 
@@ -326,7 +324,7 @@ def mark_recognised(chunks: Sequence[Chunk], pages: Sequence[RawPage]) -> list[C
     """Chunks that touch a recognised page carry it: ``ocr``, the lowest confidence of those pages
     and of the low-confidence lines they hold, and those lines when they print a number (the
     answer flags a figure read from them instead of showing it as verified fact)."""
-    by_number = {p.number: p for p in pages if p.ocr}
+    by_number = {p.number: p for p in pages if p.ocr.recognised}
     if not by_number:
         return list(chunks)
     out = []
@@ -337,9 +335,9 @@ def mark_recognised(chunks: Sequence[Chunk], pages: Sequence[RawPage]) -> list[C
             out.append(chunk)
             continue
         compact = _compact(chunk.text)
-        low = [(text, score) for page in touched for text, score in page.ocr_low if _holds(compact, text)]
-        confidence = min([p.ocr_confidence for p in touched] + [score for _, score in low])
+        low = [(text, score) for page in touched for text, score in page.ocr.low_lines if _holds(compact, text)]
+        confidence = min([p.ocr.confidence for p in touched] + [score for _, score in low])
         numbered = [text for text, _ in low if any(n in compact for n in numbers_in(text))]
         lines = tuple(dict.fromkeys(text.strip() for text in numbered))
-        out.append(replace(chunk, ocr=True, ocr_confidence=round(confidence, 4), ocr_low=lines))
+        out.append(replace(chunk, ocr=Ocr(recognised=True, confidence=round(confidence, 4), low_lines=lines)))
     return out

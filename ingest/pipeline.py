@@ -11,7 +11,7 @@ from pathlib import Path
 from assistant.embedding import embed_in_batches
 from assistant.errors import IngestError, ReportQAError
 from assistant.library import Library
-from assistant.records import CheckResult, Chunk, DocumentInfo, TableRecord
+from assistant.records import CheckResult, Chunk, DocumentInfo, IngestStatus, TableRecord
 from ingest.checks import run_checks
 from ingest.chunk import chunk_document, embedding_text
 from ingest.clean import clean_document
@@ -41,7 +41,7 @@ class Overrides:
 @dataclass(frozen=True)
 class FileResult:
     path: Path
-    status: str  # added | replaced | duplicate | failed
+    status: IngestStatus
     info: DocumentInfo | None = None
     error: str = ""
     tables: int = 0  # table records extracted
@@ -62,7 +62,7 @@ class IngestReport:
         done = [r.ocr for r in self.results if r.status in ("added", "replaced")]
         return OcrStats(sum(o.pages for o in done), sum(o.recognised for o in done), sum(o.seconds for o in done))
 
-    def count(self, *statuses: str) -> int:
+    def count(self, *statuses: IngestStatus) -> int:
         return sum(1 for r in self.results if r.status in statuses)
 
     @property
@@ -279,7 +279,7 @@ def _ingest_one(
             library.remove(old.doc_id)
         report.stages["store"] += time.perf_counter() - tick
         seen.add(doc_id)
-        status = "replaced" if older or stale else "added"
+        status: IngestStatus = "replaced" if older or stale else "added"
         return FileResult(
             path,
             status,

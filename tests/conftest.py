@@ -11,6 +11,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from assistant.library import Library
+from assistant.records import TEXT_LAYER, Chunk, Citation, DocumentInfo, Hit, Ocr
 from assistant.testing import KeywordEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,23 @@ WANLI_2025 = SAMPLES / "putuo_wanli_2025_budget.pdf"
 LONGJIN_TXT = CORPUS / "longjin_2022.txt"
 CZJ_PDF = CORPUS / "putuo_czj_2024_final_accounts.pdf"
 BEIJING_DOCX = CORPUS / "gov_work_reports_2025" / "2025年北京市政府工作报告.docx"
+
+
+def make_citation(
+    n: int,
+    doc: str,
+    title: str,
+    page: int | None,
+    page_label: str,
+    text: str,
+    score: float,
+    chunk_id: str = "",
+    ocr: Ocr[str] = TEXT_LAYER,
+) -> Citation:
+    """Source ``[n]``: a passage of ``doc`` as retrieval would have found it."""
+    info = DocumentInfo("", doc, title, "", None, "", 0)
+    chunk = Chunk("", 0, text, 0, len(text), page, page, page_label, ocr=ocr)
+    return Citation(n, Hit(chunk_id, chunk, score, info), page, page_label)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from assistant.answering import Assistant
+from assistant.chain_state import Ask
 from assistant.library import Library
 from assistant.testing import KeywordEmbedder
 from ingest.pipeline import ingest_paths
@@ -91,5 +92,5 @@ def test_scoped_search_keeps_one_keyword_index_and_stays_in_scope(assistant: Ass
     answer = assistant.ask("收入预算是多少？", scope=[wanli_2025])
     assert library.keyword_index() is whole
     assert answer.citations and {c.doc for c in answer.citations} == {WANLI_2025.name}
-    hits = assistant._retrieve({"question": "垃圾分类投入", "year": None, "scope": [wanli_2025]})["hits"]
+    hits = assistant._retrieve(Ask("垃圾分类投入", None, [wanli_2025])).hits
     assert hits and {h.info.doc_id for h in hits} == {wanli_2025}

@@ -12,7 +12,8 @@ from assistant.figures import find_figures, plain_number, supported
 from assistant.fusion import reciprocal_rank_fusion
 from assistant.prompting import format_sources, load_prompt, render
 from assistant.query import aliases, analyse, explicit_years
-from assistant.records import CheckedFigure, Citation, DocumentInfo, Hit
+from assistant.records import CheckedFigure, Chunk, DocumentInfo, Hit
+from tests.conftest import make_citation
 
 LONGJIN = DocumentInfo(
     "a" * 64,
@@ -29,7 +30,8 @@ WANLI = DocumentInfo(
 
 
 def hit(text: str, info: DocumentInfo = LONGJIN, page: int = 3) -> Hit:
-    return Hit(chunk_id=f"c{page}", text=text, score=0.5, info=info, page=page, page_label=f"第{page}页")
+    chunk = Chunk(info.doc_id, 0, text, 0, 0, page, page, f"第{page}页")
+    return Hit(chunk_id=f"c{page}", chunk=chunk, score=0.5, info=info)
 
 
 def test_rrf_rewards_agreement_and_is_order_independent() -> None:
@@ -59,7 +61,7 @@ def test_unit_conversion_and_years_are_not_figures() -> None:
 
 
 def test_unsupported_figures_are_removed_and_reported() -> None:
-    citations = [Citation(1, "x.pdf", "t", 3, "第3页", "累计投入经费约800万元", 0.5)]
+    citations = [make_citation(1, "x.pdf", "t", 3, "第3页", "累计投入经费约800万元", 0.5)]
     text, figures = check_figures("投入约800万元，另有900万元[1]", citations)
     assert [(f.text, f.verified) for f in figures] == [("800万元", True), ("900万元", False)]
     assert "900" not in text and "800万元" in text
@@ -117,7 +119,7 @@ def test_figure_check_rejects_other_quantities() -> None:
 
 
 def test_chinese_numeral_figures_are_verified_only_as_quotes() -> None:
-    citations = [Citation(1, "x.pdf", "t", 1, "第1页", "共投入三千万元", 0.5)]
+    citations = [make_citation(1, "x.pdf", "t", 1, "第1页", "共投入三千万元", 0.5)]
     assert check_figures("投入三千万元[1]", citations)[1] == [CheckedFigure("三千万元", True)]
     text, figures = check_figures("投入五千万元[1]", citations)
     assert figures == [CheckedFigure("五千万元", False)] and "五千万元" not in text
@@ -125,8 +127,8 @@ def test_chinese_numeral_figures_are_verified_only_as_quotes() -> None:
 
 def test_each_figure_is_checked_against_its_own_citation() -> None:
     citations = [
-        Citation(1, "a.pdf", "t", 1, "第1页", "预算800万元", 0.5),
-        Citation(2, "b.pdf", "t", 2, "第2页", "执行900万元", 0.5),
+        make_citation(1, "a.pdf", "t", 1, "第1页", "预算800万元", 0.5),
+        make_citation(2, "b.pdf", "t", 2, "第2页", "执行900万元", 0.5),
     ]
     _, figures = check_figures("预算900万元[1]；执行900万元[2]", citations)
     assert [f.verified for f in figures] == [False, True]

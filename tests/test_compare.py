@@ -19,7 +19,8 @@ from assistant.compare import Group, Plan, compare, items_of, plan_comparison, s
 from assistant.differences import describe_change, difference, table_rows
 from assistant.evaluation import evaluate, load_questions
 from assistant.figures import find_figures, states_value
-from assistant.records import Answer, Citation, DocumentInfo
+from assistant.records import Answer, DocumentInfo
+from tests.conftest import make_citation
 
 from .conftest import SAMPLES
 
@@ -135,7 +136,7 @@ def test_rates_differ_in_percentage_points_and_unlike_figures_are_not_subtracted
 
 
 def test_pick_value_takes_the_figure_after_the_item_and_its_citation() -> None:
-    citation = Citation(2, "b.pdf", "b", 29, "第29页", "公务用车购置费15万元", 1.0, "c1")
+    citation = make_citation(2, "b.pdf", "b", 29, "第29页", "公务用车购置费15万元", 1.0, "c1")
     text = "（万里街道，2025年）“三公”经费预算数合计37.91万元，公务用车购置及运行费小计36.56万元，购置费15万元[2]"
     answer = Answer("q", text, False, "", (citation,), (), "extractive")
     picked = pick_value(answer, "公务用车购置费预算", "money")
@@ -152,7 +153,7 @@ def test_compare_never_computes_from_a_figure_its_source_does_not_state() -> Non
 
     def ask_one(question: str, doc_ids: list[str]) -> Answer:
         key = doc_ids[0]
-        citation = Citation(1, f"{key}.pdf", key, 1, "第1页", passages[key], 1.0, key)
+        citation = make_citation(1, f"{key}.pdf", key, 1, "第1页", passages[key], 1.0, key)
         value = "47.91万元" if key == "a" else "37.91万元"  # b's figure is invented
         return Answer(question, f"三公经费{value}[1]", False, "", (citation,), (), "extractive")
 
@@ -167,7 +168,7 @@ def test_the_difference_column_says_which_way_it_is_taken() -> None:
 
     def ask_one(question: str, doc_ids: list[str]) -> Answer:
         key = doc_ids[0]
-        citation = Citation(1, f"{key}.pdf", key, 1, "第1页", passages[key], 1.0, key)
+        citation = make_citation(1, f"{key}.pdf", key, 1, "第1页", passages[key], 1.0, key)
         return Answer(question, f"{passages[key]}[1]", False, "", (citation,), (), "extractive")
 
     by_body = Plan(
@@ -256,7 +257,7 @@ def test_comparison_set_does_not_regress(corpus_store: Path) -> None:
 def test_a_department_chosen_for_the_years_is_named_in_the_answer() -> None:
     plan = plan_comparison("2024年和2025年三公经费比较", DOCS)
     assert plan is not None and plan.departments == ("万里街道",) and plan.chosen
-    citation = Citation(1, "w.pdf", "w", 1, "第1页", "三公经费47.91万元", 1.0, "c")
+    citation = make_citation(1, "w.pdf", "w", 1, "第1页", "三公经费47.91万元", 1.0, "c")
 
     def ask_one(question: str, doc_ids: list[str]) -> Answer:
         return Answer(question, "三公经费47.91万元[1]", False, "", (citation,), (), "extractive")
@@ -295,14 +296,14 @@ def test_which_is_most_and_short_years_are_not_items() -> None:
 
 
 def test_a_level_reached_is_the_figure_after_dao() -> None:
-    citation = Citation(1, "b.txt", "b", 1, "第1段", "农村居民人均纯收入由2476元增加到4140元", 1.0, "c1")
+    citation = make_citation(1, "b.txt", "b", 1, "第1段", "农村居民人均纯收入由2476元增加到4140元", 1.0, "c1")
     text = "（国务院，2008年）城镇居民人均可支配收入由7703元增加到13786元，农村居民人均纯收入由2476元增加到4140元。[1]"
     picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "农村居民人均纯收入", "money")
     assert picked is not None and picked[0].text == "4140元"
 
 
 def test_a_name_with_de_is_the_name_without_it() -> None:
-    citation = Citation(1, "b.pdf", "b", 32, "第32页", "预留", 1.0, "c1")
+    citation = make_citation(1, "b.pdf", "b", 32, "第32页", "预留", 1.0, "c1")
     text = (
         "（某街道，2024年）本部门面向中小企业预留政府采购项目预算金额664.98万元，"
         "其中，预留给小型和微型企业的政府采购项目预算为465.49万元。[1]"
@@ -329,7 +330,7 @@ def test_one_year_asked_of_in_the_report_named_is_not_a_comparison() -> None:
 
 
 def test_a_level_reached_with_its_years_is_the_later_one() -> None:
-    citation = Citation(1, "b.txt", "b", 1, "第1段", "由2002年7703元增加到2007年13786元", 1.0, "c1")
+    citation = make_citation(1, "b.txt", "b", 1, "第1段", "由2002年7703元增加到2007年13786元", 1.0, "c1")
     text = "（国务院，2008年）城镇居民人均可支配收入由2002年7703元增加到2007年13786元。[1]"
     picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "城镇居民人均可支配收入", "money")
     assert picked is not None and picked[0].text == "13786元"

@@ -9,12 +9,13 @@ from docx.oxml.ns import qn
 
 from assistant.export import answers_to_docx, answers_to_markdown, export_name
 from assistant.records import Answer, CheckedFigure, Citation
+from tests.conftest import make_citation
 
 PASSAGE = "三、项目完成情况\n2022年累计投入经费约800万元，完成9个星级投放点创建，垃圾分类覆盖率达到100%。"
 
 
 def citation(n: int, doc: str = "longjin_2022.pdf", page: int = 9) -> Citation:
-    return Citation(n, doc, f"{doc} 的标题", page, f"第{page}页", PASSAGE, 0.5, f"{'a' * 16}-0000{n}")
+    return make_citation(n, doc, f"{doc} 的标题", page, f"第{page}页", PASSAGE, 0.5, f"{'a' * 16}-0000{n}")
 
 
 ANSWER = Answer(

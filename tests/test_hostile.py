@@ -18,7 +18,7 @@ from assistant.hostile import evidence, is_hostile
 from assistant.library import Library
 from assistant.llm import chat_model
 from assistant.prompting import format_sources, load_prompt, render
-from assistant.records import DocumentInfo, Hit
+from assistant.records import Chunk, DocumentInfo, Hit
 from assistant.testing import KeywordEmbedder
 from ingest.pipeline import ingest_paths
 from tests.conftest import WANLI_2025
@@ -51,7 +51,8 @@ HOSTILE_INFO = DocumentInfo(
 
 
 def hostile_hit(text: str = HOSTILE) -> Hit:
-    return Hit(chunk_id="h-00000", text=text, score=0.5, info=HOSTILE_INFO, page=None, page_label="第1–10段")
+    chunk = Chunk(HOSTILE_INFO.doc_id, 0, text, 0, 0, None, None, "第1–10段")
+    return Hit(chunk_id="h-00000", chunk=chunk, score=0.5, info=HOSTILE_INFO)
 
 
 def blocks(prompt: str) -> list[tuple[int, str]]:

@@ -62,12 +62,17 @@ STAGES: list[tuple[str, set[str]]] = [
         | {"understanding.intent", "followup", "scope"},
     ),
     ("retrieval", {"retrieval", "reading", "extractive", "recognised", "sources"}),
-    ("answering", {"citations", "offline", "combine", "llm", "local_llm", "cells", "differences", "memo_sentences"}),
+    (
+        "answering",
+        {"chain_state", "citations", "offline", "combine", "llm", "local_llm", "cells", "differences"}
+        | {"memo_sentences"},
+    ),
     (
         "features",
         {
             "answering",
             "compare",
+            "comparison_plan",
             "drafting",
             "export",
             "memo_export",

@@ -16,12 +16,12 @@ from assistant.errors import IngestError
 from assistant.figures import find_figures
 from assistant.library import Library
 from assistant.recognised import figure_mark, flag_low_confidence, with_ocr_flags
-from assistant.records import Answer, CheckedFigure, Chunk, Citation, RawPage
+from assistant.records import Answer, CheckedFigure, Chunk, Ocr, RawPage
 from ingest import ocr
 from ingest.layout import fix_quotes, layout_page
 from ingest.ocr import OcrSettings, mark_recognised, read_cache, usable_text, with_ocr, write_cache
 from ingest.pipeline import STAGES, IngestOptions, Overrides, Progress, ingest_paths, prepare
-from tests.conftest import LONGJIN_PDF
+from tests.conftest import LONGJIN_PDF, make_citation
 from tests.scanned import make_mixed_pdf, make_scanned_pdf
 
 # pages of longjin_2022.pdf the figure questions below need (1: title, department and year; 4: budget
@@ -86,23 +86,22 @@ def test_chunks_from_recognised_pages_carry_provenance_and_low_lines() -> None:
             2,
             "第2页（识别文本）",
             "累计投入经费约800万元，完成9个星级投放点创建",
-            ocr=True,
-            ocr_confidence=0.97,
-            ocr_low=(("累计投入经费约800万元，完成9个", 0.82), ("-6-", 0.7)),
+            ocr=Ocr(True, 0.97, (("累计投入经费约800万元，完成9个", 0.82), ("-6-", 0.7))),
         ),
     ]
     text = "累计投入经费约800万元，完成9个星级投放点创建"
     chunk = Chunk("d" * 64, 0, text, 0, len(text), 2, 2, "第2页（识别文本）", page_spans=((0, 2, "第2页（识别文本）"),))
     prose = Chunk("d" * 64, 1, "正文", 0, 2, 1, 1, "第1页", page_spans=((0, 1, "第1页"),))
     marked, plain = mark_recognised([chunk, prose], pages)
-    assert marked.ocr and marked.ocr_confidence == pytest.approx(0.82)
-    assert marked.ocr_low == ("累计投入经费约800万元，完成9个",)  # the page number line is not in the chunk
+    assert marked.ocr.recognised and marked.ocr.confidence == pytest.approx(0.82)
+    assert marked.ocr.low_lines == ("累计投入经费约800万元，完成9个",)  # the page number line is not in the chunk
     assert plain == prose
 
 
 def test_a_figure_from_a_low_confidence_line_is_flagged_not_verified_fact() -> None:
-    cited = Citation(1, "scan.pdf", "报告", 2, "第2页（识别文本）", "累计投入经费约800万元，完成9个星级投放点创建", 1.0)
-    low = Citation(**{**cited.__dict__, "ocr": True, "ocr_confidence": 0.82, "ocr_low": ("累计投入经费约800万元",)})
+    passage = (1, "scan.pdf", "报告", 2, "第2页（识别文本）", "累计投入经费约800万元，完成9个星级投放点创建", 1.0)
+    cited = make_citation(*passage)
+    low = make_citation(*passage, ocr=Ocr(True, 0.82, ("累计投入经费约800万元",)))
     figures = [CheckedFigure("800万元", True), CheckedFigure("9个", True)]
     assert [f.low_confidence for f in flag_low_confidence(figures, [cited])] == [False, False]  # a text layer
     flagged = flag_low_confidence(figures, [low])
@@ -211,7 +210,7 @@ def test_a_scanned_report_ingests_with_cited_recognised_text_and_is_never_recogn
     )
     assert info.department == "广州市荔湾区人民政府龙津街道办事处" and info.year == 2022 and info.pages == 4
     chunks = fake_library.store.all_chunks()
-    assert all(c.ocr and 0.5 < c.ocr_confidence <= 1.0 for c in chunks)
+    assert all(c.ocr.recognised and 0.5 < c.ocr.confidence <= 1.0 for c in chunks)
     assert {c.page_label for c in chunks} == {f"第{n}页（识别文本）" for n in range(1, 5)}
     text = "".join(c.text for c in chunks)
     for figure in ("2887.33", "3713.50", "230.59", "800万元", "127人", "255.3万元"):
@@ -239,9 +238,9 @@ def test_a_mixed_report_is_recognised_page_by_page(
     chunks = fake_library.store.all_chunks()
     for chunk in chunks:  # a chunk is recognised text when it touches a scanned page
         touched = {number for _, number, _ in chunk.page_spans}
-        assert chunk.ocr == bool(touched & set(PAGES)), chunk
+        assert chunk.ocr.recognised == bool(touched & set(PAGES)), chunk
         assert chunk.page_label.endswith("（识别文本）") == (chunk.page in PAGES)
-    assert {c.page for c in chunks if not c.ocr} >= set(range(1, 14)) - set(PAGES) - {p - 1 for p in PAGES}
+    assert {c.page for c in chunks if not c.ocr.recognised} >= set(range(1, 14)) - set(PAGES) - {p - 1 for p in PAGES}
 
 
 def test_with_ocr_off_a_scan_fails_with_the_no_text_layer_reason(
@@ -278,5 +277,5 @@ def test_the_scanned_copy_answers_the_figure_questions_like_the_original(
     for original, scanned in zip(answers["text"], answers["scanned"], strict=True):
         assert not original.refused and not scanned.refused
         assert {f.value for f in find_figures(scanned.answer)} == {f.value for f in find_figures(original.answer)}
-        assert all(c.page_label.endswith("（识别文本）") and c.ocr for c in scanned.citations)
+        assert all(c.page_label.endswith("（识别文本）") and c.ocr.recognised for c in scanned.citations)
         assert all(f.verified for f in scanned.figures)

@@ -5,22 +5,25 @@ from __future__ import annotations
 
 from assistant.answering import is_cell
 from assistant.cells import expected_kind, inner_item, pick_value, whole_names
+from assistant.chain_state import ChainState
 from assistant.compare import is_comparison, plan_comparison
 from assistant.extractive import TABLE_HEAD, TARGET_QUESTION, Pick, asking_clause, focused, record_bonus
 from assistant.figures import find_figures
 from assistant.offline import extractive_model, missing_item, states_target, with_declared_unit
 from assistant.query import analyse
 from assistant.reading import parse_record, sentence_years, sentences
-from assistant.records import Answer, Citation, DocumentInfo, Hit
+from assistant.records import Answer, Chunk, DocumentInfo, Hit
 from assistant.retrieval import PER_TABLE, spread
 from assistant.understanding.intent import part_item, shared_lead, states
+from tests.conftest import make_citation
 
 WORK_REPORT = DocumentInfo("w", "work_2005.txt", "政府工作报告", "国务院", 2005, "政府工作报告", 1)
 BUDGET = DocumentInfo("b", "budget.pdf", "2017年部门预算", "某省某某办公厅", 2017, "部门预算", 10)
 
 
 def hit(text: str, info: DocumentInfo = BUDGET, headings: tuple[str, ...] = (), cid: str = "c") -> Hit:
-    return Hit(chunk_id=cid, text=text, score=0.5, info=info, page=1, page_label="第1页", headings=headings)
+    chunk = Chunk(info.doc_id, 0, text, 0, 0, 1, 1, "第1页", headings=headings)
+    return Hit(chunk_id=cid, chunk=chunk, score=0.5, info=info)
 
 
 def test_a_line_that_starts_inside_a_sentence_is_joined_to_it() -> None:
@@ -54,7 +57,7 @@ def test_an_amount_of_staff_costs_is_money_not_a_head_count() -> None:
 
 def test_the_level_asked_is_not_the_change_stated_beside_it() -> None:
     text = "（某办，2017年）收入、支出预算总计 20849.45 万元，与上年相比收、支预算总计各增加2043.58万元。[1]"
-    citation = Citation(1, "b.pdf", "预算", 5, "第5页", text, 1.0)
+    citation = make_citation(1, "b.pdf", "预算", 5, "第5页", text, 1.0)
     answer = Answer("问", text, False, "", (citation,), (), "extractive")
     level = pick_value(answer, "收支预算总计", "money")
     assert level is not None and str(level[0].value) == "20849.45"
@@ -132,7 +135,7 @@ def test_what_is_asked_within_a_table_or_a_total() -> None:
 
 def test_the_first_place_an_item_is_named_gives_its_figure() -> None:
     text = "（某市，2025年）主要预期目标是：全市生产总值增长5%左右，一般公共预算收入增长2%，居民收入增长与经济增长同步。[1]"
-    citation = Citation(1, "w.docx", "报告", None, "第1段", text, 1.0)
+    citation = make_citation(1, "w.docx", "报告", None, "第1段", text, 1.0)
     answer = Answer("问", text, False, "", (citation,), (), "extractive")
     picked = pick_value(answer, "经济增长目标", "percent")
     assert picked is not None and picked[0].text == "5%"
@@ -165,7 +168,7 @@ def test_the_row_named_after_the_reporting_body_is_its_total() -> None:
 
 def test_a_figure_past_a_comma_belongs_to_another_item() -> None:
     text = "（某办，2018年）“三公”经费预算支出中，因公出国（境）费支出70万元，占“三公”经费的13.77%；[1]"
-    citation = Citation(1, "b.pdf", "预算", 10, "第10页", text, 1.0)
+    citation = make_citation(1, "b.pdf", "预算", 10, "第10页", text, 1.0)
     answer = Answer("问", text, False, "", (citation,), (), "extractive")
     assert pick_value(answer, "三公经费预算", "money") is None  # named, but the 70万元 is 因公出国费
     worded = Answer("问", "（某街道，2025年）收入预算18,976.76万元。[1]", False, "", (citation,), (), "extractive")
@@ -229,14 +232,14 @@ def test_rules_that_must_not_misfire_on_other_reports() -> None:
 def test_an_area_asked_is_found_by_its_measure() -> None:
     hits = [hit("新建绿地1200平方米，改造道路3.5公里。", WORK_REPORT)]
     draft = extractive_model(
-        {
-            "hits": hits,
-            "reason": "",
-            "analysis": analyse("新建绿地多少平方米", [WORK_REPORT]),
-            "question": "新建绿地多少平方米",
-            "tokens": ["新建", "绿地"],
-            "idf": lambda token: 1.0,
-        }
+        ChainState(
+            hits=tuple(hits),
+            reason="",
+            analysis=analyse("新建绿地多少平方米", [WORK_REPORT]),
+            question="新建绿地多少平方米",
+            tokens=("新建", "绿地"),
+            idf=lambda token: 1.0,
+        )
     )
     assert not draft.refused and "1200平方米" in draft.text
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.records import CheckedFigure, Citation, DocumentInfo
+from assistant.records import CheckedFigure, DocumentInfo
 from assistant.scope import Filters, departments_of, describe, scope_of, years_of
 from assistant.sources import document_of, excerpt, figure_spans, highlight
+from tests.conftest import make_citation
 
 LONGJIN = DocumentInfo("a" * 64, "longjin_2022.pdf", "龙津街道绩效自评报告", "龙津街道办事处", 2022, "绩效自评报告", 13)
 WANLI_24 = DocumentInfo("b" * 64, "wanli_2024.pdf", "万里街道2024年预算", "万里街道办事处", 2024, "部门预算", 33)
@@ -38,7 +39,7 @@ def test_excerpt_is_centred_on_the_cited_figure() -> None:
 
 def test_a_citation_finds_its_document_by_hash_even_with_a_shared_file_name() -> None:
     twin = DocumentInfo("d" * 64, "longjin_2022.pdf", "另一份同名文件", "某部门", 2021, "其他", 1)
-    cite = Citation(1, "longjin_2022.pdf", "龙津街道绩效自评报告", 9, "第9页", "…", 0.5, f"{'a' * 16}-00003")
+    cite = make_citation(1, "longjin_2022.pdf", "龙津街道绩效自评报告", 9, "第9页", "…", 0.5, f"{'a' * 16}-00003")
     assert document_of(cite, [twin, LONGJIN]) == LONGJIN
     assert document_of(cite, [WANLI_25]) is None
 

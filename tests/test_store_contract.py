@@ -12,8 +12,8 @@ import pytest
 from chromadb.errors import ChromaError
 
 from assistant.errors import StoreError, StoreUnavailableError
-from assistant.records import Chunk, DocumentInfo
-from assistant.stores.chroma_metadata import chunk_to_metadata
+from assistant.records import TEXT_LAYER, Chunk, DocumentInfo, Ocr
+from assistant.stores.chroma_metadata import chunk_to_metadata, metadata_to_chunk
 from assistant.stores.vector import ChromaStore
 from tests.chroma_server import fresh_database
 
@@ -65,9 +65,7 @@ def chunks_of(info: DocumentInfo) -> list[Chunk]:
         5,
         "第4页（识别文本）",
         page_spans=((0, 4, "第4页（识别文本）"), (6, 5, "第5页（识别文本）")),
-        ocr=True,
-        ocr_confidence=0.82,
-        ocr_low=("公务接待费1.35万元",),
+        ocr=Ocr(True, 0.82, ("公务接待费1.35万元",)),
         embed_key=f"{info.doc_id[:8]}-1",
     )
     paragraphs = Chunk(
@@ -187,3 +185,12 @@ def test_the_cli_says_the_store_is_busy_and_exits_2(
     monkeypatch.setattr(library, "open_library", busy)
     assert cli.main(["list"]) == 2
     assert capsys.readouterr().err == "错误：资料库暂时无法读取（可能正在导入），请稍后重试。（InternalError）\n"
+
+
+def test_recognition_is_kept_under_the_keys_stores_on_disk_already_use() -> None:
+    first, scanned, _ = chunks_of(BUDGET)
+    meta = chunk_to_metadata(scanned, BUDGET, ["公务"])
+    assert (meta["ocr"], meta["ocr_confidence"], meta["ocr_low"]) == (True, 0.82, '["公务接待费1.35万元"]')
+    assert metadata_to_chunk(scanned.text, meta) == scanned
+    older = {k: v for k, v in chunk_to_metadata(first, BUDGET, []).items() if not k.startswith("ocr")}
+    assert metadata_to_chunk(first.text, older).ocr == TEXT_LAYER  # a store written before OCR

@@ -10,7 +10,6 @@ from assistant.library import Library
 from assistant.records import (
     Answer,
     CheckedFigure,
-    Citation,
     Comparison,
     ComparisonCell,
     ComparisonRow,
@@ -21,12 +20,13 @@ from assistant.sources import Source
 from assistant.ui import chat, downloads, panels, progress, sidebar, text
 from ingest.ocr import OcrProgress
 from ingest.pipeline import FileResult, IngestOptions, IngestReport, Prepared
+from tests.conftest import make_citation
 from tests.reports import TITLE, small_report
 
 WANLI = DocumentInfo("a" * 64, "wanli_2025.pdf", "万里街道2025年部门预算", "万里街道办事处", 2025, "预算", 40, 120)
 LONGJIN = DocumentInfo("b" * 64, "longjin.pdf", "龙津街道2022年绩效自评", "", None, "绩效自评报告", 13, 30)
 PASSAGE = "2025年“三公”经费预算37.91万元，比上年减少10.00万元。"
-CITATION = Citation(1, "wanli_2025.pdf", "万里街道2025年部门预算", 29, "第29页", PASSAGE, 0.9, "a" * 16 + "-0007")
+CITATION = make_citation(1, "wanli_2025.pdf", "万里街道2025年部门预算", 29, "第29页", PASSAGE, 0.9, "a" * 16 + "-0007")
 VERIFIED = CheckedFigure("37.91万元", verified=True)
 
 
@@ -90,7 +90,7 @@ def test_a_source_panel_names_the_page_and_highlights_the_checked_figure() -> No
 
 
 def test_a_source_whose_document_is_gone_says_unknown() -> None:
-    unpaged = Citation(2, "gone.pdf", "旧报告", None, "", "正文", 0.5)
+    unpaged = make_citation(2, "gone.pdf", "旧报告", None, "", "正文", 0.5)
     panel = panels.source_panel(Source(unpaged, None), [])
     assert panel.label == "[2] 旧报告｜页码未知"
     assert "部门：未识别｜年度：未识别｜页码：未知" in panel.caption
@@ -169,7 +169,10 @@ def test_a_comparison_is_a_table_indexed_by_item() -> None:
             ),
         ),
     )
-    cited = (CITATION, Citation(2, "wanli_2024.pdf", "万里街道2024年部门预算", 31, "第31页", "三公经费47.91万元", 0.8))
+    cited = (
+        CITATION,
+        make_citation(2, "wanli_2024.pdf", "万里街道2024年部门预算", 31, "第31页", "三公经费47.91万元", 0.8),
+    )
     compared = answer(comparison=comparison, citations=cited, answer="三公经费减少10.00万元[1][2]。")
     (table,) = [b for b in panels.answer_blocks(turn(compared), 0) if isinstance(b, panels.Table)]
     assert list(table.frame.columns) == ["2024年", "2025年", "差额（后减前）", "增减幅度"]

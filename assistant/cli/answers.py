@@ -39,10 +39,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(file=sys.stderr)
         if args.json:
             row = asdict(answer)
-            row["citations"] = [
-                {k: c[k] for k in ("n", "doc", "title", "page", "page_label", "text", "score", "ocr", "ocr_confidence")}
-                for c in row["citations"]
-            ]
+            keys = ("n", "doc", "title", "page", "page_label", "text", "score", "ocr", "ocr_confidence")
+            row["citations"] = [{k: c.to_dict()[k] for k in keys} for c in answer.citations]
             print(json.dumps(row, ensure_ascii=False), flush=True)
             continue
         print(f"问：{question}" + (f"（按上文理解为：{answer.asked}）" if answer.asked else ""))
@@ -74,7 +72,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     kind = export_kind(args.out) if args.out else ""
     memo = drafter_for(build_assistant(load_settings(store=args.store))).draft(" ".join(args.request), year=args.year)
     if args.json:
-        print(json.dumps(asdict(memo), ensure_ascii=False))
+        print(json.dumps({**asdict(memo), "citations": [c.to_dict() for c in memo.citations]}, ensure_ascii=False))
     if memo.refused:
         print(f"未能生成汇报稿：{memo.reason}", file=sys.stderr)
         return 1

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant.records import Chunk, DocumentInfo
+from assistant.records import Chunk, DocumentInfo, Ocr
 
 
 def info_to_metadata(info: DocumentInfo, embedder: str) -> dict[str, Any]:
@@ -71,9 +71,9 @@ def chunk_to_metadata(chunk: Chunk, info: DocumentInfo, tokens: Sequence[str]) -
         "table_unit": chunk.table_unit,
         "page_spans": json.dumps([list(span) for span in chunk.page_spans], ensure_ascii=False),
         "tokens": " ".join(tokens),
-        "ocr": chunk.ocr,
-        "ocr_confidence": chunk.ocr_confidence,
-        "ocr_low": json.dumps(list(chunk.ocr_low), ensure_ascii=False),
+        "ocr": chunk.ocr.recognised,
+        "ocr_confidence": chunk.ocr.confidence,
+        "ocr_low": json.dumps(list(chunk.ocr.low_lines), ensure_ascii=False),
         "embed_key": chunk.embed_key,
     }
 
@@ -99,9 +99,11 @@ def metadata_to_chunk(text: str, meta: Mapping[str, Any]) -> Chunk:
         headings=tuple(json.loads(str(meta.get("headings", "[]")))),
         table_unit=str(meta.get("table_unit", "")),
         page_spans=tuple((int(o), n, str(label)) for o, n, label in json.loads(str(meta.get("page_spans", "[]")))),
-        ocr=bool(meta.get("ocr", False)),
-        ocr_confidence=float(meta.get("ocr_confidence", 1.0)),
-        ocr_low=tuple(str(line) for line in json.loads(str(meta.get("ocr_low", "[]")))),
+        ocr=Ocr(
+            recognised=bool(meta.get("ocr", False)),
+            confidence=float(meta.get("ocr_confidence", 1.0)),
+            low_lines=tuple(str(line) for line in json.loads(str(meta.get("ocr_low", "[]")))),
+        ),
         embed_key=str(meta.get("embed_key", "")),
     )
 

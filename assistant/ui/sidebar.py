@@ -10,7 +10,7 @@ from typing import Any
 from assistant.config import Settings
 from assistant.library import Library
 from assistant.llm import mode_name
-from assistant.records import DocumentInfo
+from assistant.records import AnswerMode, DocumentInfo
 from assistant.scope import Filters, departments_of, describe, years_of
 from assistant.ui.panels import Text
 from assistant.ui.text import escape
@@ -32,7 +32,7 @@ class ModeStatus:
     detail: str
 
 
-def mode_status(mode: str, settings: Settings, check: Callable[[Settings], tuple[bool, str]]) -> ModeStatus:
+def mode_status(mode: AnswerMode, settings: Settings, check: Callable[[Settings], tuple[bool, str]]) -> ModeStatus:
     """摘录模式 needs nothing reachable; an LLM's status says whether ``check`` (``llm.reachable``)
     finds its endpoint answering (its answers are checked either way)."""
     if mode in OFFLINE_MODES:

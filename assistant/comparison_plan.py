@@ -1,0 +1,302 @@
+"""Comparison questions planned: the groups (years or departments) each item is asked of, and the
+one sub-question asked of each group's documents. Pure: no retrieval, no answering.
+
+"2023—2025年万里街道三公经费怎么变化的？" becomes one group per year, each read only from that year's
+reports (and, for a work report, the report reviewing it); a year without a report is a missing
+group, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.cells import SYNONYMS
+from assistant.query import YEAR, YEAR_RANGE, QueryAnalysis, aliases, analyse, named_report_years, short_name
+from assistant.records import CompareBy, DocumentInfo
+from assistant.understanding.orgs import is_org_name, parse_org
+
+COMPARE = re.compile(
+    r"比较|对比|相比|相较|变化|变动|增减|多了还是少了|高了还是低了|差距|差多少|差了多少|"
+    r"(?:增长|增加|减少|下降|提高|降低)了?多少|各是多少|各为多少|分别是多少|分别为多少|分别多少|"
+    r"近[两二三四五]年|谁|哪个|哪家|哪一年|哪年|比(?:19|20)\d{2}年(?!.*(?:原因|为什么|为何|为啥|用于|用途))"
+)
+WHICH = re.compile(r"谁|哪个|哪家|哪一年|哪年")
+FILLER = re.compile(
+    r"怎么变化的?|如何变化|有何变化|有什么变化|变化情况|变化|变动情况|变动|增减情况|增减|"
+    r"是?怎么变化的?|比一比|比比看|比较一下|比较|对比一下|对比|相比|相较|差距|差了?多少|多了还是少了|高了还是低了|[多少高低]了?多少|"
+    r"(?:增长|增加|下降|减少)了?百分之几|百分之几|增幅|(?:政府工作)?报告(?:里|中)?(?:说的?|讲的?|提到的?|显示的?)?|"
+    r"(?:增长|增加|减少|下降|提高|降低)了?多少|"
+    r"分别是多少|各是多少|分别为多少|各为多少|分别多少|各[\u4e00-\u9fff]{0,3}?多少|是多少|有多少|为多少|多少|分别|"
+    r"(?:哪[个家一]?[年个家]?|谁)?最[多少高低大小快慢]|[大多高快]不[大多高快]|"  # 哪家最多, 变化大不大: asked of the figures
+    r"谁的|谁|哪个的|哪个|哪家的|哪家|哪一年|哪年|更多|更高|更少|更低|"
+    r"请问|请|帮我|一下|情况|有变化吗|近[两二三四五]年|[两二三四五各每历]年|今年|去年|上年|前年|本年|(?:19|20)\d{2}|"
+    r"[两二三四五六七八九十几各]地|[两二三四五六七八九十几各]个?(?:部门|单位)"
+)
+# a word that names a column rather than an item: "X 2023年执行数和2024年预算" asks two things
+ATTRIBUTES = frozenset({"预算", "预算数", "执行数", "决算", "决算数", "预期", "目标", "增长目标", "预期目标", "实际"})
+QUALIFIERS = frozenset({"预算", "预算数"})  # "2025年预算和2024年相比": says what, not which
+EACH_GREW = re.compile(r"(?:各|分别)(?:增长|增速)(?:了|是|为)?(?:多少|几)")
+SEPARATORS = re.compile(r"[\s、，,和及跟？?。！!：:；;]+")
+COUNTING = re.compile(r"[两二三四五六七八九十几各这那][个地家级]")
+STOP_ITEMS = frozenset({"的", "年", "年度", "部门", "单位", "报告", "数据", "数字", "说法", "口径", "按", "根据"})
+
+
+@dataclass(frozen=True)
+class Group:
+    """One column of the comparison: a year or a department, and the documents it may use."""
+
+    label: str  # 2024年 / 万里街道
+    doc_ids: tuple[str, ...]
+    missing: str = ""  # why no document covers it
+
+
+@dataclass(frozen=True)
+class Plan:
+    groups: tuple[Group, ...]
+    items: tuple[str, ...]
+    departments: tuple[str, ...]  # the departments the sub-questions name (short names)
+    year: int | None = None  # the one year named when the groups are departments
+    by: CompareBy = "year"
+    chosen: bool = False  # the department was not named: chosen as the one with reports for the years
+    report: str = ""  # the years name reports (2005年和2007年政府工作报告): asked of each report as such
+
+
+def is_comparison(question: str) -> bool:
+    return bool(COMPARE.search(question))
+
+
+def items_of(question: str, departments: Sequence[str], known: Iterable[str] = ()) -> tuple[str, ...]:
+    """What is compared: the question without its years, departments and comparison words.
+    ``known``: item names of the store's tables, kept whole (社会保障和就业支出 is one item)."""
+    whole = sorted((k for k in known if SEPARATORS.search(k) and k in question), key=len, reverse=True)
+    text = re.sub(r"比(?=\s*(?:19|20)\d{2})", " ", question)  # 2025年预算比2024年
+    text = YEAR_RANGE.sub(" ", text)
+    text = YEAR.sub(" ", text)
+    text = re.sub(r"(?<!\d)[0-3]\d年(?!\d)", " ", text)  # 19年比17年: short years are years too
+    for department in departments:
+        for alias in sorted(aliases(department) | {department}, key=len, reverse=True):
+            text = text.replace(alias, " ")
+    text = EACH_GREW.sub("增长 ", text)  # 地区生产总值各增长了多少: each group's growth is the item
+    text = FILLER.sub(" ", text)
+    for i, name in enumerate(whole):
+        text = text.replace(name, f"<{i}>")
+    items = []
+    for part in SEPARATORS.split(text):
+        part = re.sub(r"<(\d+)>", lambda m: whole[int(m.group(1))], part)
+        part = re.sub(r"[“”\"'‘’「」]", "", part).strip("的之与")
+        part = re.sub(r"(?<![占同环])比$", "", part)  # X预算比Y多多少: 比 is left of the comparison
+        if WHICH.search(question):  # 谁的政府采购预算多
+            part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
+        if COUNTING.fullmatch(part):  # 两个财政局, 三地: how many are compared, not what
+            continue
+        if len(re.findall(r"[\u4e00-\u9fff]", part)) >= 2 and part not in STOP_ITEMS and part not in items:
+            items.append(part)
+    return tuple(items)
+
+
+def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Iterable[str] = ()) -> Plan | None:
+    """The groups and items of a comparison question; None when it is not one (a single year and
+    department, or no comparison word)."""
+    if not documents:
+        return None
+    analysis = analyse(question, documents)
+    bodies = _named_bodies(analysis)
+    bodies_named = len(bodies) + sum(1 for u in analysis.unknown_orgs if is_org_name(u))
+    if not is_comparison(question) and bodies_named < 2:
+        return None  # two bodies named ask for each, with or without a comparison word
+    items = _compared_items(question, analysis, known)
+    if not items:
+        return None
+    years = analysis.years or analysis.relative_years
+    levels = _by_level(question, documents, bodies, years, items)
+    if levels is not None:
+        return levels
+    if len(bodies) + len(analysis.unknown_orgs) >= 2 and bodies:
+        return _by_department(question, documents, analysis, bodies, items, years)
+    return _by_year(question, documents, analysis, items, years)
+
+
+def _compared_items(question: str, analysis: QueryAnalysis, known: Iterable[str]) -> tuple[str, ...]:
+    """What is compared; () when the question asks different things per group (2023年执行数和
+    2024年预算, 2025年预期增长多少)."""
+    spoken = [m.text for m in analysis.mentions] + [
+        p for d in analysis.departments for org in [parse_org(d)] for p in (*org.places, *org.place_stems)
+    ]
+    items = items_of(question, analysis.departments + analysis.unknown_orgs + tuple(spoken), known)
+    if any(item in ATTRIBUTES - QUALIFIERS for item in items):
+        return ()
+    return tuple(item for item in items if item not in QUALIFIERS)
+
+
+def _by_department(
+    question: str,
+    documents: Sequence[DocumentInfo],
+    analysis: QueryAnalysis,
+    bodies: list[tuple[str, tuple[str, ...], int]],
+    items: tuple[str, ...],
+    years: Sequence[int],
+) -> Plan:
+    """One group per body named, in the order named; a body without reports is a missing group.
+    A year naming the reports (2025年政府工作报告里，2024年…) is not the year asked of."""
+    spoken = [y for y in years if y not in named_report_years(question)]
+    year = years[0] if len(years) == 1 else spoken[0] if len(spoken) == 1 else None
+    groups = []
+    named = bodies + [(u, (), question.find(u)) for u in analysis.unknown_orgs]
+    for label, body, _ in sorted(named, key=lambda b: b[2]):
+        own = [d for d in documents if d.department in body and d.doc_id in analysis.doc_ids]
+        reason = "" if own else f"已收录的报告中没有{label}{year or ''}{'年度' if year else ''}的报告"
+        groups.append(Group(label, tuple(d.doc_id for d in own), reason))
+    return Plan(tuple(groups), items, tuple(g.label for g in groups), year, "department")
+
+
+def _by_year(
+    question: str,
+    documents: Sequence[DocumentInfo],
+    analysis: QueryAnalysis,
+    items: tuple[str, ...],
+    years: Sequence[int],
+) -> Plan | None:
+    """One group per year: that year's own reports, else a work report reviewing it (or the report
+    the question says speaks of it); never a guess from another year."""
+    pool = [d for d in documents if not analysis.departments or d.department in analysis.departments]
+    said_in = dict(reports_saying(question)) or _reports_listed(question, years)
+    spoken = set(years) - set(named_report_years(question))
+    if len(said_in) < 2 and len(spoken) == 1 and len(years) > 1:
+        return None  # 广东25年政府工作报告里，2024年…: one year asked of, in the report named
+    years = _compared_years(years, said_in, pool)
+    if len(years) < 2:
+        return None
+    departments = _departments_for(pool, years)
+    pool = [d for d in pool if d.department in departments]
+    who = "、".join(short_name(d) for d in departments) or "所选范围"
+    report = _report_word(question, years, said_in)
+    groups = []
+    for year in years:
+        own = _reports_of_year(pool, year, said_in.get(year), bool(report))
+        reason = "" if own else f"已收录的报告中没有{who}{year}年度的报告"
+        groups.append(Group(f"{year}年", tuple(d.doc_id for d in own), reason))
+    chosen = not analysis.departments and bool(departments)
+    return Plan(tuple(groups), items, tuple(short_name(d) for d in departments), None, "year", chosen, report)
+
+
+def _reports_of_year(
+    pool: Sequence[DocumentInfo], year: int, said_in: int | None, reports_named: bool
+) -> list[DocumentInfo]:
+    """The documents a year's figure is read from: the report the question says speaks of it; the
+    year's own reports and the work report reviewing it (2005年粮食产量 is in the 2006 report), or
+    only the year's own when the years name reports (2005年政府工作报告)."""
+    if said_in is not None:
+        return [d for d in pool if d.year == said_in]
+    own = [d for d in pool if d.year == year]
+    if reports_named and own:
+        return own
+    return own + [d for d in pool if d.doc_type == "政府工作报告" and d.looks_back_on(year)]
+
+
+def _reports_listed(question: str, years: Sequence[int]) -> dict[int, int]:
+    """按06年和08年政府工作报告的说法，2005年和2007年…: each year spoken of, read from the report
+    listed in the same place."""
+    named = named_report_years(question)
+    spoken = sorted(set(years) - set(named))
+    if len(named) < 2 or len(named) != len(spoken) or any(r <= y for r, y in zip(named, spoken, strict=True)):
+        return {}
+    return dict(zip(spoken, named, strict=True))
+
+
+def _report_word(question: str, years: Sequence[int], said_in: dict[int, int]) -> str:
+    """The report the years name (2005年和2007年政府工作报告 -> 政府工作报告): each part asks what that
+    report says, which for a work report is mostly about the year before it."""
+    if said_in or not set(years) <= set(named_report_years(question)):
+        return ""
+    match = REPORT_WORD.search(question)
+    return match.group() if match else ""
+
+
+def _compared_years(years: Sequence[int], said_in: dict[int, int], pool: Sequence[DocumentInfo]) -> tuple[int, ...]:
+    """The years named (or spoken of by named reports); none named of one department: every year
+    held (万里街道三公经费怎么变化的)."""
+    if len(said_in) >= 2:
+        return tuple(sorted(said_in))
+    if len(years) >= 2:
+        return tuple(years)
+    if years or len({d.department for d in pool}) != 1:
+        return ()
+    return tuple(sorted({d.year for d in pool if d.year}))
+
+
+REPORT_WORD = re.compile(r"政府工作报告|部门预算|部门决算|单位预算|预算报告|决算报告|自评报告")
+BOTH_LEVELS = re.compile(r"本级")
+LEVEL_WORDS = re.compile(r"^(?:(?:本级|部门|单位)(?:预算)?的?)+")
+WHOLE_LEVEL = re.compile(r"部门预算|部门整体|汇总|全部门|全系统|整个部门|部门口径")
+
+
+def _by_level(
+    question: str,
+    documents: Sequence[DocumentInfo],
+    bodies: list[tuple[str, tuple[str, ...], int]],
+    years: Sequence[int],
+    items: tuple[str, ...],
+) -> Plan | None:
+    """无锡教育局部门预算和本级预算…: one body's department-wide report against its own 本级 one."""
+    if len(bodies) != 1 or not (BOTH_LEVELS.search(question) and WHOLE_LEVEL.search(question)):
+        return None
+    label, body, _ = bodies[0]
+    own = [d for d in documents if d.department in body and (not years or d.year in years)]
+    unit = [d for d in own if d.scope == "本级" or d.doc_type == "单位预算"]
+    whole = [d for d in own if d not in unit]
+    if not unit or not whole:
+        return None
+    year = years[0] if len(years) == 1 else None
+    items = tuple(dict.fromkeys(LEVEL_WORDS.sub("", i) for i in items if LEVEL_WORDS.sub("", i))) or items
+    groups = (
+        Group(f"{label}（部门汇总）", tuple(d.doc_id for d in whole)),
+        Group(f"{label}（本级）", tuple(d.doc_id for d in unit)),
+    )
+    return Plan(groups, items, tuple(g.label for g in groups), year, "department")
+
+
+def _named_bodies(analysis: QueryAnalysis) -> list[tuple[str, tuple[str, ...], int]]:
+    """The bodies a question names with confidence: (label, department strings, position)."""
+    seen: list[tuple[str, tuple[str, ...], int]] = []
+    for mention in analysis.mentions:
+        if mention.ambiguous:
+            continue
+        body = mention.bodies[0]
+        if all(body != b for _, b, _ in seen):
+            seen.append((short_name(body[0]), body, mention.start))
+    return seen
+
+
+REPORT_SAYS = re.compile(
+    r"((?:19|20)\d{2})年(?:的)?(?:政府工作)?报告(?:里|中)?(?:说|讲|提到|显示|提出)?的?[，,]?(?:上一年|当年)?[（(]?"
+    r"((?:19|20)\d{2})年"
+)
+
+
+def reports_saying(question: str) -> list[tuple[int, int]]:
+    """(year spoken of, year of the report that speaks of it): 2005年报告说2004年 -> (2004, 2005)."""
+    return [(int(spoken), int(report)) for report, spoken in REPORT_SAYS.findall(question) if report != spoken]
+
+
+def _departments_for(pool: Sequence[DocumentInfo], years: Sequence[int]) -> tuple[str, ...]:
+    """The departments whose reports cover the most of the asked years."""
+    covered = {
+        d.department: len({x.year for x in pool if x.department == d.department and x.year in years}) for d in pool
+    }
+    best = max(covered.values(), default=0)
+    return tuple(sorted(d for d, n in covered.items() if n == best and best > 0))
+
+
+def sub_question(plan: Plan, group: Group, item: str) -> str:
+    """The single question asked of one group's documents."""
+    for asked, written in SYNONYMS:
+        item = item.replace(asked, written)
+    if plan.by == "department":
+        year = f"{plan.year}年" if plan.year else ""
+        return f"{year}{group.label}{item}是多少？"
+    departments = "、".join(plan.departments)
+    if plan.report:  # 国务院2005年的报告中粮食产量: what that report says, not a content word to match
+        return f"{departments}{group.label}的报告中{item}是多少？"
+    return f"{group.label}{departments}{item}是多少？"
