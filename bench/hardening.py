@@ -16,11 +16,9 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from tests.concurrency import churn_run, concurrent_processes, concurrent_threads  # after the offline switch
 from tests.hardening import (  # after the offline switch
     bad_input_run,
-    churn_run,
-    concurrent_processes,
-    concurrent_threads,
     kill_trials,
 )
 

@@ -10,15 +10,13 @@ import pytest
 
 from assistant.library import Library
 from ingest.pipeline import ingest_paths
+from tests.concurrency import churn_run, concurrent_processes, concurrent_threads
 from tests.conftest import LONGJIN_TXT
 from tests.hardening import (
     audit_store,
     bad_input_run,
     child_command,
     child_env,
-    churn_run,
-    concurrent_processes,
-    concurrent_threads,
     kill_trials,
     make_bad_corpus,
     make_long_pdf,
