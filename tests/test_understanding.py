@@ -232,3 +232,11 @@ def test_a_place_inside_a_longer_name_is_part_of_that_name() -> None:
     analysis = analyse("上海统计研究院2026年基本支出是多少", docs)
     assert analysis.departments == ("上海市统计和大数据研究院",)
     assert analyse("上海2025年经济增长目标是多少", docs).departments == ("上海市人民政府",)
+
+
+def test_the_end_of_a_year_is_not_a_place() -> None:
+    from assistant.understanding.matching import place_before
+
+    question = "宁德政府办2024年市政府常务会议场次的目标值是多少？"
+    assert place_before(question, question.index("市政府") + 1, ()) == ""  # 年市 is not a place
+    assert place_before("广州市统计局", 3, ()) == "广州市"

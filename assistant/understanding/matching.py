@@ -148,11 +148,11 @@ def _place_offsets(org: Org) -> list[tuple[str, int]]:
 
 
 def place_before(question: str, start: int, known_places: Iterable[str]) -> str:
-    """The place named right before ``start`` (其中市… is not one): 广州市 / 广州 / 江苏."""
+    """The place named right before ``start`` (其中市…, 2024年市… are not one): 广州市 / 广州 / 江苏."""
     head = question[max(0, start - 8) : start]
     match = PLACE_BEFORE.search(head)
     named = LEADING_WORDS.sub("", match.group(1)) if match else ""
-    if len(named) >= 2 and named not in NOT_PLACES and named[-1] in "省市区县":
+    if len(named) >= 2 and named not in NOT_PLACES and named[-1] in "省市区县" and named[0] not in "年度月日":
         return named
     for place in sorted(known_places, key=len, reverse=True):
         if len(place) >= 2 and head.endswith(place):
