@@ -346,3 +346,12 @@ def test_a_title_line_inside_the_grid_gives_its_title_and_unit() -> None:
     assert _inside_title_and_unit(numbered, "", "") == ("财政拨款支出预算表（功能科目）", "元")
     assert _inside_title_and_unit([["公开02表"]], "", "") == ("", "")  # a table's number is not its title
     assert _inside_title_and_unit(head, "上方的标题表", "元") == ("上方的标题表", "元")  # what stands above wins
+
+
+def test_a_column_of_subject_codes_is_not_an_amount() -> None:
+    from ingest.tables import _is_value_column
+
+    body = [["培训费", "8.92", "30216"], ["会议费", "86.81", "30215"]]
+    assert _is_value_column(body, 1, ["决算数"])
+    assert not _is_value_column(body, 2, ["科目代码"])  # 30216 is a code, never 30216万元
+    assert not _is_value_column(body, 2, ["功能科目编码"])
