@@ -49,6 +49,19 @@ def fake_library(tmp_path: Path) -> Library:
     return Library(tmp_path / "store", embedder_factory=lambda: embedder, embedder_name=embedder.name)
 
 
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The 龙津 report twice, as PDF and as TXT, with the keyword-count embedder (memo and LLM tests)."""
+    from ingest.pipeline import ingest_paths
+
+    embedder = KeywordEmbedder()
+    library = Library(
+        tmp_path_factory.mktemp("copies") / "store", embedder_factory=lambda: embedder, embedder_name=embedder.name
+    )
+    ingest_paths([LONGJIN_PDF, LONGJIN_TXT], library)
+    return library
+
+
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every bundled document ingested once with the real default embedder (e5-small)."""

@@ -32,7 +32,6 @@ from assistant.figures import cited_after, find_figures, supported
 from assistant.library import Library
 from assistant.memo_export import memo_to_docx, memo_to_markdown
 from assistant.memo_sentences import bigrams, near_duplicate
-from assistant.testing import KeywordEmbedder
 from ingest.clean import clean_document
 from ingest.load import load_pages
 from ingest.pipeline import ingest_paths
@@ -56,17 +55,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def memo(store: Path) -> Memo:
     return drafter_for(Assistant(open_library(load_settings(store=store), create=False))).draft(REQUEST)
-
-
-@pytest.fixture(scope="module")
-def copies(tmp_path_factory: pytest.TempPathFactory) -> Library:
-    """The report twice, as PDF and as TXT, with the keyword-count embedder (for the LLM tests)."""
-    embedder = KeywordEmbedder()
-    library = Library(
-        tmp_path_factory.mktemp("copies") / "store", embedder_factory=lambda: embedder, embedder_name=embedder.name
-    )
-    ingest_paths([LONGJIN_PDF, LONGJIN_TXT], library)
-    return library
 
 
 # -- the DOCX read back: every figure on the page it cites ------------------------------------------

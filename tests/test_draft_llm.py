@@ -23,24 +23,10 @@ from assistant.drafting import (
 from assistant.library import Library
 from assistant.llm import chat_model
 from assistant.prompting import format_sources, load_prompt, render
-from assistant.testing import KeywordEmbedder
-from ingest.pipeline import ingest_paths
-from tests.conftest import LONGJIN_PDF, LONGJIN_TXT
 from tests.llm_server import ChatServer
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUEST = "写一份龙津街道2022年部门整体支出绩效情况的汇报"
-
-
-@pytest.fixture(scope="module")
-def copies(tmp_path_factory: pytest.TempPathFactory) -> Library:
-    """The report twice, as PDF and as TXT, with the keyword-count embedder."""
-    embedder = KeywordEmbedder()
-    library = Library(
-        tmp_path_factory.mktemp("copies") / "store", embedder_factory=lambda: embedder, embedder_name=embedder.name
-    )
-    ingest_paths([LONGJIN_PDF, LONGJIN_TXT], library)
-    return library
 
 
 # -- the LLM polish -----------------------------------------------------------------------------
