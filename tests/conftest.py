@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -42,24 +42,27 @@ def make_citation(
     return Citation(n, Hit(chunk_id, chunk, score, info), page, page_label)
 
 
+def keyword_library(store: Path, reports: Sequence[Path] = ()) -> Library:
+    """A real Chroma store at ``store`` with the keyword-count fake embedder, ``reports`` ingested."""
+    from ingest.pipeline import ingest_paths
+
+    embedder = KeywordEmbedder()
+    library = Library(store, embedder_factory=lambda: embedder, embedder_name=embedder.name)
+    if reports:
+        ingest_paths(list(reports), library)
+    return library
+
+
 @pytest.fixture
 def fake_library(tmp_path: Path) -> Library:
     """A real Chroma store in a temporary folder with the keyword-count fake embedder."""
-    embedder = KeywordEmbedder()
-    return Library(tmp_path / "store", embedder_factory=lambda: embedder, embedder_name=embedder.name)
+    return keyword_library(tmp_path / "store")
 
 
 @pytest.fixture(scope="module")
 def copies(tmp_path_factory: pytest.TempPathFactory) -> Library:
     """The 龙津 report twice, as PDF and as TXT, with the keyword-count embedder (memo and LLM tests)."""
-    from ingest.pipeline import ingest_paths
-
-    embedder = KeywordEmbedder()
-    library = Library(
-        tmp_path_factory.mktemp("copies") / "store", embedder_factory=lambda: embedder, embedder_name=embedder.name
-    )
-    ingest_paths([LONGJIN_PDF, LONGJIN_TXT], library)
-    return library
+    return keyword_library(tmp_path_factory.mktemp("copies") / "store", [LONGJIN_PDF, LONGJIN_TXT])
 
 
 @pytest.fixture(scope="session")

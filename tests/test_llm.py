@@ -20,9 +20,7 @@ from assistant.config import load_settings
 from assistant.errors import LocalModelError, SettingsError
 from assistant.library import Library
 from assistant.llm import chat_model
-from assistant.testing import KeywordEmbedder
-from ingest.pipeline import ingest_paths
-from tests.conftest import WANLI_2024, WANLI_2025
+from tests.conftest import WANLI_2024, WANLI_2025, keyword_library
 from tests.llm_server import ChatServer, quote_first_figure
 
 QUESTION = "2025年万里街道三公经费预算是多少？"
@@ -31,12 +29,7 @@ QUESTION = "2025年万里街道三公经费预算是多少？"
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
     """Both budgets in a real Chroma store with the keyword-count embedder; the tests only read it."""
-    embedder = KeywordEmbedder()
-    built = Library(
-        tmp_path_factory.mktemp("llm") / "store", embedder_factory=lambda: embedder, embedder_name=embedder.name
-    )
-    ingest_paths([WANLI_2024, WANLI_2025], built)
-    return built
+    return keyword_library(tmp_path_factory.mktemp("llm") / "store", [WANLI_2024, WANLI_2025])
 
 
 def assistant_for(library: Library, url: str, timeout: float = 5.0, key: str = "") -> Assistant:
