@@ -211,6 +211,9 @@ def kill_trials(root: Path, trials: int, seed: int = 9, group: int = 4, copies: 
     started = time.perf_counter()
     clean = root / "clean"
     full = _timed_ingest(clean, corpus)
+    # a warm second ingest: the first pays for cold caches, and delays scaled by it would let many
+    # children finish before their kill
+    full = min(full, _timed_ingest(root / "warm", corpus))
     reference = audit_store(clean)
     run.reference_chunks = reference.chunks
     store = root / "store"
@@ -225,7 +228,7 @@ def kill_trials(root: Path, trials: int, seed: int = 9, group: int = 4, copies: 
         )
         assert child.stdout is not None
         child.stdout.readline()  # "ready"
-        time.sleep(rng.uniform(0.0, 0.9) * full)
+        time.sleep(rng.uniform(0.0, 0.8) * full)
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             run.killed += 1
