@@ -35,7 +35,7 @@ from assistant.query import QueryAnalysis, analyse, short_name, with_full_years
 from assistant.recognised import with_ocr_flags
 from assistant.records import DOC_TYPES, Answer, AnswerMode, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
-from assistant.understanding.intent import context_of, part_item, shared_lead, split_parts, states
+from assistant.understanding.intent import Part, question_parts, states
 from assistant.understanding.names import closest
 
 MAX_CANDIDATES = 4  # an ambiguous name: at most so many bodies answered
@@ -198,26 +198,23 @@ class Assistant:
             analysis = analyse(asked, documents)
             if analysis.ambiguous:
                 return self._per_candidate(question, asked, analysis, documents, tick)
-            parts = split_parts(asked, analysis.mentions)
+            parts = question_parts(asked, analysis.mentions)
             if len(parts) > 1:
-                labelled = self._in_parts(asked, parts, analysis, scope, tick)
+                labelled = self._in_parts(asked, parts, scope, tick)
                 done = combine(question, labelled, self._refusal_text, self.mode)
                 total = round((time.perf_counter() - tick) * 1000, 1)
                 asked_as = asked if asked != question.strip() else ""
-                return replace(done, asked=asked_as, parts=tuple(parts), timings_ms={"total": total})
+                return replace(done, asked=asked_as, parts=tuple(p.text for p in parts), timings_ms={"total": total})
         return self._single(question, asked, year, scope, on_token, tick)
 
     def _in_parts(
-        self, asked: str, parts: Sequence[str], analysis: QueryAnalysis, scope: Sequence[str] | None, tick: float
+        self, asked: str, parts: Sequence[Part], scope: Sequence[str] | None, tick: float
     ) -> list[tuple[str, Answer]]:
         """The question as a whole first; each part it leaves unanswered is then asked on its own."""
         whole = self._single(asked, asked, None, scope, None, tick)
-        context = context_of(asked, analysis.mentions)
-        lead = shared_lead(parts)
         answered = "" if whole.refused else whole.answer
         labelled = [("", whole)] if answered else []
-        for part in parts:
-            item = part_item(part, context, lead)
+        for part, item in parts:
             if answered and gives_figure(part, item, answered) and states(item, answered):
                 continue
             own = self._single(part, part, None, scope, None, tick)

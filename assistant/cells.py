@@ -41,7 +41,10 @@ CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|提高|降低|上升
 FROM_TO = re.compile(r"^(?:元|万元|亿元)?(?:增加|增长|提高|上升|扩大|减少|下降|降低|缩小)?到")
 
 
-def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] | None:
+PickedValue = tuple[Figure, Citation] | None
+
+
+def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
     """The figure a sub-answer gives for ``item``: the first of the expected kind right after a
     place that names the item (quotes such as “三公”经费 ignored; the item's whole name before its
     pieces), with the source its sentence cites. A figure further on, past a comma, is another
@@ -72,13 +75,34 @@ def pick_value(answer: Answer, item: str, kind: str) -> tuple[Figure, Citation] 
         cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
         if cited:
             return figure, cited[0]
-    if wholes or pieces:
-        return None  # named, but no figure right after the name: the figures there are of other items
+    if wholes or pieces:  # named, but no figure right after the name: the figures there are of other items,
+        return _headed(text, figures, item, by_number)  # unless the passage names it just before (1.X。预算数…)
     for figure in figures:  # the report words it otherwise (收入预算 for 预算收入): its first figure
         cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
         if cited:
             return figure, cited[0]
     return None
+
+
+SOURCE_LABEL = re.compile(r"(?:（[^（）]{1,40}，(?:19|20)\d{2}年）)?")
+
+
+def _headed(text: str, figures: Sequence[Figure], item: str, by_number: dict[int, Citation]) -> PickedValue:
+    """The first figure, when the answer's sentence begins with it and its passage names the item
+    just before that sentence (1.因公出国（境）费用。2026年预算数13.20万元…)."""
+    if not figures:
+        return None
+    figure = figures[0]
+    start = max(text.rfind(c, 0, figure.start) + 1 for c in "。；;]\n")
+    label = SOURCE_LABEL.match(text, start)  # （某局，2026年）
+    start += len(label.group()) if label else 0
+    cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
+    if not cited or figure.start - start > 12 or len(text[start : figure.end]) < 4:
+        return None
+    at = cited[0].text.find(text[start : figure.end])
+    lead = cited[0].text[max(0, at - 30) : at] if at > 0 else ""
+    named = any(_mentions(n, lead) for n in whole_names(item) + item_names(item))
+    return (figure, cited[0]) if named and not find_figures(lead.rsplit("。", 1)[-1]) else None
 
 
 def _level_reached(text: str, named_at: int, figure: Figure, figures: Sequence[Figure]) -> Figure:

@@ -280,7 +280,22 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
             score -= 0.25
     if spoken & asking.years:
         score += 0.2
+    if asking.wants_figure and names_its_figure(asking.asked, sentence):
+        score += NAMED_FIGURE_BONUS
     return score
+
+
+NAMED_FIGURE_BONUS = 0.15
+
+
+def names_its_figure(grams: frozenset[str], sentence: str) -> bool:
+    """Whether a figure of the sentence comes right after a phrase of the asking clause
+    (（6）气象防灾减灾服务253.08万元 for 气象防灾减灾服务安排了多少), not only somewhere in it."""
+    for figure in find_figures(sentence):
+        before = NOT_TEXT.sub("", sentence[max(0, figure.start - 12) : figure.start])
+        if any(before.endswith(g) or before[:-1].endswith(g) for g in grams):
+            return True
+    return False
 
 
 def record_bonus(record: Record, question: str, department: str = "") -> float:

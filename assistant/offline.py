@@ -116,11 +116,19 @@ def figure_refusal(question: str, picks: list[Pick], hits: list[Hit]) -> str:
 def missing_item(question: str, picks: list[Pick], hits: list[Hit]) -> str:
     """The budget items the question names when no chosen passage (nor its table's title) names
         any of them; "" when one is named or none is asked. A passage is named by its headings too
-    (十二、政府采购预算表情况说明 over 拟购买服务1278.50万元)."""
+    (十二、政府采购预算表情况说明 over 拟购买服务1278.50万元), and by the words just before it
+    (1.因公出国（境）费用。2026年预算数13.20万元)."""
     plain = PLAIN.sub("", question)
     asked = [item for item in NAMED_ITEMS if item in plain]
-    said = "".join(PLAIN.sub("", pick.text + "".join(hits[pick.hit_index].headings)) for pick in picks)
+    said = "".join(PLAIN.sub("", _lead_in(pick, hits) + "".join(hits[pick.hit_index].headings)) for pick in picks)
     return "" if any(item in said for item in asked) else "、".join(asked)
+
+
+def _lead_in(pick: Pick, hits: list[Hit], width: int = 30) -> str:
+    """A chosen sentence with the words before it in its passage."""
+    text = hits[pick.hit_index].text
+    at = text.find(pick.text[:20])
+    return (text[max(0, at - width) : at] if at > 0 else "") + pick.text
 
 
 def states_target(sentence: str, hit: Hit) -> bool:

@@ -88,13 +88,15 @@ REPORT_OF_YEAR = re.compile(
 
 REPORT_SAYS_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府工作)?报告(?:里|中)?(?:说|讲|提到|显示|回顾)")
 SHORT_YEARS = re.compile(r"(?<![\d.．%％近续第共这那多几每个])([0-3]\d)\s*年(?![来间内以])")
+BODY_SHORT_YEAR = re.compile(r"(^|[局委办院厅府室处所站队心部署行馆])([0-3]\d)\s*年(?![来间内以])")
 REPORTS = re.compile(r"报告|预算|决算|自评|政府工作")
 
 
 def with_full_years(question: str) -> str:
-    """04年 -> 2004年, 17年和19年 -> 2017年和2019年, in a question about reports (连续12年 stays)."""
+    """04年 -> 2004年, 17年和19年 -> 2017年和2019年, in a question about reports or right after
+    the body it asks of (某局26年收支总表); 连续12年 stays."""
     if not REPORTS.search(question) and len(SHORT_YEARS.findall(question)) < 2:
-        return question
+        return BODY_SHORT_YEAR.sub(lambda m: f"{m.group(1)}20{m.group(2)}年", question)
     return SHORT_YEARS.sub(lambda m: f"20{m.group(1)}年", question)
 
 

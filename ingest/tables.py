@@ -28,6 +28,7 @@ VALUE = re.compile(r"[-－]?\d[\d,]*(?:\.\d+)?%?")
 CODE = re.compile(r"\d{2,3}")
 CODE_CELL = re.compile(r"\d{1,3}")
 CODE_HEADER = re.compile(r"编码|代码|^[类款项]$")
+COLUMN_NUMBERS = frozenset({"栏次", "行次"})
 LABEL_HEADER = re.compile(r"^(?:序号|项目|.*名称)$")
 GENERIC = {"合计", "小计", "金额", "预算数", "决算数", "数额", "本年预算", "本年决算"}
 TITLE_SKIP = re.compile(r"^(编制部门|编制单位|单位\s*[:：])")
@@ -213,8 +214,8 @@ def records_of(grid: Grid) -> list[TableRecord]:
             ]
             name = _row_name(row, labels, kinds)
             cells = tuple((names[j], compact(row[j])) for j in values if compact(row[j]))
-            if not all(is_value(v) for _, v in cells) or not (cells or (name and values)):
-                continue  # a row of words in figure columns, or an empty row
+            if not all(is_value(v) for _, v in cells) or not (cells or (name and values)) or name in COLUMN_NUMBERS:
+                continue  # a row of words in figure columns, an empty row, or the columns' numbers (栏次 1 2 3)
             label: tuple[str, ...] = (name,) if name else ()
             if code_cells and name:
                 level = len(code_cells)

@@ -334,3 +334,16 @@ def test_a_level_reached_with_its_years_is_the_later_one() -> None:
     text = "（国务院，2008年）城镇居民人均可支配收入由2002年7703元增加到2007年13786元。[1]"
     picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "城镇居民人均可支配收入", "money")
     assert picked is not None and picked[0].text == "13786元"
+
+
+def test_an_item_headed_just_before_its_sentence_takes_the_sentence_s_first_figure() -> None:
+    passage = "较上年增加8.10万元。1.因公出国（境）费用。2026年预算数13.20万元，较2025年年初预算增加11.60万元。"
+    citation = make_citation(1, "b.pdf", "b", 13, "第13页", passage, 1.0, "c1")
+    text = "（某市气象局，2026年）2026年预算数13.20万元，较2025年年初预算增加11.60万元，主要是因公出国（境）费用年中下达。[1]"
+    answer = Answer("q", text, False, "", (citation,), (), "extractive")
+    picked = pick_value(answer, "因公出国（境）费预算", "money")
+    assert picked is not None and picked[0].text == "13.20万元"
+    # the item named inside the sentence, after another item's figure: no value, never a guess
+    inside = "（某厅，2017年）“三公”经费预算支出中，因公出国（境）费支出70万元，占“三公”经费的13.75%。[1]"
+    cited = make_citation(1, "b.pdf", "b", 5, "第5页", inside.split("）", 1)[1], 1.0, "c2")
+    assert pick_value(Answer("q", inside, False, "", (cited,), (), "extractive"), "三公经费预算", "money") is None

@@ -14,7 +14,7 @@ from assistant.query import analyse
 from assistant.reading import parse_record, sentence_years, sentences
 from assistant.records import Answer, Chunk, DocumentInfo, Hit
 from assistant.retrieval import PER_TABLE, spread
-from assistant.understanding.intent import part_item, shared_lead, states
+from assistant.understanding.intent import part_item, question_parts, states
 from tests.conftest import make_citation
 
 WORK_REPORT = DocumentInfo("w", "work_2005.txt", "政府工作报告", "国务院", 2005, "政府工作报告", 1)
@@ -86,12 +86,11 @@ def test_the_clause_that_asks_weighs_more_than_the_scene() -> None:
 
 
 def test_parts_sharing_a_lead_are_told_apart_by_their_own_item() -> None:
-    parts = ["某局2026年部门预算里基本支出是多少", "某局2026年部门预算里项目支出是多少"]
-    lead = shared_lead(parts)
-    assert lead == "某局2026年部门预算里"
-    assert [part_item(p, "某局2026年", lead) for p in parts] == ["基本支出", "项目支出"]
+    parts = question_parts("某局2026年部门预算里基本支出和项目支出各是多少？")
+    assert [p.text for p in parts] == ["某局2026年部门预算里基本支出是多少", "某局2026年部门预算里项目支出是多少"]
+    assert [p.item for p in parts] == ["基本支出", "项目支出"]
+    assert part_item("某局2026年奖金占了多少", "某局2026年") == "奖金"
     assert not states("基本支出", "项目支出 86,246.64 其他资金 0.00")
-    assert shared_lead(["某局奖金是多少"]) == ""
 
 
 def test_a_bare_number_is_an_amount_only_as_a_table_cell() -> None:

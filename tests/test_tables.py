@@ -355,3 +355,12 @@ def test_a_column_of_subject_codes_is_not_an_amount() -> None:
     assert _is_value_column(body, 1, ["决算数"])
     assert not _is_value_column(body, 2, ["科目代码"])  # 30216 is a code, never 30216万元
     assert not _is_value_column(body, 2, ["功能科目编码"])
+
+
+def test_the_row_of_column_numbers_is_not_a_record() -> None:
+    from ingest.tables import Grid, records_of
+
+    headers = [["项目"], ["会议费"], ["培训费"]]
+    body = [["栏次", "1", "2"], ["财政拨款", "86.81", "2,795.78"]]
+    records = records_of(Grid(5, "财政拨款“三公”经费支出决算表", "万元", headers, body, set()))
+    assert [r.label for r in records] == [("财政拨款",)]  # 会议费 1万元 would be a column's number

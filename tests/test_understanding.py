@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from assistant.answering import Assistant
 from assistant.compare import plan_comparison
 from assistant.library import Library
-from assistant.query import analyse
+from assistant.query import analyse, with_full_years
 from assistant.records import DocumentInfo
-from assistant.understanding.intent import split_parts
+from assistant.understanding.intent import question_parts, split_parts
 from assistant.understanding.names import closest, resolve
 from assistant.understanding.orgs import parse_org, stem
 from ingest.pipeline import ingest_paths
@@ -240,3 +240,30 @@ def test_the_end_of_a_year_is_not_a_place() -> None:
     question = "宁德政府办2024年市政府常务会议场次的目标值是多少？"
     assert place_before(question, question.index("市政府") + 1, ()) == ""  # 年市 is not a place
     assert place_before("广州市统计局", 3, ()) == "广州市"
+
+
+def test_parts_know_their_items_and_carry_the_table_they_are_asked_in() -> None:
+    parts = question_parts("某市气象局2026年收支总表里，气象预报预测和气象服务两项各安排了多少？")
+    assert [p.item for p in parts] == ["气象预报预测", "气象服务"]
+    assert all(p.text.startswith("某市气象局2026年收支总表里，") for p in parts)
+    analysis = analyse("长沙市信访局2026年收入总表里，财政拨款是多少？上年结转有多少？", DOCS)
+    parts = question_parts(analysis.question, analysis.mentions)
+    assert parts[1].text == "长沙市信访局2026年收入总表里，上年结转有多少" and parts[1].item == "上年结转"
+    # 和 inside a budget class's name is not a list when 、 separates the items
+    analysis = analyse("长沙市信访局2026年社会保障和就业支出、住房保障支出各安排了多少？", DOCS)
+    parts = question_parts(analysis.question, analysis.mentions)
+    assert [p.item for p in parts] == ["社会保障和就业支出", "住房保障支出"]
+    parts = question_parts("2026年的人员经费、公用经费和项目经费各是多少？")
+    assert [p.item for p in parts] == ["人员经费", "公用经费", "项目经费"]
+    parts = question_parts("某局2026年项目支出里“精准预报”安排了多少？其中气象预报多少？")
+    assert [p.item for p in parts] == ["精准预报", "气象预报"]
+    assert question_parts("某区2024年面向中小企业预留的项目预算是多少？其中货物多少？")[0].item.endswith(
+        "面向中小企业预留项目"
+    )
+
+
+def test_a_short_year_right_after_the_body_is_a_year() -> None:
+    assert (
+        with_full_years("深圳气象局26年收支总表里气象服务安排了多少") == "深圳气象局2026年收支总表里气象服务安排了多少"
+    )
+    assert with_full_years("这个局成立26年来") == "这个局成立26年来"

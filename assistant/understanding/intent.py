@@ -1,7 +1,8 @@
 """What a question asks, in order of precedence: a comparison across groups (two or more bodies
 or years that resolve to documents), several parts (X和Y各是多少; …多少？其中…多少？), or one
-lookup. Pure: the parts are questions of their own, each carrying the body and years of the
-whole question so that it is answered from the same reports.
+lookup. Pure: the parts are questions of their own, each carrying the body, years and the scene
+(…收入总表里，) of the whole question so that it is answered from the same reports, and each
+knowing its own item, the thing it asks about.
 """
 
 from __future__ import annotations
@@ -9,51 +10,100 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from assistant.understanding.names import Mention
 
 CLAUSE_END = re.compile(r"[？?；;]+")
 THEN = re.compile(r"[，,]\s*(?=其中|另外|以及|还有|同时)")
 EACH = re.compile(r"(各|分别)(?=(?:是|为|有|安排|花|预算|支出|占|达到|增加|减少|下降|增长|多少|了|都))")
-LIST_SPLIT = re.compile(r"[和、及与]|以及")
+COUNTED = re.compile(r"(?:这|那)?[两二三四五六七八九几]+(?:项|个|类|部分|笔|者)$")  # X和Y两项各…
+LIST_SPLIT = re.compile(r"[和及与]|以及")
 ASKS = re.compile(r"多少|几|哪些|哪几|什么|为何|为什么|原因|如何|怎么|是否|吗")
 YEARS = re.compile(r"(?:(?:19|20)\d{2}\s*[-—–~至到、和]\s*)*(?:19|20)\d{2}\s*年度?")
+QUOTED = re.compile(r"[“\"「『]([^”\"」』]{3,30})[”\"」』]")
 MAX_PARTS = 4
 DEPENDENT = re.compile(r"^(?:其中|主要|原因|为什么|为啥|为何|是什么原因|占|比上年|比去年|增长|增加|减少|下降)")
 
 
+class Part(NamedTuple):
+    """One part of a question: the whole question it stands for, and the item it asks about."""
+
+    text: str
+    item: str
+
+
 def split_parts(question: str, mentions: Sequence[Mention] = ()) -> list[str]:
     """The parts of a question in several parts, each a whole question; [question] otherwise."""
+    return [p.text for p in question_parts(question, mentions)]
+
+
+def question_parts(question: str, mentions: Sequence[Mention] = ()) -> list[Part]:
+    """The parts of a question, each with its item; one part (the question) when it has one."""
     clauses = [c.strip(" ，,") for c in CLAUSE_END.split(THEN.sub("？", question)) if c.strip(" ，,")]
-    parts: list[str] = []
+    split: list[tuple[str, str]] = []  # (clause, item listed before 各) per part
     for clause in clauses:
-        parts += _each(clause)
-    parts = [p for p in parts if ASKS.search(p)]
-    if len(parts) < 2 or len(parts) > MAX_PARTS:
-        return [question]
+        split += _each(clause)
+    split = [s for s in split if ASKS.search(s[0])]
     context = context_of(question, mentions)
-    first = ASKS.sub("", parts[0]).rstrip("了的是为有 ，,")
-    whole = [parts[0]]
-    for part in parts[1:]:
-        if DEPENDENT.match(part):  # 其中…, 主要原因…: of the first part's item
-            whole.append(f"{first}，{part}")
+    if len(split) < 2 or len(split) > MAX_PARTS:
+        return [Part(question, "")]
+    scene = _scene(split[0][0], context)
+    first = ASKS.sub("", split[0][0]).rstrip("了的是为有 ，,")
+    first_item = _bare(split[0][1], context) or part_item(split[0][0], context)
+    parts = [Part(split[0][0], first_item)]
+    for text, listed in split[1:]:
+        listed = _bare(listed, context)
+        if DEPENDENT.match(text):  # 其中…, 主要原因…: of the first part's item
+            parts.append(Part(f"{first}，{text}", listed or part_item(text, "")))
         else:
-            whole.append(part if _has_context(part, context) else context + part)
-    return whole
+            whole = text if _has_context(text, context) else scene + text
+            parts.append(Part(whole, listed or part_item(text, context)))
+    return parts
 
 
-def _each(clause: str) -> list[str]:
-    """X和Y各是多少 -> X是多少, Y是多少 (with what comes before X kept on each)."""
+def _each(clause: str) -> list[tuple[str, str]]:
+    """X和Y各是多少 -> (X是多少, X), (Y是多少, Y), with what comes before X kept on each;
+    [(clause, "")] for a clause that lists nothing."""
     each = EACH.search(clause)
     if not each:
-        return [clause]
+        return [(clause, "")]
     head, tail = clause[: each.start()], clause[each.end() :]
+    head = COUNTED.sub("", head)
     cut = max(head.rfind(c) for c in "，,：:里中的") + 1
     lead, listed = head[:cut], head[cut:]
-    items = [i.strip() for i in LIST_SPLIT.split(listed) if i.strip()]
+    items = listed_items(listed)
     if len(items) < 2 or any(len(i) < 2 for i in items) or YEARS.fullmatch("".join(items)):
-        return [clause]
-    return [f"{lead}{item}{tail}" for item in items]
+        return [(clause, "")]
+    return [(f"{lead}{item}{tail}", item) for item in items]
+
+
+def listed_items(listed: str) -> list[str]:
+    """社会保障和就业支出、住房保障支出 -> the two of them: with 、 in the list, 和 splits only a
+    last piece whose two sides end alike (公用经费和项目经费), as 和 is part of many names."""
+    if "、" not in listed:
+        return [i.strip() for i in LIST_SPLIT.split(listed) if i.strip()]
+    items = [i.strip() for i in listed.split("、") if i.strip()]
+    if items:
+        last = [i for i in LIST_SPLIT.split(items[-1]) if i]
+        if len(last) == 2 and last[0][-1] == last[1][-1] and len(last[0]) >= 2:
+            items[-1:] = last
+    return items
+
+
+def _bare(item: str, context: str) -> str:
+    """An item listed right after the body and years (某局2026年A和B各…): without them."""
+    for piece in [context, *re.split(r"(?<=年)", context)]:
+        item = item[len(piece) :] if piece and item.startswith(piece) else item
+    return YEARS.sub("", item)
+
+
+def _scene(first: str, context: str) -> str:
+    """What the first clause says before its last comma, when it names the body or years: the
+    table or report the other clauses are asked in (深圳某局2026年收入总表里，)."""
+    cut = max(first.rfind("，"), first.rfind(","))
+    head = first[: cut + 1] if cut > 0 else ""
+    return head if head and context and _has_context(head, context) else context
 
 
 def context_of(question: str, mentions: Sequence[Mention]) -> str:
@@ -72,31 +122,24 @@ def _has_context(part: str, context: str) -> bool:
 
 
 FILLER = re.compile(
-    r"多少钱|多少|几[个项名人次家]?|是什么|什么|哪些|哪几个|为什么|为啥|为何|如何|怎么样?|是否|吗|"
+    r"多少钱|多少|几[个项名人次家台辆]?|是什么|什么|哪些|哪几个|为什么|为啥|为何|如何|怎么样?|是否|吗|"
     r"一共|总共|合计|共计|其中|另外|以及|还有|同时|主要|分别|各|的|了|是|为|有|安排|花|占|达到|预算数?|支出了|"
-    r"[里中]|[，,。？?：:；;\s]"
+    r"又|(?<=[表告书出算单])[里中]|[“”\"「」『』]|[，,。？?：:；;\s]"
 )
 
 
 def part_item(part: str, context: str, lead: str = "") -> str:
     """What a part asks about, without the body, years, asking words and the ``lead`` all parts
-    share: 奖金 in 长沙市信访局2026年奖金占了多少; 项目支出 in X部门预算里项目支出是多少."""
+    share: 奖金 in 长沙市信访局2026年奖金占了多少; 项目支出 in X部门预算里项目支出是多少; a quoted
+    name when the part quotes one (“精准预报”)."""
+    quoted = QUOTED.findall(part)
+    if quoted:
+        return quoted[-1]
     text = part[len(lead) :] if lead and part.startswith(lead) and len(part) > len(lead) else part
     text = text[len(context) :] if context and text.startswith(context) else text
     text = YEARS.sub("", text)
     last = re.split(r"[，,]", text)[-1] or text
     return FILLER.sub("", last)
-
-
-def shared_lead(parts: Sequence[str]) -> str:
-    """What every part begins with (X和Y各是多少 -> the words before X), "" for one part."""
-    if len(parts) < 2:
-        return ""
-    lead = parts[0]
-    for part in parts[1:]:
-        n = next((i for i, (a, b) in enumerate(zip(lead, part, strict=False)) if a != b), min(len(lead), len(part)))
-        lead = lead[:n]
-    return lead if all(len(p) > len(lead) for p in parts) else ""
 
 
 def states(item: str, text: str) -> bool:
