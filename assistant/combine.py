@@ -5,10 +5,13 @@ passage cited twice keeps one number); figures keep the check each part passed. 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 
 from assistant.records import Answer, AnswerMode, CheckedFigure, Citation
 from assistant.zh import MARKER, NOT_FOUND
+
+SOURCE_LABEL = re.compile(r"（[^（）]{1,40}，(?:19|20)\d{2}年）")
 
 
 def renumbered(text: str, numbers: dict[int, int]) -> str:
@@ -39,7 +42,10 @@ def combine(
                 citations.append(same)
             renumber[citation.n] = same.n
         text = renumbered(answer.answer, renumber)
-        if f"{label}{text}" not in texts:
+        said = SOURCE_LABEL.match(text)
+        if said and any(said.group() in t for t in texts):  # （某局，2026年） once is enough
+            text = text[said.end() :]
+        if not any(f"{label}{text}" in t for t in texts):  # a part the whole already answered so
             texts.append(f"{label}{text}")
             figures += answer.figures
     answered = [a for _, a in labelled if not a.refused]

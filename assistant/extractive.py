@@ -250,6 +250,8 @@ def what_it_states(asking: Asking, sentence: str, hit: Hit) -> float:
     if asking.wants_figure:
         bonus = figure_bonus(sentence, asking.kind)
         score += bonus if bonus else -0.2  # a figure question is not answered without one
+        if all_zero(sentence):
+            score -= ZERO_FORM_PENALTY
     record = parse_record(sentence)
     if record is not None:
         if ASKS_LAST_YEAR.search(asking.question) and not any(LAST_YEAR_HEAD.search(h) for h, _ in record.cells):
@@ -262,6 +264,15 @@ def what_it_states(asking: Asking, sentence: str, hit: Hit) -> float:
     if items:
         score += 0.2 if items[-1] in asking.question else -0.05
     return score
+
+
+ZERO_FORM_PENALTY = 0.1
+
+
+def all_zero(sentence: str) -> bool:
+    """A form's line left at nothing (对0个项目开展…涉及资金0万元…0%): every figure zero."""
+    figures = find_figures(sentence)  # years (2019年度) are not figures
+    return len(figures) >= 2 and all(f.value == 0 for f in figures)
 
 
 def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset[int]) -> float:

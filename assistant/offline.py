@@ -161,16 +161,20 @@ def describe_record(sentence: str, record: Record, hit: Hit, question: str) -> s
         cells = [(h, v + hit.table_unit if BARE_AMOUNT.fullmatch(v) else v) for h, v in cells]
     record = replace(record, cells=tuple(cells)) if cells else record
     shown = [(h, v) for h, v in record.cells if not ZERO.match(v) or (h and h in question)]
-    label = "/".join(record.label)
-    text = (f"{label}：" if label else "") + "，".join(f"{h}{v}" for h, v in shown or record.cells)
-    text += f"（{title}）" if title else ""
     focus = [cell for cell in record.cells if cell[0] and cell[0] in question] or list(record.cells[:1])
-    converted_cells = []
-    for header, figure in focus:
-        found = find_figures(figure)
-        if found and found[0].unit == "元" and found[0].value >= MONEY["万元"]:
-            converted_cells.append(f"{header}{figure}约合{yuan_in_wan(found[0].value)}万元")
-    return text + ("，其中" + "，".join(converted_cells) if converted_cells else "")
+    label = "/".join(record.label)
+    text = (f"{label}：" if label else "") + "，".join(
+        _with_wan(h, v) if (h, v) in focus else f"{h}{v}" for h, v in shown or record.cells
+    )
+    return text + (f"（{title}）" if title else "")
+
+
+def _with_wan(header: str, value: str) -> str:
+    """A cell the question asks about; an amount in 元 also in 万元, converted in code."""
+    found = find_figures(value)
+    if found and found[0].unit == "元" and found[0].value >= MONEY["万元"]:
+        return f"{header}{value}（约合{yuan_in_wan(found[0].value)}万元）"
+    return f"{header}{value}"
 
 
 def describe_row(row: str, hit: Hit) -> str:

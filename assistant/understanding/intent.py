@@ -124,7 +124,7 @@ def _has_context(part: str, context: str) -> bool:
 FILLER = re.compile(
     r"多少钱|多少|几[个项名人次家台辆]?|是什么|什么|哪些|哪几个|为什么|为啥|为何|如何|怎么样?|是否|吗|"
     r"一共|总共|合计|共计|其中|另外|以及|还有|同时|主要|分别|各|的|了|是|为|有|安排|花|占|达到|预算数?|支出了|"
-    r"又|(?<=[表告书出算单])[里中]|[“”\"「」『』]|[，,。？?：:；;\s]"
+    r"又|做|开展|进行|^[对在向给把就]|(?<=[表告书出算单])[里中]|[“”\"「」『』]|[，,。？?：:；;\s]"
 )
 
 
@@ -147,4 +147,5 @@ def states(item: str, text: str) -> bool:
     if not item:
         return True
     least = max(2, math.ceil(len(item) * 0.6))  # 基本支出 is not stated by 项目支出
+    text = re.sub(r"[“”\"「」『』]", "", text)  # “三公”经费 states 三公经费
     return any(item[i : i + n] in text for n in range(len(item), least - 1, -1) for i in range(len(item) - n + 1))
