@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from assistant.figures import MONEY, converted, find_figures
 from assistant.hostile import is_hostile
 from assistant.reading import (
+    NOT_TEXT,
     YEAR_MENTION,
     Record,
+    all_zero,
     is_table_row,
+    names_its_figure,
     parse_record,
     sentence_years,
     sentences,
@@ -173,7 +176,6 @@ def figure_bonus(sentence: str, kind: str) -> float:
 ITEM = re.compile(r"([\u4e00-\u9fff]{2,20})（项）")
 PHRASE_WEIGHT = 0.2
 GRAM = 4
-NOT_TEXT = re.compile(r"[^\u4e00-\u9fff\w]")
 
 
 def question_grams(question: str) -> set[str]:
@@ -266,13 +268,8 @@ def what_it_states(asking: Asking, sentence: str, hit: Hit) -> float:
     return score
 
 
+NAMED_FIGURE_BONUS = 0.15
 ZERO_FORM_PENALTY = 0.1
-
-
-def all_zero(sentence: str) -> bool:
-    """A form's line left at nothing (对0个项目开展…涉及资金0万元…0%): every figure zero."""
-    figures = find_figures(sentence)  # years (2019年度) are not figures
-    return len(figures) >= 2 and all(f.value == 0 for f in figures)
 
 
 def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset[int]) -> float:
@@ -294,19 +291,6 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
     if asking.wants_figure and names_its_figure(asking.asked, sentence):
         score += NAMED_FIGURE_BONUS
     return score
-
-
-NAMED_FIGURE_BONUS = 0.15
-
-
-def names_its_figure(grams: frozenset[str], sentence: str) -> bool:
-    """Whether a figure of the sentence comes right after a phrase of the asking clause
-    (（6）气象防灾减灾服务253.08万元 for 气象防灾减灾服务安排了多少), not only somewhere in it."""
-    for figure in find_figures(sentence):
-        before = NOT_TEXT.sub("", sentence[max(0, figure.start - 12) : figure.start])
-        if any(before.endswith(g) or before[:-1].endswith(g) for g in grams):
-            return True
-    return False
 
 
 def record_bonus(record: Record, question: str, department: str = "") -> float:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.figures import find_figures
 from assistant.records import Hit
 from assistant.zh import SENTENCE, SENTENCE_END
 
@@ -151,3 +152,22 @@ def is_table_row(sentence: str) -> bool:
 
 def table_title(hit: Hit) -> str:
     return next((h for h in reversed(hit.headings) if TABLE_TITLE.search(h)), "")
+
+
+NOT_TEXT = re.compile(r"[^\u4e00-\u9fff\w]")
+
+
+def all_zero(sentence: str) -> bool:
+    """A form's line left at nothing (对0个项目开展…涉及资金0万元…0%): every figure zero."""
+    figures = find_figures(sentence)  # years (2019年度) are not figures
+    return len(figures) >= 2 and all(f.value == 0 for f in figures)
+
+
+def names_its_figure(grams: frozenset[str], sentence: str) -> bool:
+    """Whether a figure of the sentence comes right after a phrase of the asking clause
+    (（6）气象防灾减灾服务253.08万元 for 气象防灾减灾服务安排了多少), not only somewhere in it."""
+    for figure in find_figures(sentence):
+        before = NOT_TEXT.sub("", sentence[max(0, figure.start - 12) : figure.start])
+        if any(before.endswith(g) or before[:-1].endswith(g) for g in grams):
+            return True
+    return False

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assistant.combine import combine
-from assistant.extractive import all_zero, names_its_figure, question_grams
+from assistant.extractive import question_grams
+from assistant.reading import all_zero, names_its_figure
 from assistant.records import Answer
 from tests.conftest import make_citation
 
