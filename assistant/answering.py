@@ -6,6 +6,7 @@ as another Runnable with the same input and output.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -210,9 +211,11 @@ class Assistant:
     def _in_parts(
         self, asked: str, parts: Sequence[Part], scope: Sequence[str] | None, tick: float
     ) -> list[tuple[str, Answer]]:
-        """The question as a whole first; each part it leaves unanswered is then asked on its own."""
+        """The question as a whole first, kept when it speaks of a part's item; each part it leaves
+        unanswered is then asked on its own."""
         whole = self._single(asked, asked, None, scope, None, tick)
-        answered = "" if whole.refused else whole.answer
+        on_topic = any(states(item, whole.answer) for _, item in parts)  # not a passage on none of them
+        answered = "" if whole.refused or not on_topic else whole.answer
         labelled = [("", whole)] if answered else []
         for part, item in parts:
             if answered and gives_figure(part, item, answered) and states(item, answered):
@@ -319,11 +322,14 @@ class Assistant:
         return rewritten if 4 <= len(rewritten) <= 120 else question
 
 
+ASKED_CHANGE = re.compile(r"增长|增加|减少|下降|增幅|降幅|变化|提高|降低")  # …规模，增长多少
+
+
 def gives_figure(part: str, item: str, answered: str) -> bool:
     """Whether ``answered`` holds a figure of the kind ``part`` asks for; a level asked (机关运行经费
     决算多少) is not given by a change (比上年增加113.37万元)."""
     kind = expected_kind(part)
     figures = find_figures(answered)
-    if not CHANGE_ITEM.search(item):
+    if not CHANGE_ITEM.search(item) and not ASKED_CHANGE.search(re.split(r"[，,]", part)[-1]):
         figures = [f for f in figures if not CHANGE_BEFORE.search(answered[max(0, f.start - 8) : f.start])]
     return not kind or any(f.kind == kind or (kind == "money" and is_cell(answered, f)) for f in figures)

@@ -180,3 +180,14 @@ def test_a_level_asked_is_not_given_by_a_change() -> None:
     assert not gives_figure("某委2022年机关运行经费决算多少", "机关运行经费决算", change)
     assert gives_figure("某委2022年机关运行经费比上年增加多少", "机关运行经费比上年增加", change)
     assert gives_figure("某委2022年机关运行经费决算多少", "机关运行经费决算", "机关运行经费支出决算627.62万元。[1]")
+
+
+def test_a_change_asked_after_its_item_is_given_by_the_change() -> None:
+    from assistant.answering import gives_figure
+    from assistant.understanding.intent import question_parts, states
+
+    parts = question_parts("某市2025年政府工作报告里，去年一般公共预算支出规模多大？增长多少？")
+    assert len(parts) == 2 and parts[1].item == parts[0].item == "去年一般公共支出规模"
+    said = "（某市，2025年）一般公共预算支出规模8397亿元、增长5.3%，新设政府投资基金。[1]"
+    assert all(gives_figure(p.text, p.item, said) and states(p.item, said) for p in parts)
+    assert not states(parts[0].item, "今年主要预期目标是：地区生产总值增长5%左右，一般公共预算收入增长4%左右。")

@@ -19,11 +19,14 @@ THEN = re.compile(r"[，,]\s*(?=其中|另外|以及|还有|同时)")
 EACH = re.compile(r"(各|分别)(?=(?:是|为|有|安排|花|预算|支出|占|达到|增加|减少|下降|增长|多少|了|都))")
 COUNTED = re.compile(r"(?:这|那)?[两二三四五六七八九几]+(?:项|个|类|部分|笔|者)$")  # X和Y两项各…
 LIST_SPLIT = re.compile(r"[和及与]|以及")
-ASKS = re.compile(r"多少|几|哪些|哪几|什么|为何|为什么|原因|如何|怎么|是否|吗")
+ASKS = re.compile(r"多少|多[大高快长重远]|几|哪些|哪几|什么|为何|为什么|原因|如何|怎么|是否|吗")
 YEARS = re.compile(r"(?:(?:19|20)\d{2}\s*[-—–~至到、和]\s*)*(?:19|20)\d{2}\s*年度?")
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{3,30})[”\"」』]")
 MAX_PARTS = 4
 DEPENDENT = re.compile(r"^(?:其中|主要|原因|为什么|为啥|为何|是什么原因|占|比上年|比去年|增长|增加|减少|下降)")
+
+
+CHANGE_ONLY = re.compile(r"(?:比上年|比去年|同比)?(?:增长|增加|减少|下降|增幅|降幅|变化)?")  # of the item before
 
 
 class Part(NamedTuple):
@@ -54,8 +57,9 @@ def question_parts(question: str, mentions: Sequence[Mention] = ()) -> list[Part
     parts = [Part(split[0][0], first_item)]
     for text, listed in split[1:]:
         listed = _bare(listed, context)
-        if DEPENDENT.match(text):  # 其中…, 主要原因…: of the first part's item
-            parts.append(Part(f"{first}，{text}", listed or part_item(text, "")))
+        if DEPENDENT.match(text):  # 其中…, 主要原因…, 增长多少: of the first part's item
+            own = listed or part_item(text, "")
+            parts.append(Part(f"{first}，{text}", first_item if CHANGE_ONLY.fullmatch(own) else own))
         else:
             whole = text if _has_context(text, context) else scene + text
             parts.append(Part(whole, listed or part_item(text, context)))
@@ -122,7 +126,7 @@ def _has_context(part: str, context: str) -> bool:
 
 
 FILLER = re.compile(
-    r"多少钱|多少|几[个项名人次家台辆]?|是什么|什么|哪些|哪几个|为什么|为啥|为何|如何|怎么样?|是否|吗|"
+    r"多少钱|多少|多[大高快长重远]|几[个项名人次家台辆]?|是什么|什么|哪些|哪几个|为什么|为啥|为何|如何|怎么样?|是否|吗|"
     r"一共|总共|合计|共计|其中|另外|以及|还有|同时|主要|分别|各|的|了|是|为|有|安排|花|占|达到|预算数?|支出了|"
     r"又|做|开展|进行|^[对在向给把就]|(?<=[表告书出算单])[里中]|[“”\"「」『』]|[，,。？?：:；;\s]"
 )
@@ -147,5 +151,5 @@ def states(item: str, text: str) -> bool:
     if not item:
         return True
     least = max(2, math.ceil(len(item) * 0.6))  # 基本支出 is not stated by 项目支出
-    text = re.sub(r"[“”\"「」『』]", "", text)  # “三公”经费 states 三公经费
+    text = re.sub(r"[“”\"「」『』的]|预算数?", "", text)  # “三公”经费 states 三公经费, as items drop 的/预算
     return any(item[i : i + n] in text for n in range(len(item), least - 1, -1) for i in range(len(item) - n + 1))
