@@ -85,6 +85,17 @@ CLAUSES = re.compile(r"[，,；;：:]")
 ASKING = re.compile(r"是多少|为多少|有多少|多少|是几|几|是|为|了")
 
 
+ITEM_SPAN = 8
+ITEM_ASKS = re.compile(r"(?:是|为|有|安排了?|花了?|投入了?|达到|共|一共)?(?:多少|多[大高快长重远]|几)")
+
+
+def item_before_asking(question: str) -> str:
+    """The words just before the asking words of the clause that asks: the item asked about."""
+    clause = asking_clause(question) or question
+    asks = ITEM_ASKS.search(clause)
+    return clause[: asks.start()][-ITEM_SPAN:] if asks else ""
+
+
 def asking_clause(question: str) -> str:
     """The clause of a question that asks for a figure ("" when it is the whole question)."""
     clauses = [c for c in CLAUSES.split(question) if c.strip()]
@@ -225,6 +236,7 @@ class Asking:
     wants_figure: bool
     grams: frozenset[str]  # the question's phrases
     asked: frozenset[str]  # the phrases of the clause that asks
+    item: frozenset[str]  # the phrases right before the asking words (三公经费预算 of …三公经费预算是多少)
 
     @classmethod
     def of(cls, question: str, years: Sequence[int]) -> Asking:
@@ -235,6 +247,7 @@ class Asking:
             bool(FIGURE_QUESTION.search(question)),
             frozenset(question_grams(question)),
             frozenset(question_grams(ASKING.sub("", asking_clause(question)))),
+            frozenset(question_grams(item_before_asking(question))),
         )
 
 
@@ -288,7 +301,12 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
             score -= 0.25
     if spoken & asking.years:
         score += 0.2
-    if asking.wants_figure and names_its_figure(asking.asked, sentence):
+    record = parse_record(sentence)
+    if record is not None and record.label:  # a row: named by its label (住房公积金（科目221 02 01）：…)
+        named = any(g in NOT_TEXT.sub("", record.label[-1]) for g in asking.item)
+    else:
+        named = names_its_figure(asking.item, sentence)
+    if asking.wants_figure and named:
         score += NAMED_FIGURE_BONUS
     return score
 

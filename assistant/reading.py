@@ -163,11 +163,15 @@ def all_zero(sentence: str) -> bool:
     return len(figures) >= 2 and all(f.value == 0 for f in figures)
 
 
+COLUMN_WORDS = re.compile(r"(?:小计|合计|总计|共计|预算数|预算|决算数|决算|支出|为|是|达到?)+$")
+
+
 def names_its_figure(grams: frozenset[str], sentence: str) -> bool:
     """Whether a figure of the sentence comes right after a phrase of the asking clause
     (（6）气象防灾减灾服务253.08万元 for 气象防灾减灾服务安排了多少), not only somewhere in it."""
     for figure in find_figures(sentence):
         before = NOT_TEXT.sub("", sentence[max(0, figure.start - 12) : figure.start])
+        before = COLUMN_WORDS.sub("", before)  # “三公”经费小计509.20: named by 三公经费
         if any(before.endswith(g) or before[:-1].endswith(g) for g in grams):
             return True
     return False

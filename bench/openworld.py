@@ -2,7 +2,7 @@
 shared document, with figures per kind (lookups, comparisons, unanswerable).
 
     reportqa ingest ../shared/corpus --store S        # both folders: 60 documents
-    python -m bench.openworld --store S [--show-failures] [--only heldout|tuning|tuning2|tuning3|tuning4]
+    python -m bench.openworld --store S [--show-failures] [--only heldout|tuning|tuning2|tuning3|tuning4|tuning5]
 
 The split is tests/eval/open_split.json (by document, made before any open-world rule). The
 held-out questions (tests/eval/open_heldout.jsonl) were written by helpers that never saw the code.
@@ -25,6 +25,7 @@ SETS = {
     "tuning2": ROOT / "tests" / "eval" / "open_tuning2.jsonl",
     "tuning3": ROOT / "tests" / "eval" / "open_tuning3.jsonl",
     "tuning4": ROOT / "tests" / "eval" / "open_tuning4.jsonl",
+    "tuning5": ROOT / "tests" / "eval" / "open_tuning5.jsonl",
 }
 
 
@@ -47,6 +48,8 @@ def main() -> None:
     print("set | questions | figure | citation | wrong refusals | unanswerable refused | comparisons | p50 ms")
     for name, path in SETS.items():
         if args.only and name != args.only:
+            continue
+        if not path.exists():
             continue
         questions = load_questions(path)
         result = evaluate(assistant, questions)

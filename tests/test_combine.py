@@ -35,3 +35,12 @@ def test_a_figure_right_after_the_asked_phrase_is_told_from_one_elsewhere() -> N
     grams = frozenset(question_grams("气象防灾减灾服务安排了多少"))
     assert names_its_figure(grams, "（6）气象防灾减灾服务253.08万元，用于保障监测预警指挥中心业务运行")
     assert not names_its_figure(grams, "（2）深汕合作区气象服务100.00万元，具体包括预警预报服务、气象防灾减灾服务")
+
+
+def test_the_item_is_the_words_just_before_the_asking_words() -> None:
+    from assistant.extractive import item_before_asking
+
+    assert item_before_asking("2017年某省委办公厅三公经费预算是多少？").endswith("三公经费预算")
+    assert item_before_asking("某局2026年精细服务里，气象防灾减灾服务安排了多少") == "气象防灾减灾服务"
+    grams = frozenset(question_grams("三公经费预算"))
+    assert names_its_figure(grams, "合计1,467.70万元，“三公”经费小计509.20万元，因公出国（境）费70.00万元")
