@@ -33,6 +33,11 @@ YEAR_NAMES_REPORT = re.compile(
 ROW_NUMBERS = frozenset({"行次", "栏次", "序号", "编号"})
 # 多少辆, 多少微克/立方米: a figure of that measure, not an amount spent or another rate
 COUNTED = re.compile(r"多少([辆台套名家所户艘架人]|微克|毫克|公里|千米|平方公里|平方米|公顷|亩|吨|千瓦|立方米)")
+# asked in so many words: 总量是多少亿元 is not answered by 增长5.2%, 下降目标是百分之几 not by 涨幅2%
+KIND_ASKED = (
+    ("money", re.compile(r"多少钱|多少(?:万|亿|万亿)?元|金额|总投资|投资多少|花了多少"), "金额"),
+    ("percent", re.compile(r"百分之几|百分比|多少%|比例是多少|比重是多少"), "百分比"),
+)
 ZERO = re.compile(r"^0(?:\.0+)?(?:元|万元|亿元|千元)?$")
 ACTUALS = re.compile(r"决算|实际支出|实际花")
 # budget items every report names the same way: asked by name, a passage without the name does not answer
@@ -104,6 +109,10 @@ def figure_refusal(question: str, picks: list[Pick], hits: list[Hit]) -> str:
         return "报告中有相关内容，但没有给出所问的数字"
     if expected_kind(question) == "count" and not any(f.kind == "count" for f in figures):
         return "报告中有相关内容，但没有给出所问的数量"
+    rows = any(is_table_row(p.text) or parse_record(p.text) is not None for p in picks)  # bare amounts
+    for kind, asked, what in KIND_ASKED:
+        if asked.search(question) and not rows and not any(f.kind == kind or f.measure.endswith("元") for f in figures):
+            return f"报告中有相关内容，但没有给出所问的{what}"
     if TARGET_QUESTION.search(question) and not any(states_target(p.text, hits[p.hit_index]) for p in picks):
         return "报告中有相关内容，但没有给出所问的目标（只有实际完成的数字）"
     counted = COUNTED.search(question)  # 多少辆: a count of vehicles, not an amount spent on them

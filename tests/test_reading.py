@@ -271,3 +271,16 @@ def test_a_change_from_last_year_is_not_read_from_a_row_of_this_years_amounts() 
     h = hit(row)
     assert what_it_states(Asking.of(asked, (2019,)), row, h) < what_it_states(Asking.of(level, (2019,)), row, h)
     assert what_it_states(Asking.of(asked, (2019,)), change, h) >= what_it_states(Asking.of(level, (2019,)), change, h)
+
+
+def test_a_kind_asked_in_so_many_words_is_not_given_by_another_kind() -> None:
+    from assistant.offline import figure_refusal
+
+    growth = hit("预计全市地区生产总值增长5.2%左右，一般公共预算收入增长3.1%。")
+    picks = [Pick(0, growth.text, 1.0, 0.8)]
+    assert "金额" in figure_refusal("2024年全市地区生产总值总量是多少亿元？", picks, [growth])
+    assert figure_refusal("2024年全市地区生产总值增长多少？", picks, [growth]) == ""
+    dollars = hit("按一年计意向成交800.1亿美元，增长2%。")
+    assert figure_refusal("进博会意向成交金额是多少？", [Pick(0, dollars.text, 1.0, 0.8)], [dollars]) == ""
+    row = hit("住房公积金：合计3,503,499，基本支出3,503,499。")
+    assert figure_refusal("住房公积金花了多少钱？", [Pick(0, row.text, 1.0, 0.8)], [row]) == ""  # a row's bare amounts
