@@ -24,7 +24,9 @@ MONEY_TAIL = re.compile(r"(?:经费|资金|支出|收入|拨款|费用?|金额|�
 
 
 def expected_kind(item: str, question: str) -> str:
-    if PERCENT_QUESTION.search(item) or re.search(r"增速|增幅|增长目标|增长预期|降低目标|下降目标", item):
+    if PERCENT_QUESTION.search(item) or re.search(
+        r"增速|增幅|增长目标|增长预期|降低目标|下降目标|强度|占比|(?:增长|上涨|下降)$", item
+    ):
         return "percent"  # 城镇新增就业目标 is a count: a target is a rate only for a growth
     if MONEY_TAIL.search(item):  # 人员经费 is money, though it names 人员
         return "money"
@@ -77,11 +79,22 @@ def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
             return figure, cited[0]
     if wholes or pieces:  # named, but no figure right after the name: the figures there are of other items,
         return _headed(text, figures, item, by_number)  # unless the passage names it just before (1.X。预算数…)
-    for figure in figures:  # the report words it otherwise (收入预算 for 预算收入): its first figure
+    for figure in figures:  # the report words it otherwise (收入预算 for 预算收入): its first figure,
         cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
-        if cited:
+        if cited and _worded_otherwise(item, text[: figure.start]):  # said of much the same words
             return figure, cited[0]
     return None
+
+
+def _worded_otherwise(item: str, before: str) -> bool:
+    """Whether the sentence before a figure holds most of the item's characters (预算收入 in
+    收入预算2,616万元; 全国粮食产量 in 全国粮食连续四年增产，2007年产量达到50150万吨), so that it is
+    the item worded otherwise and not another item."""
+    sentence = re.split(r"[；;。]|\[\d+\]|^（[^（）]*年）", before)[-1]
+    wanted = set(re.sub(r"[^\u4e00-\u9fff]", "", ITEM_TAIL.sub("", item) or item))
+    if "分别" in re.split(r"[，,]", sentence)[-1]:  # 城乡居民…分别增长4.3%、6.1%: whose is which is not said
+        return False
+    return not wanted or len(wanted & set(sentence)) >= 0.5 * len(wanted)
 
 
 SOURCE_LABEL = re.compile(r"(?:（[^（）]{1,40}，(?:19|20)\d{2}年）)?")
@@ -170,11 +183,16 @@ def whole_names(item: str) -> list[str]:
     return list(dict.fromkeys(n for n in names if len(n) >= 2))
 
 
+CHANGE_END = re.compile(r"(?:增长|上涨|下降|增加|减少|增速|增幅)$")
+
+
 def _names_of(item: str) -> list[str]:
     core = ITEM_TAIL.sub("", item) or item
     tail = item[len(core) :].lstrip("的")
     names = [item] + ([tail] if tail in NAMED_COLUMNS else []) + [core]
-    names += [core[i:] for i in range(1, len(core) - 2)]  # tails: 购置费 for 公务用车购置费
+    change = CHANGE_END.search(core)  # 农村居民人均可支配收入增长: 收入增长 is any income's growth
+    least = 3 + (len(change.group()) if change else 0)
+    names += [core[i:] for i in range(1, len(core) - least + 1)]  # tails: 购置费 for 公务用车购置费
     names += [core[:i] for i in range(len(core) - 1, 2, -1)]  # heads: 群众团体事务 for 群众团体事务费
     return list(dict.fromkeys(n for n in names if len(n) >= 3 or n == item))
 

@@ -29,7 +29,7 @@ FILLER = re.compile(
     r"(?:增长|增加|下降|减少)了?百分之几|百分之几|增幅|(?:政府工作)?报告(?:里|中)?(?:说的?|讲的?|提到的?|显示的?)?|"
     r"(?:增长|增加|减少|下降|提高|降低)了?多少|"
     r"分别是多少|各是多少|分别为多少|各为多少|分别多少|各[\u4e00-\u9fff]{0,3}?多少|是多少|有多少|为多少|多少|分别|"
-    r"(?:哪[个家一]?[年个家]?|谁)?最[多少高低大小快慢]|[大多高快]不[大多高快]|"  # 哪家最多, 变化大不大: asked of the figures
+    r"(?:哪[个家一]?[年个家省市区县]?|谁)?最[多少高低大小快慢]|[大多高快]不[大多高快]|哪个?[省市区县地家年]更?[多少高低大小快慢]|"  # 哪家最多, 变化大不大: asked of the figures
     r"谁的|谁|哪个的|哪个|哪家的|哪家|哪一年|哪年|更多|更高|更少|更低|"
     r"请问|请|帮我|一下|情况|有变化吗|近[两二三四五]年|[两二三四五各每历]年|今年|去年|上年|前年|本年|(?:19|20)\d{2}|"
     r"[两二三四五六七八九十几各]地|[两二三四五六七八九十几各]个?(?:部门|单位)"
@@ -82,8 +82,8 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
     text = FILLER.sub(" ", text)
     for i, name in enumerate(whole):
         text = text.replace(name, f"<{i}>")
-    items = []
-    for part in SEPARATORS.split(text):
+    items: list[str] = []
+    for part in _shared_tails(SEPARATORS.split(text)):
         part = re.sub(r"<(\d+)>", lambda m: whole[int(m.group(1))], part)
         part = re.sub(r"[“”\"'‘’「」]", "", part).strip("的之与")
         part = re.sub(r"(?<![占同环])比$", "", part)  # X预算比Y多多少: 比 is left of the comparison
@@ -94,6 +94,21 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
         if len(re.findall(r"[\u4e00-\u9fff]", part)) >= 2 and part not in STOP_ITEMS and part not in items:
             items.append(part)
     return tuple(items)
+
+
+def _shared_tails(parts: list[str]) -> list[str]:
+    """城镇居民、农村居民人均可支配收入 (or 城镇、农村居民…): the first shares the second's tail."""
+    parts = [p for p in parts if p]
+    for i in range(len(parts) - 1):
+        first, second = parts[i], parts[i + 1]
+        if not 2 <= len(first) <= 4 or len(second) < len(first) + 3:
+            continue
+        at = second.find(first[-2:], 1)
+        if len(first) > 2 and 0 < at < len(second) - 2:  # 城镇居民 + 农村居民人均… -> 城镇居民人均…
+            parts[i] = first + second[at + 2 :]
+        elif len(first) == 2 and re.fullmatch(r"[\u4e00-\u9fff]{2}", second[:2]):  # 城镇 + 农村居民…
+            parts[i] = first + second[2:]
+    return parts
 
 
 def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Iterable[str] = ()) -> Plan | None:

@@ -347,3 +347,28 @@ def test_an_item_headed_just_before_its_sentence_takes_the_sentence_s_first_figu
     inside = "（某厅，2017年）“三公”经费预算支出中，因公出国（境）费支出70万元，占“三公”经费的13.75%。[1]"
     cited = make_citation(1, "b.pdf", "b", 5, "第5页", inside.split("）", 1)[1], 1.0, "c2")
     assert pick_value(Answer("q", inside, False, "", (cited,), (), "extractive"), "三公经费预算", "money") is None
+
+
+def test_listed_items_share_the_tail_they_are_said_with() -> None:
+    asked = "城镇居民、农村居民人均可支配收入各增长多少？哪个省快？"
+    assert items_of(asked, []) == ("城镇居民人均可支配收入增长", "农村居民人均可支配收入增长")
+    assert items_of("城镇、农村居民人均可支配收入各增长多少？", [])[0] == "城镇居民人均可支配收入增长"
+    assert items_of("人员经费和公用经费各是多少？", []) == ("人员经费", "公用经费")
+    from assistant.cells import expected_kind as kind_of
+
+    assert kind_of("研发投入强度", "") == "percent" and kind_of("农村居民人均可支配收入增长", "") == "percent"
+
+
+def test_a_figure_of_another_item_is_never_the_cell() -> None:
+    citation = make_citation(
+        1, "b.docx", "b", 1, "第1段", "全省生产总值增长5.5%，城乡居民人均可支配收入分别增长4.3%、6.1%", 1.0, "c1"
+    )
+    text = (
+        "（某省，2025年）全省生产总值增长5.5%，一般公共预算收入增长1.2%，城乡居民人均可支配收入分别增长4.3%、6.1%。[1]"
+    )
+    answer = Answer("q", text, False, "", (citation,), (), "extractive")
+    assert pick_value(answer, "农村居民人均可支配收入增长", "percent") is None  # not 5.5%, 1.2% nor a guess of 分别
+    reworded = make_citation(1, "b.docx", "b", 1, "第1段", "全国粮食连续四年增产，2007年产量达到50150万吨", 1.0, "c2")
+    said = "（国务院，2008年）粮食连续四年增产，2007年产量达到50150万吨。[1]"
+    picked = pick_value(Answer("q", said, False, "", (reworded,), (), "extractive"), "粮食总量", "")
+    assert picked is not None and picked[0].text == "50150万"
