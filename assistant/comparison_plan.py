@@ -98,7 +98,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
 
 def _shared_tails(parts: list[str]) -> list[str]:
     """城镇居民、农村居民人均可支配收入 (or 城镇、农村居民…): the first shares the second's tail."""
-    parts = [p for p in parts if p]
+    parts = [p for p in parts if p and not COUNTING.fullmatch(p) and p not in STOP_ITEMS]  # not 两个, 年度
     for i in range(len(parts) - 1):
         first, second = parts[i], parts[i + 1]
         if not 2 <= len(first) <= 4 or len(second) < len(first) + 3:
