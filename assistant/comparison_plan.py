@@ -13,7 +13,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.cells import SYNONYMS
-from assistant.query import YEAR, YEAR_RANGE, QueryAnalysis, aliases, analyse, named_report_years, short_name
+from assistant.query import (
+    YEAR,
+    YEAR_RANGE,
+    QueryAnalysis,
+    aliases,
+    analyse,
+    named_report_years,
+    short_name,
+    spoken_years,
+)
 from assistant.records import CompareBy, DocumentInfo
 from assistant.understanding.orgs import is_org_name, parse_org
 
@@ -29,15 +38,15 @@ FILLER = re.compile(
     r"(?:增长|增加|下降|减少)了?百分之几|百分之几|增幅|(?:政府工作)?报告(?:里|中)?(?:说的?|讲的?|提到的?|显示的?)?|"
     r"(?:增长|增加|减少|下降|提高|降低)了?多少|"
     r"分别是多少|各是多少|分别为多少|各为多少|分别多少|各[\u4e00-\u9fff]{0,3}?多少|是多少|有多少|为多少|多少|分别|"
-    r"(?:哪[个家一]?[年个家省市区县]?|谁)?最[多少高低大小快慢]|[大多高快]不[大多高快]|哪个?[省市区县地家年]更?[多少高低大小快慢]|"  # 哪家最多, 变化大不大: asked of the figures
+    r"(?:哪[个家一]?[年个家省市区县]?|谁)?最[多少高低大小快慢]|[大多高快]不[大多高快]|哪个?[省市区县地家年]更?[多少高低大小快慢]|哪一?年[\u4e00-\u9fff]{1,3}?最[多少高低大小快慢]|"  # 哪家最多, 变化大不大: asked of the figures
     r"谁的|谁|哪个的|哪个|哪家的|哪家|哪一年|哪年|更多|更高|更少|更低|"
-    r"请问|请|帮我|一下|情况|有变化吗|近[两二三四五]年|[两二三四五各每历]年|今年|去年|上年|前年|本年|(?:19|20)\d{2}|"
+    r"请问|请|帮我|一下|情况|有变化吗|说的上一年|上一年|近[两二三四五]年|[两二三四五各每历]年|今年|去年|上年|前年|本年|(?:19|20)\d{2}|"
     r"[两二三四五六七八九十几各]地|[两二三四五六七八九十几各]个?(?:部门|单位)"
 )
 # a word that names a column rather than an item: "X 2023年执行数和2024年预算" asks two things
 ATTRIBUTES = frozenset({"预算", "预算数", "执行数", "决算", "决算数", "预期", "目标", "增长目标", "预期目标", "实际"})
 QUALIFIERS = frozenset({"预算", "预算数"})  # "2025年预算和2024年相比": says what, not which
-EACH_GREW = re.compile(r"(?:各|分别)(?:增长|增速)(?:了|是|为)?(?:多少|几)")
+EACH_GREW = re.compile(r"(?:各|分别|每年)(?:增长|增速|上涨|涨)(?:了|是|为)?(?:多少|几)")
 SEPARATORS = re.compile(r"[\s、，,和及跟？?。！!：:；;]+")
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那][个地家级]")
 STOP_ITEMS = frozenset({"的", "年", "年度", "部门", "单位", "报告", "数据", "数字", "说法", "口径", "按", "根据"})
@@ -214,7 +223,7 @@ def _reports_listed(question: str, years: Sequence[int]) -> dict[int, int]:
     """按06年和08年政府工作报告的说法，2005年和2007年…: each year spoken of, read from the report
     listed in the same place."""
     named = named_report_years(question)
-    spoken = sorted(set(years) - set(named))
+    spoken = sorted((set(spoken_years(question)) & set(years)) or set(years) - set(named))
     if len(named) < 2 or len(named) != len(spoken) or any(r <= y for r, y in zip(named, spoken, strict=True)):
         return {}
     return dict(zip(spoken, named, strict=True))

@@ -88,13 +88,15 @@ REPORT_OF_YEAR = re.compile(
 
 REPORT_SAYS_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府工作)?报告(?:里|中)?(?:说|讲|提到|显示|回顾)")
 SHORT_YEARS = re.compile(r"(?<![\d.．%％近续第共这那多几每个])([0-3]\d)\s*年(?![来间内以])")
+SHORT_YEAR_LIST = re.compile(r"(?<![第\d.．%％])[0-3]\d(?:\s*[、和及与]\s*[0-3]\d)+(?=\s*年)")  # 05、06、07年
 BODY_SHORT_YEAR = re.compile(r"(^|[局委办院厅府室处所站队心部署行馆])([0-3]\d)\s*年(?![来间内以])")
 REPORTS = re.compile(r"报告|预算|决算|自评|政府工作")
 
 
 def with_full_years(question: str) -> str:
-    """04年 -> 2004年, 17年和19年 -> 2017年和2019年, in a question about reports or right after
-    the body it asks of (某局26年收支总表); 连续12年 stays."""
+    """04年 -> 2004年, 17年和19年 -> 2017年和2019年, 05、06、07年 -> 2005、2006、2007年, in a question
+    about reports or right after the body it asks of (某局26年收支总表); 连续12年 stays."""
+    question = SHORT_YEAR_LIST.sub(lambda m: re.sub(r"(?<!\d)([0-3]\d)(?!\d)", r"20\1", m.group()), question)
     if not REPORTS.search(question) and len(SHORT_YEARS.findall(question)) < 2:
         return BODY_SHORT_YEAR.sub(lambda m: f"{m.group(1)}20{m.group(2)}年", question)
     return SHORT_YEARS.sub(lambda m: f"20{m.group(1)}年", question)
@@ -108,6 +110,16 @@ def named_report_years(question: str) -> tuple[int, ...]:
         listed = re.search(r"(?:(?:19|20)\d{2}\s*年?\s*[和、与及]\s*)+$", question[: match.start()])
         years |= {int(y) for y in re.findall(r"(?:19|20)\d{2}", listed.group())} if listed else set()
     return tuple(sorted(years))
+
+
+def spoken_years(question: str) -> tuple[int, ...]:
+    """The years asked about, not those that only name a report: 2004年到2006年 in
+    2004年到2006年…（按2005、2006、2007年政府工作报告）."""
+    text = question
+    for match in reversed(list(REPORT_OF_YEAR.finditer(question))):
+        listed = re.search(r"(?:(?:19|20)\d{2}\s*年?\s*[和、与及]\s*)+$", question[: match.start()])
+        text = text[: listed.start() if listed else match.start()] + " " + text[match.end() :]
+    return explicit_years(text)
 
 
 def explicit_years(question: str) -> tuple[int, ...]:

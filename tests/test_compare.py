@@ -372,3 +372,23 @@ def test_a_figure_of_another_item_is_never_the_cell() -> None:
     said = "（国务院，2008年）粮食连续四年增产，2007年产量达到50150万吨。[1]"
     picked = pick_value(Answer("q", said, False, "", (reworded,), (), "extractive"), "粮食总量", "")
     assert picked is not None and picked[0].text == "50150万"
+
+
+def test_a_list_of_short_years_names_each_report_beside_the_years_asked() -> None:
+    from assistant.query import spoken_years, with_full_years
+
+    asked = with_full_years("按06、07、08年政府工作报告，2005到2007年居民消费价格总水平各上涨了多少？哪年涨得最多？")
+    assert asked.startswith("按2006、2007、2008年政府工作报告")
+    assert spoken_years(asked) == (2005, 2006, 2007)
+    assert with_full_years("第12、13个五年规划") == "第12、13个五年规划"
+    plan = plan_comparison(asked, WORK_REPORTS)
+    assert plan is not None and plan.items == ("居民消费价格总水平增长",)
+    assert [g.doc_ids for g in plan.groups] == [("w2006",), ("w2007",), ("w2008",)]
+
+
+def test_the_growth_said_after_the_level_is_the_growth_cell() -> None:
+    citation = make_citation(1, "b.txt", "b", 1, "第1段", "国内生产总值20.94万亿元，比上年增长10.7%", 1.0, "c1")
+    text = "（国务院，2007年）国内生产总值20.94万亿元，比上年增长10.7%；[1]"
+    picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "国内生产总值增长", "percent")
+    assert picked is not None and picked[0].text == "10.7%"
+    assert pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "国内生产总值", "money") is not None
