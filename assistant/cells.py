@@ -72,9 +72,8 @@ def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
     for place in wholes + pieces:
         figure = next((f for f in figures if f.start >= place.end()), None)
         between = text[place.end() : figure.start] if figure is not None else ""
-        if figure is None or not (
-            NAMES_FIGURE.fullmatch(between) or (kind == "percent" and ITS_GROWTH.fullmatch(between))
-        ):
+        named = NAMES_FIGURE.fullmatch(between) or RECORD_GAP.fullmatch(between)
+        if figure is None or not (named or (kind == "percent" and ITS_GROWTH.fullmatch(between))):
             continue
         figure = _level_reached(text, place.end(), figure, figures)
         cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
@@ -134,6 +133,8 @@ def _level_reached(text: str, named_at: int, figure: Figure, figures: Sequence[F
 NAMES_FIGURE = re.compile(r"[^，,；;。！？\[\]]{0,14}")
 
 
+# a table row named by the item: 基本工资：<the column's head, however long>1,309.12万元
+RECORD_GAP = re.compile(r"：[^，,；;。！？\[\]]{0,40}")
 # 国内生产总值20.94万亿元，比上年增长10.7%: the growth of the level just named
 ITS_GROWTH = re.compile(r"[^，,；;。！？\[\]]{0,16}[，,]\s*(?:比上年|比去年|同比|较上年)(?:增长|上涨|下降|提高)")
 ITEM_TAIL = re.compile(r"(?:的)?(?:预算数|预算|决算数|决算|执行数|的钱|资金|金额|数额|情况|预期目标|目标)$")

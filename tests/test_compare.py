@@ -392,3 +392,11 @@ def test_the_growth_said_after_the_level_is_the_growth_cell() -> None:
     picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "国内生产总值增长", "percent")
     assert picked is not None and picked[0].text == "10.7%"
     assert pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "国内生产总值", "money") is not None
+
+
+def test_a_row_named_by_the_item_gives_its_cell_past_a_long_column_head() -> None:
+    passage = "基本工资：财政拨款基本支出预算表部门：某省某办公厅单位：万元金额1,309.12万元。"
+    citation = make_citation(1, "b.pdf", "b", 9, "第9页", passage, 1.0, "c1")
+    text = f"（某办公厅，2017年）{passage}[1]"
+    picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "基本工资", "money")
+    assert picked is not None and picked[0].text == "1,309.12万元"
