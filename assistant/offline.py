@@ -32,7 +32,9 @@ YEAR_NAMES_REPORT = re.compile(
 )
 ROW_NUMBERS = frozenset({"行次", "栏次", "序号", "编号"})
 # 多少辆, 多少微克/立方米: a figure of that measure, not an amount spent or another rate
-COUNTED = re.compile(r"多少([辆台套名家所户艘架人]|微克|毫克|公里|千米|平方公里|平方米|公顷|亩|吨|千瓦|立方米)")
+COUNTED = re.compile(
+    r"多少(?:万|亿)?([辆台套名家所户艘架人]|微克|毫克|公里|千米|平方公里|平方米|公顷|亩|吨|千瓦|立方米)"
+)
 # asked in so many words: 总量是多少亿元 is not answered by 增长5.2%, 下降目标是百分之几 not by 涨幅2%
 KIND_ASKED = (
     ("money", re.compile(r"多少钱|多少(?:万|亿|万亿)?元|金额|总投资|投资多少|花了多少"), "金额"),
@@ -104,7 +106,8 @@ def figure_refusal(question: str, picks: list[Pick], hits: list[Hit]) -> str:
     missing = missing_item(question, picks, hits)
     if missing:
         return f"报告中有相关内容，但没有提到所问的{missing}"
-    figures = [f for p in picks for f in find_figures(p.text)]
+    # the figures of passages about the question: not 200万亩 of a forest beside 高标准农田 without one
+    figures = [f for p in picks if p.coverage >= MIN_COVERAGE for f in find_figures(p.text)]
     if FIGURE_QUESTION.search(question) and not figures:
         return "报告中有相关内容，但没有给出所问的数字"
     if expected_kind(question) == "count" and not any(f.kind == "count" for f in figures):

@@ -284,3 +284,14 @@ def test_a_kind_asked_in_so_many_words_is_not_given_by_another_kind() -> None:
     assert figure_refusal("进博会意向成交金额是多少？", [Pick(0, dollars.text, 1.0, 0.8)], [dollars]) == ""
     row = hit("住房公积金：合计3,503,499，基本支出3,503,499。")
     assert figure_refusal("住房公积金花了多少钱？", [Pick(0, row.text, 1.0, 0.8)], [row]) == ""  # a row's bare amounts
+
+
+def test_a_figure_beside_the_passage_about_the_question_does_not_answer_it() -> None:
+    from assistant.offline import figure_refusal
+
+    about = hit("高质量推进高标准农田建设，推进紫云英等绿肥种植。")
+    beside = hit("超额完成林分优化提升、森林抚育提升“两个200万亩”任务。")
+    picks = [Pick(0, about.text, 1.0, 0.8), Pick(1, beside.text, 0.5, 0.2)]
+    assert figure_refusal("要新建多少万亩高标准农田？", picks, [about, beside])
+    picks = [Pick(0, about.text, 1.0, 0.8), Pick(1, beside.text, 0.5, 0.6)]
+    assert figure_refusal("要新建多少万亩高标准农田？", picks, [about, beside]) == ""
