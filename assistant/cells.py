@@ -32,11 +32,14 @@ def expected_kind(item: str, question: str) -> str:
         return "money"
     if COUNT_QUESTION.search(item) or re.search(r"人数|人口|人员|个数|数量|户数|件数|新增就业|就业人数|就业岗位", item):
         return "count"
+    if COUNT_ASKED.search(question):  # 单价100万元以上的设备各有几台: a count, though it names 万元
+        return "count"
     if MONEY_QUESTION.search(item) or MONEY_QUESTION.search(question):
         return "money"
     return ""
 
 
+COUNT_ASKED = re.compile(r"(?:几|多少)[台套辆个家项次名人位处所架艘]")
 CHANGE_ITEM = re.compile(r"增|减|变化|变动|差|多|少|提高|降低|下降|上升")
 CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|增产|减产|增收|减收|增|减)了?(?:约|近|超过)?$")
 # 由2476元增加到4140元: the level reached is the figure after 到

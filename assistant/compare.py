@@ -120,7 +120,7 @@ def _cell(
     if same is None:
         same = dataclasses.replace(citation, n=len(citations) + 1)
         citations.append(same)
-    shown = figure.text + (figure.measure if figure.kind == "count" and figure.unit else "")  # 46947万吨
+    shown = figure.text + (figure.measure if figure.kind == "count" else "")  # 46947万吨, 36台
     part = f"{group.label}{shown}{in_wan(figure)}[{same.n}]"
     return _Cell(ComparisonCell(group.label, shown, same.n), part, figure)
 

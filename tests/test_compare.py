@@ -400,3 +400,15 @@ def test_a_row_named_by_the_item_gives_its_cell_past_a_long_column_head() -> Non
     text = f"（某办公厅，2017年）{passage}[1]"
     picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "基本工资", "money")
     assert picked is not None and picked[0].text == "1,309.12万元"
+
+
+def test_a_count_asked_of_an_item_that_names_an_amount_is_a_count() -> None:
+    from assistant.cells import expected_kind as kind_of
+
+    asked = "甲局、乙局，单价100万元以上的设备各有几台（套）？哪家最多？比第二名多几台？"
+    assert items_of(asked, ["甲局", "乙局"]) == ("单价100万元以上的设备",)
+    assert kind_of("单价100万元以上的设备", asked) == "count"
+    citation = make_citation(1, "b.pdf", "b", 9, "第9页", "单价100万元以上设备36台（套）。", 1.0, "c1")
+    text = "（甲局，2026年）单价100万元以上设备36台（套）。[1]"
+    picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "单价100万元以上的设备", "count")
+    assert picked is not None and picked[0].text == "36" and picked[0].measure == "台"
