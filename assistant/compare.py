@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -65,7 +66,7 @@ def compare(
         for group in plan.groups:
             cell = _cell(plan, group, item, kind, ask_one, citations)
             cells.append(cell.cell)
-            parts.append(cell.part)
+            parts.append(_with_stated_change(cell) if EACH_CHANGE.search(question) else cell.part)
             if cell.figure is not None:
                 found.append((group.label, cell.figure))
         line, checked = check(f"{item}：" + "，".join(parts), citations)
@@ -93,6 +94,25 @@ class _Cell:
     cell: ComparisonCell
     part: str  # the cell as the answer's sentence says it
     figure: Figure | None = None
+    after: str = ""  # what the sub-answer says right after the figure
+
+
+# 各增减了多少 of each group: the change each report states beside its figure
+EACH_CHANGE = re.compile(r"(?:各|分别)(?:增减|增长|增加|减少|下降|变化)了?(?:多少|几)|(?:各|分别)有?什么变化")
+STATED_CHANGE = re.compile(
+    r"^[，,]\s*((?:较|比|同比)[^，,。；;\[]{0,16}?(?:增加|减少|增长|下降|持平)[^，,。；;\[]{0,12}"
+    r"(?:[，,]\s*(?:增长|下降)[\d.]+%)?)"
+)
+
+
+def _with_stated_change(cell: _Cell) -> str:
+    """A cell with the change its report states right after the figure (较2025年年初预算减少
+    878.34万元，下降10.9%), quoted from the cited sentence."""
+    stated = STATED_CHANGE.match(cell.after)
+    if not stated:
+        return cell.part
+    at = cell.part.rfind("[")
+    return f"{cell.part[:at]}（{stated.group(1)}）{cell.part[at:]}"
 
 
 def _cell(
@@ -122,7 +142,7 @@ def _cell(
         citations.append(same)
     shown = figure.text + (figure.measure if figure.kind == "count" else "")  # 46947万吨, 36台
     part = f"{group.label}{shown}{in_wan(figure)}[{same.n}]"
-    return _Cell(ComparisonCell(group.label, shown, same.n), part, figure)
+    return _Cell(ComparisonCell(group.label, shown, same.n), part, figure, answer.answer[figure.end :])
 
 
 def _changes(found: list[tuple[str, Figure]], by: str) -> tuple[str, str, list[str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -412,3 +413,23 @@ def test_a_count_asked_of_an_item_that_names_an_amount_is_a_count() -> None:
     text = "（甲局，2026年）单价100万元以上设备36台（套）。[1]"
     picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "单价100万元以上的设备", "count")
     assert picked is not None and picked[0].text == "36" and picked[0].measure == "台"
+
+
+def test_each_group_s_stated_change_is_quoted_beside_its_figure() -> None:
+    asked = "甲局和乙局2026年部门预算支出跟去年年初预算比，各增减了多少？两家今年预算差多少？"
+    assert items_of(asked, ["甲局", "乙局"])[0] == "部门预算支出"  # not 年初预算: 跟去年年初预算比 says against what
+    plan = Plan((Group("甲局", ("j",)), Group("乙局", ("y",))), ("部门预算支出",), ("甲局", "乙局"), 2026, "department")
+    said = {
+        "j": "2026年甲局部门预算支出7,199.97万元，较2025年年初预算减少878.34万元，下降10.9%",
+        "y": "2026年乙局部门预算支出5,417.80万元，较2025年年初预算增加206.09万元，增长4.0%",
+    }
+
+    def ask_one(sub: str, doc_ids: Sequence[str]) -> Answer:
+        text = said[doc_ids[0]]
+        citation = make_citation(1, f"{doc_ids[0]}.pdf", "t", 3, "第3页", text, 1.0, doc_ids[0])
+        return Answer(sub, f"（{doc_ids[0]}，2026年）{text}[1]", False, "", (citation,), (), "extractive")
+
+    done = compare(plan, asked, ask_one, check_figures)
+    assert "甲局7,199.97万元（较2025年年初预算减少878.34万元，下降10.9%）[1]" in done.text
+    assert "乙局5,417.80万元（较2025年年初预算增加206.09万元，增长4.0%）[2]" in done.text
+    assert all(f.verified for f in done.figures)
