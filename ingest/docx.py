@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 from docx.document import Document
+from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -48,6 +49,22 @@ def _blocks(document: Document) -> list[str]:
 
 
 def _table_rows(table: Table) -> list[str]:
+    try:
+        return _merged_rows(table)
+    except ValueError:  # a broken merge (a continued cell with nothing above it, a bad span)
+        return _raw_rows(table)
+
+
+def _raw_rows(table: Table) -> list[str]:
+    """Each row's text as written, cell by cell, without python-docx's reading of merges."""
+    rows = []
+    for tr in table._tbl.tr_lst:
+        cells = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
+        rows.append(" ".join(" ".join(c.split()) for c in cells if c.strip()))
+    return rows
+
+
+def _merged_rows(table: Table) -> list[str]:
     rows = []
     for row in table.rows:
         cells: list[str] = []

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from docx.oxml.ns import qn
 
 from assistant.errors import IngestError
 from ingest.load import load_pages
@@ -43,3 +44,24 @@ def test_each_bad_file_gets_a_chinese_reason_with_its_name(tmp_path: Path) -> No
             prepare(path, path.read_bytes(), Overrides(), dict.fromkeys(STAGES, 0.0), 320, 60)
         assert name in str(info.value)
         assert keyword in info.value.reason, (name, info.value.reason)
+
+
+def test_a_docx_table_with_a_broken_merge_still_gives_its_text(tmp_path: Path) -> None:
+    """A continued merge with no cell above it (python-docx raises ValueError on it): the row's
+    text as written, and the rest of the file, are still read."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某局2026年部门预算说明：基本支出100万元。")
+    table = document.add_table(rows=2, cols=2)
+    for (i, j), text in {(0, 0): "项目", (0, 1): "金额", (1, 0): "基本支出", (1, 1): "100"}.items():
+        table.cell(i, j).text = text
+    first = table.rows[0].cells[0]._tc.get_or_add_tcPr()
+    first.append(first.makeelement(qn("w:vMerge"), {}))  # continues a merge from no row above
+    path = tmp_path / "broken_merge.docx"
+    document.save(str(path))
+    with pytest.raises(ValueError):
+        [cell.text for row in docx.Document(str(path)).tables[0].rows for cell in row.cells]
+    prepared = prepare(path, path.read_bytes(), Overrides(), dict.fromkeys(STAGES, 0.0), 320, 60)
+    text = "\n".join(chunk.text for chunk in prepared.chunks)
+    assert "基本支出100万元" in text and "项目 金额" in text
