@@ -214,11 +214,11 @@ class Assistant:
         """The question as a whole first, kept when it speaks of a part's item; each part it leaves
         unanswered is then asked on its own."""
         whole = self._single(asked, asked, None, scope, None, tick)
-        on_topic = any(states(item, whole.answer) for _, item in parts)  # not a passage on none of them
+        on_topic = any(states(p.item, whole.answer) and states(p.scene, whole.answer) for p in parts)  # not off-topic
         answered = "" if whole.refused or not on_topic else whole.answer
         labelled = [("", whole)] if answered else []
-        for part, item in parts:
-            if answered and gives_figure(part, item, answered) and states(item, answered):
+        for part, item, scene in parts:
+            if answered and gives_figure(part, item, answered) and states(item, answered) and states(scene, answered):
                 continue
             own = self._single(part, part, None, scope, None, tick)
             labelled.append(("", own))

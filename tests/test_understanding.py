@@ -267,3 +267,12 @@ def test_a_short_year_right_after_the_body_is_a_year() -> None:
         with_full_years("深圳气象局26年收支总表里气象服务安排了多少") == "深圳气象局2026年收支总表里气象服务安排了多少"
     )
     assert with_full_years("这个局成立26年来") == "这个局成立26年来"
+
+
+def test_a_scene_that_names_a_row_is_asked_of_every_part() -> None:
+    parts = question_parts("某局2024年财政事务里的行政运行（项），年初预算多少？决算花了多少？")
+    assert [p.scene for p in parts] == ["行政运行", "行政运行"]
+    assert question_parts("某局2026年收入总表里，拨款是多少？上年结余有多少？")[1].scene == ""  # a table only
+    parts = question_parts("某委2022年绩效自评表里，“公立医院”这一行全年预算数、执行数和执行率各是多少？")
+    assert [p.item for p in parts] == ["全年预算数", "执行数", "执行率"]
+    assert all("“公立医院”这一行" in p.text and p.scene == "公立医院" for p in parts)

@@ -30,10 +30,12 @@ CHANGE_ONLY = re.compile(r"(?:比上年|比去年|同比)?(?:增长|增加|减�
 
 
 class Part(NamedTuple):
-    """One part of a question: the whole question it stands for, and the item it asks about."""
+    """One part of a question: the whole question it stands for, the item it asks about, and
+    what the scene all parts share names (行政运行 of …财政事务里的行政运行（项），…), if anything."""
 
     text: str
     item: str
+    scene: str = ""
 
 
 def split_parts(question: str, mentions: Sequence[Mention] = ()) -> list[str]:
@@ -52,17 +54,18 @@ def question_parts(question: str, mentions: Sequence[Mention] = ()) -> list[Part
     if len(split) < 2 or len(split) > MAX_PARTS:
         return [Part(question, "")]
     scene = _scene(split[0][0], context)
+    named = _scene_item(scene, context) or (QUOTED.findall(split[0][0]) or [""])[-1]  # “公立医院”这一行
     first = ASKS.sub("", split[0][0]).rstrip("了的是为有 ，,")
     first_item = _bare(split[0][1], context) or part_item(split[0][0], context)
-    parts = [Part(split[0][0], first_item)]
+    parts = [Part(split[0][0], first_item, named)]
     for text, listed in split[1:]:
         listed = _bare(listed, context)
         if DEPENDENT.match(text):  # 其中…, 主要原因…, 增长多少: of the first part's item
             own = listed or part_item(text, "")
-            parts.append(Part(f"{first}，{text}", first_item if CHANGE_ONLY.fullmatch(own) else own))
+            parts.append(Part(f"{first}，{text}", first_item if CHANGE_ONLY.fullmatch(own) else own, named))
         else:
             whole = text if _has_context(text, context) else scene + text
-            parts.append(Part(whole, listed or part_item(text, context)))
+            parts.append(Part(whole, listed or part_item(text, context), named if whole.startswith(scene) else ""))
     return parts
 
 
@@ -75,6 +78,8 @@ def _each(clause: str) -> list[tuple[str, str]]:
     head, tail = clause[: each.start()], clause[each.end() :]
     head = COUNTED.sub("", head)
     cut = max(head.rfind(c) for c in "，,：:里中的") + 1
+    row = re.search(r".*(?:这一?行|一行|这一?项)", head)  # “公立医院”这一行全年预算数、执行数…
+    cut = max(cut, row.end() if row else 0)
     lead, listed = head[:cut], head[cut:]
     items = listed_items(listed)
     if len(items) < 2 or any(len(i) < 2 for i in items) or YEARS.fullmatch("".join(items)):
@@ -84,13 +89,15 @@ def _each(clause: str) -> list[tuple[str, str]]:
 
 def listed_items(listed: str) -> list[str]:
     """社会保障和就业支出、住房保障支出 -> the two of them: with 、 in the list, 和 splits only a
-    last piece whose two sides end alike (公用经费和项目经费), as 和 is part of many names."""
+    last piece whose two sides end or begin alike (公用经费和项目经费, 执行数和执行率), as 和 is part
+    of many names."""
     if "、" not in listed:
         return [i.strip() for i in LIST_SPLIT.split(listed) if i.strip()]
     items = [i.strip() for i in listed.split("、") if i.strip()]
     if items:
         last = [i for i in LIST_SPLIT.split(items[-1]) if i]
-        if len(last) == 2 and last[0][-1] == last[1][-1] and len(last[0]) >= 2:
+        alike = len(last) == 2 and (last[0][-1] == last[1][-1] or last[0][:2] == last[1][:2])
+        if alike and len(last[0]) >= 2:  # 公用经费和项目经费, 执行数和执行率; not 社会保障和就业支出
             items[-1:] = last
     return items
 
@@ -108,6 +115,17 @@ def _scene(first: str, context: str) -> str:
     cut = max(first.rfind("，"), first.rfind(","))
     head = first[: cut + 1] if cut > 0 else ""
     return head if head and context and _has_context(head, context) else context
+
+
+SCENE_TAIL = re.compile(r"[（(][类款项][）)]$|(?:这一?[行项]|一行|科目)$")
+
+
+def _scene_item(scene: str, context: str) -> str:
+    """The thing a scene names beyond the body and years: 行政运行 of 某局2024年财政事务里的行政运行（项），;
+    "" for a scene that is only a table (某局2026年收入总表里，) or the body and years."""
+    rest = re.split(r"[里中的]", _bare(scene, context).rstrip("，, "))[-1]
+    rest = SCENE_TAIL.sub("", QUOTED.sub(r"\1", rest)).strip('“”"')
+    return "" if len(rest) < 2 or rest.endswith("表") or rest.endswith("报告") else rest
 
 
 def context_of(question: str, mentions: Sequence[Mention]) -> str:
