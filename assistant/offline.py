@@ -143,12 +143,19 @@ def _lead_in(pick: Pick, hits: list[Hit], width: int = 30) -> str:
     return (text[max(0, at - width) : at] if at > 0 else "") + pick.text
 
 
+PLAN_HEADING = re.compile(r"任务|工作安排|重点工作|计划|目标|打算")
+
+
 def states_target(sentence: str, hit: Hit) -> bool:
-    """Whether a sentence gives a target: it says so, or follows a lead-in that does
-    (主要预期目标是：…；城镇新增就业900万人；…)."""
+    """Whether a sentence gives a target: it says so, follows a lead-in that does
+    (主要预期目标是：…；城镇新增就业900万人；…), or stands under the heading of the report year's plan
+    (二、2025年主要任务)."""
     at = hit.text.find(sentence[:20])
     lead_in = hit.text[max(0, at - 120) : at] if at >= 0 else ""
-    return bool(TARGET_WORDS.search(sentence) or TARGET_WORDS.search(lead_in.rsplit("。", 1)[-1]))
+    if TARGET_WORDS.search(sentence) or TARGET_WORDS.search(lead_in.rsplit("。", 1)[-1]):
+        return True
+    year = hit.info.year  # a sentence under 二、2025年主要任务 of the 2025 report: this year's plan
+    return bool(year) and any(f"{year}年" in h and PLAN_HEADING.search(h) and "回顾" not in h for h in hit.headings)
 
 
 DECLARED_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|千元|元)(?![\u4e00-\u9fff])|金额[（(](万元|亿元|元)[）)]")

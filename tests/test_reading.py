@@ -295,3 +295,11 @@ def test_a_figure_beside_the_passage_about_the_question_does_not_answer_it() -> 
     assert figure_refusal("要新建多少万亩高标准农田？", picks, [about, beside])
     picks = [Pick(0, about.text, 1.0, 0.8), Pick(1, beside.text, 0.5, 0.6)]
     assert figure_refusal("要新建多少万亩高标准农田？", picks, [about, beside]) == ""
+
+
+def test_a_sentence_under_the_report_year_s_plan_states_a_target() -> None:
+    sentence = "加大就业困难人员帮扶力度，建成500个社区就业服务站点，城镇新增就业60万人以上。"
+    planned = hit(sentence, WORK_REPORT, ("二、2005年主要任务",))
+    assert states_target(sentence, planned)
+    assert not states_target(sentence, hit(sentence, WORK_REPORT, ("一、2004年工作回顾",)))
+    assert not states_target(sentence, hit(sentence, WORK_REPORT, ("一、2005年工作回顾和主要任务完成情况",)))
