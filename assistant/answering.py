@@ -327,9 +327,13 @@ ASKED_CHANGE = re.compile(r"增长|增加|减少|下降|增幅|降幅|变化|提
 
 def gives_figure(part: str, item: str, answered: str) -> bool:
     """Whether ``answered`` holds a figure of the kind ``part`` asks for; a level asked (机关运行经费
-    决算多少) is not given by a change (比上年增加113.37万元)."""
+    决算多少) is not given by a change (比上年增加113.37万元), nor a change asked after its item
+    (…预算是多少？比上年增加了多少？) by the level."""
     kind = expected_kind(part)
     figures = find_figures(answered)
-    if not CHANGE_ITEM.search(item) and not ASKED_CHANGE.search(re.split(r"[，,]", part)[-1]):
-        figures = [f for f in figures if not CHANGE_BEFORE.search(answered[max(0, f.start - 8) : f.start])]
+    changes = [f for f in figures if CHANGE_BEFORE.search(answered[max(0, f.start - 8) : f.start])]
+    if ASKED_CHANGE.search(re.split(r"[，,]", part)[-1]):
+        figures = changes
+    elif not CHANGE_ITEM.search(item):
+        figures = [f for f in figures if f not in changes]
     return not kind or any(f.kind == kind or (kind == "money" and is_cell(answered, f)) for f in figures)

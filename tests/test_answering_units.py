@@ -191,3 +191,12 @@ def test_a_change_asked_after_its_item_is_given_by_the_change() -> None:
     said = "（某市，2025年）一般公共预算支出规模8397亿元、增长5.3%，新设政府投资基金。[1]"
     assert all(gives_figure(p.text, p.item, said) and states(p.item, said) for p in parts)
     assert not states(parts[0].item, "今年主要预期目标是：地区生产总值增长5%左右，一般公共预算收入增长4%左右。")
+
+
+def test_a_change_asked_after_a_level_is_not_given_by_the_level() -> None:
+    from assistant.answering import gives_figure
+
+    level = "（某厅，2019年）一、一般公共服务支出：功能分类金额22,395.50万元[1]"
+    assert not gives_figure("某厅2019年一般公共服务支出预算，比上年增加了多少", "一般公共服务支出", level)
+    stated = level + "；一般公共服务支出比上年增加3205.79万元，增长13.11%[2]"
+    assert gives_figure("某厅2019年一般公共服务支出预算，比上年增加了多少", "一般公共服务支出", stated)
