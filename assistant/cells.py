@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from assistant.extractive import COUNT_QUESTION, MONEY_QUESTION, PERCENT_QUESTION
 from assistant.figures import MONEY, Figure, cited_after, find_figures
 from assistant.records import Answer, Citation
+from assistant.zh import SOURCE_LABEL
 
 # what reports call what people ask about: GDP is 生产总值
 SYNONYMS = (
@@ -95,14 +96,11 @@ def _worded_otherwise(item: str, before: str) -> bool:
     """Whether the sentence before a figure holds most of the item's characters (预算收入 in
     收入预算2,616万元; 全国粮食产量 in 全国粮食连续四年增产，2007年产量达到50150万吨), so that it is
     the item worded otherwise and not another item."""
-    sentence = re.split(r"[；;。]|\[\d+\]|^（[^（）]*年）", before)[-1]
+    sentence = re.split(r"[；;。]|\[\d+\]", SOURCE_LABEL.sub("", before))[-1]
     wanted = set(re.sub(r"[^\u4e00-\u9fff]", "", ITEM_TAIL.sub("", item) or item))
     if "分别" in re.split(r"[，,]", sentence)[-1]:  # 城乡居民…分别增长4.3%、6.1%: whose is which is not said
         return False
     return not wanted or len(wanted & set(sentence)) >= 0.5 * len(wanted)
-
-
-SOURCE_LABEL = re.compile(r"(?:（[^（）]{1,40}，(?:19|20)\d{2}年）)?")
 
 
 def _headed(text: str, figures: Sequence[Figure], item: str, by_number: dict[int, Citation]) -> PickedValue:

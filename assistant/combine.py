@@ -5,13 +5,10 @@ passage cited twice keeps one number); figures keep the check each part passed. 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Sequence
 
 from assistant.records import Answer, AnswerMode, CheckedFigure, Citation
-from assistant.zh import MARKER, NOT_FOUND
-
-SOURCE_LABEL = re.compile(r"（[^（）]{1,40}，(?:19|20)\d{2}年）")
+from assistant.zh import MARKER, NOT_FOUND, SOURCE_LABEL
 
 
 def renumbered(text: str, numbers: dict[int, int]) -> str:

@@ -12,6 +12,7 @@ SENTENCE = re.compile(rf"[^{SENTENCE_END}\n]*[{SENTENCE_END}]+[{CLOSERS}]*|[^{SE
 MARKER = re.compile(r"\[(\d+)\]")  # a citation marker [n] in an answer or a draft
 MARKER_RUN = re.compile(r"(?:\[\d+\])+")  # [1][3]: the sources one sentence cites
 NOT_FOUND = "报告中未找到"  # how an answer says the reports do not say
+SOURCE_LABEL = re.compile(r"（[^（）]{1,40}，(?:19|20)\d{2}年）")  # （某局，2026年）: whose report an answer quotes
 
 
 def split_sentences(text: str) -> list[str]:
