@@ -19,8 +19,8 @@ from assistant.citations import check_figures
 from assistant.compare import Group, Plan, compare, items_of, plan_comparison, sub_question
 from assistant.differences import describe_change, difference, table_rows
 from assistant.evaluation import evaluate, load_questions
-from assistant.figures import find_figures, states_value
-from assistant.records import Answer, DocumentInfo
+from assistant.figures import Figure, find_figures, states_value
+from assistant.records import Answer, Citation, DocumentInfo
 from tests.conftest import make_citation
 
 from .conftest import SAMPLES
@@ -296,10 +296,15 @@ def test_which_is_most_and_short_years_are_not_items() -> None:
     assert items_of("住房保障支出2017、2019年分别是多少？19年比17年多了多少？", []) == ("住房保障支出",)
 
 
+def picked_from(text: str, passage: str, item: str, kind: str) -> tuple[Figure, Citation] | None:
+    """The cell ``pick_value`` takes from an answer ``text`` citing one ``passage`` as [1]."""
+    citation = make_citation(1, "b.txt", "b", 1, "第1段", passage, 1.0, "c1")
+    return pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), item, kind)
+
+
 def test_a_level_reached_is_the_figure_after_dao() -> None:
-    citation = make_citation(1, "b.txt", "b", 1, "第1段", "农村居民人均纯收入由2476元增加到4140元", 1.0, "c1")
     text = "（国务院，2008年）城镇居民人均可支配收入由7703元增加到13786元，农村居民人均纯收入由2476元增加到4140元。[1]"
-    picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "农村居民人均纯收入", "money")
+    picked = picked_from(text, "农村居民人均纯收入由2476元增加到4140元", "农村居民人均纯收入", "money")
     assert picked is not None and picked[0].text == "4140元"
 
 
@@ -331,9 +336,8 @@ def test_one_year_asked_of_in_the_report_named_is_not_a_comparison() -> None:
 
 
 def test_a_level_reached_with_its_years_is_the_later_one() -> None:
-    citation = make_citation(1, "b.txt", "b", 1, "第1段", "由2002年7703元增加到2007年13786元", 1.0, "c1")
     text = "（国务院，2008年）城镇居民人均可支配收入由2002年7703元增加到2007年13786元。[1]"
-    picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "城镇居民人均可支配收入", "money")
+    picked = picked_from(text, "由2002年7703元增加到2007年13786元", "城镇居民人均可支配收入", "money")
     assert picked is not None and picked[0].text == "13786元"
 
 
@@ -388,18 +392,16 @@ def test_a_list_of_short_years_names_each_report_beside_the_years_asked() -> Non
 
 
 def test_the_growth_said_after_the_level_is_the_growth_cell() -> None:
-    citation = make_citation(1, "b.txt", "b", 1, "第1段", "国内生产总值20.94万亿元，比上年增长10.7%", 1.0, "c1")
     text = "（国务院，2007年）国内生产总值20.94万亿元，比上年增长10.7%；[1]"
-    picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "国内生产总值增长", "percent")
+    passage = "国内生产总值20.94万亿元，比上年增长10.7%"
+    picked = picked_from(text, passage, "国内生产总值增长", "percent")
     assert picked is not None and picked[0].text == "10.7%"
-    assert pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "国内生产总值", "money") is not None
+    assert picked_from(text, passage, "国内生产总值", "money") is not None
 
 
 def test_a_row_named_by_the_item_gives_its_cell_past_a_long_column_head() -> None:
     passage = "基本工资：财政拨款基本支出预算表部门：某省某办公厅单位：万元金额1,309.12万元。"
-    citation = make_citation(1, "b.pdf", "b", 9, "第9页", passage, 1.0, "c1")
-    text = f"（某办公厅，2017年）{passage}[1]"
-    picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "基本工资", "money")
+    picked = picked_from(f"（某办公厅，2017年）{passage}[1]", passage, "基本工资", "money")
     assert picked is not None and picked[0].text == "1,309.12万元"
 
 
@@ -409,9 +411,8 @@ def test_a_count_asked_of_an_item_that_names_an_amount_is_a_count() -> None:
     asked = "甲局、乙局，单价100万元以上的设备各有几台（套）？哪家最多？比第二名多几台？"
     assert items_of(asked, ["甲局", "乙局"]) == ("单价100万元以上的设备",)
     assert kind_of("单价100万元以上的设备", asked) == "count"
-    citation = make_citation(1, "b.pdf", "b", 9, "第9页", "单价100万元以上设备36台（套）。", 1.0, "c1")
     text = "（甲局，2026年）单价100万元以上设备36台（套）。[1]"
-    picked = pick_value(Answer("q", text, False, "", (citation,), (), "extractive"), "单价100万元以上的设备", "count")
+    picked = picked_from(text, "单价100万元以上设备36台（套）。", "单价100万元以上的设备", "count")
     assert picked is not None and picked[0].text == "36" and picked[0].measure == "台"
 
 
