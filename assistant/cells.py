@@ -84,12 +84,35 @@ def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
         if cited:
             return figure, cited[0]
     if wholes or pieces:  # named, but no figure right after the name: the figures there are of other items,
-        return _headed(text, figures, item, by_number)  # unless the passage names it just before (1.X。预算数…)
+        # unless the passage names it just before (1.X。预算数…) or words it again in the next clause
+        return _headed(text, figures, item, by_number) or _named_again(
+            text, (wholes + pieces)[0], figures, item, by_number
+        )
     for figure in figures:  # the report words it otherwise (收入预算 for 预算收入): its first figure,
         cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
         if cited and _worded_otherwise(item, text[: figure.start]):  # said of much the same words
             return figure, cited[0]
     return None
+
+
+YEARS_SAID = re.compile(r"(?:全年|今年|去年|当年|(?:19|20)\d{2}年度?)")
+NEXT_CLAUSE = re.compile(r"[^，,；;。！？\[\]]{0,14}[，,][^，,；;。！？\[\]]{0,14}")
+
+
+def _named_again(
+    text: str, place: re.Match[str], figures: Sequence[Figure], item: str, by_number: dict[int, Citation]
+) -> PickedValue:
+    """The first figure after the item's name, one clause on, when that clause words the item
+    again (全国粮食连续四年增产，2007年产量达到50150万吨)."""
+    figure = next((f for f in figures if f.start >= place.end()), None)
+    between = text[place.end() : figure.start] if figure is not None else ""
+    if figure is None or not NEXT_CLAUSE.fullmatch(between):
+        return None
+    clause = YEARS_SAID.sub("", re.split(r"[，,]", between)[-1]).lstrip("的")
+    if not any(clause.startswith(item[i:]) for i in range(len(item) - 1)):  # 2007年产量, not 棉花产量
+        return None
+    cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
+    return (figure, cited[0]) if cited and _worded_otherwise(item, text[: figure.start]) else None
 
 
 def _worded_otherwise(item: str, before: str) -> bool:

@@ -28,7 +28,7 @@ from assistant.understanding.orgs import is_org_name, parse_org
 
 COMPARE = re.compile(
     r"比较|对比|相比|相较|变化|变动|增减|多了还是少了|高了还是低了|差距|差多少|差了多少|"
-    r"(?:增长|增加|减少|下降|提高|降低)了?多少|各是多少|各为多少|分别是多少|分别为多少|分别多少|"
+    r"(?:增长|增加|减少|下降|提高|降低|[涨降])了?多少|各是多少|各为多少|分别是多少|分别为多少|分别多少|"
     r"近[两二三四五]年|谁|哪个|哪家|哪一年|哪年|比(?:19|20)\d{2}年(?!.*(?:原因|为什么|为何|为啥|用于|用途))"
 )
 WHICH = re.compile(r"谁|哪个|哪家|哪一年|哪年")
@@ -47,9 +47,13 @@ FILLER = re.compile(
 ATTRIBUTES = frozenset({"预算", "预算数", "执行数", "决算", "决算数", "预期", "目标", "增长目标", "预期目标", "实际"})
 QUALIFIERS = frozenset({"预算", "预算数"})  # "2025年预算和2024年相比": says what, not which
 EACH_GREW = re.compile(r"(?:各|分别|每年)(?:增长|增速|上涨|涨)(?:了|是|为)?(?:多少|几)")
-SEPARATORS = re.compile(r"[\s、，,和及跟？?。！!：:；;]+")
+GROUPS_COMPARED = re.compile(r"比|相比|相较|差")  # 19年比18年涨了多少: the difference of the two levels
+BARE_CHANGE = re.compile(r"(?:下?降|上?涨|增长|增加|减少)了?")
+SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|(?<![涉以普危顾企波触])及)+")  # not 涉及
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那][个地家级]")
-STOP_ITEMS = frozenset({"的", "年", "年度", "部门", "单位", "报告", "数据", "数字", "说法", "口径", "按", "根据"})
+STOP_ITEMS = frozenset(
+    {"的", "年", "年度", "部门", "单位", "报告", "数据", "数字", "说法", "口径", "按", "根据", "达到", "实现"}
+)
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,11 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
         if WHICH.search(question):  # 谁的政府采购预算多
             part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
         if COUNTING.fullmatch(part):  # 两个财政局, 三地: how many are compared, not what
+            continue
+        if BARE_CHANGE.fullmatch(part):  # 能耗，…2006年降了多少: the change stated of the item before;
+            word = "下降" if "降" in part else "增长"  # 19年比18年涨了多少: the difference of its levels
+            if items and not GROUPS_COMPARED.search(question) and not items[-1].endswith(word):
+                items[-1] += word
             continue
         if len(re.findall(r"[\u4e00-\u9fff]", part)) >= 2 and part not in STOP_ITEMS and part not in items:
             items.append(part)

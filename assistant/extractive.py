@@ -59,6 +59,8 @@ STATES_CHANGE = re.compile(
     r"(?:比|较|与)(?:上年|去年|上一年|20\d\d\s*年)[^。；]{0,20}?(?:增加|减少|增长|下降|持平|多|少)"
 )
 CHANGE_BONUS = 0.2
+GROWTH_ASKED = re.compile(r"增长|下降|增速|增幅|上涨|降低")
+OTHER_BASE = re.compile(r"(?:与|比|较)((?:19|20)\d{2})年(?:相比|以来)?|((?:19|20)\d{2})年以来")  # 与2000年相比
 ASKS_LAST_YEAR = re.compile(r"比(?:上年|去年|上一年)|与上年相比|较上年")
 LAST_YEAR_HEAD = re.compile(
     r"上年|增减|增长|变动|比|(?:19|20)\d{2}年"
@@ -301,6 +303,8 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
             score -= 0.25
     if spoken & asking.years:
         score += 0.2
+    if GROWTH_ASKED.search(question) and distant_base(sentence, asking.years):
+        score -= 0.25  # 2005年与2000年相比，增长57.3%: not the growth of 2005
     record = parse_record(sentence)
     if record is not None and record.label:  # a row: named by its label (住房公积金（科目221 02 01）：…)
         named = any(g in NOT_TEXT.sub("", record.label[-1]) for g in asking.item)
@@ -309,6 +313,13 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
     if asking.wants_figure and named:
         score += NAMED_FIGURE_BONUS
     return score
+
+
+def distant_base(sentence: str, years: frozenset[int]) -> bool:
+    """Whether a sentence measures against a year the question neither asks about nor has as
+    the year before one it asks about (2005年与2000年相比 for a question on 2005)."""
+    bases = {int(a or b) for a, b in OTHER_BASE.findall(sentence)}
+    return bool(years) and any(b not in years and b + 1 not in years for b in bases)
 
 
 def record_bonus(record: Record, question: str, department: str = "") -> float:

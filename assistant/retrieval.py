@@ -121,8 +121,8 @@ class HybridRetriever(BaseRetriever):
             info = documents.get(chunk.doc_id)
             if info is None:
                 continue
-            if info.year in wanted_years:
-                score *= YEAR_BOOST
+            if info.year in wanted_years or any(info.looks_back_on(y) for y in analysis.years):
+                score *= YEAR_BOOST  # a work report reviews the year before it: both are read on that year
             if info.doc_type in analysis.doc_types:
                 score *= TYPE_BOOST
             hits.append(_hit(cid, chunk, score, info, dense_ids=dense_ids, kw_ids=kw_ids))

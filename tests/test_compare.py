@@ -434,3 +434,22 @@ def test_each_group_s_stated_change_is_quoted_beside_its_figure() -> None:
     assert "甲局7,199.97万元（较2025年年初预算减少878.34万元，下降10.9%）[1]" in done.text
     assert "乙局5,417.80万元（较2025年年初预算增加206.09万元，增长4.0%）[2]" in done.text
     assert all(f.verified for f in done.figures)
+
+
+def test_an_item_worded_again_in_the_next_clause_gives_the_figure_there() -> None:
+    said = "（国务院，2008年）全国粮食连续四年增产，2007年产量达到50150万吨。[1]"
+    picked = picked_from(said, "全国粮食连续四年增产，2007年产量达到50150万吨", "全国粮食产量", "")
+    assert picked is not None and picked[0].text == "50150万"
+    other = "（某省，2025年）全国粮食连续四年增产，棉花产量达到760万吨。[1]"
+    assert picked_from(other, "全国粮食连续四年增产，棉花产量达到760万吨", "全国粮食产量", "") is None
+
+
+def test_a_change_asked_after_the_item_is_the_item_s_change() -> None:
+    asked = "单位国内生产总值能耗，2007年报告说2006年降了多少？2008年报告说2007年降了多少？"
+    assert items_of(asked, []) == ("单位国内生产总值能耗下降",)
+    reports = [DocumentInfo(f"r{y}", f"r{y}.txt", "政府工作报告", "国务院", y, "政府工作报告", 9) for y in (2007, 2008)]
+    plan = plan_comparison(asked, reports)
+    assert plan is not None and [g.label for g in plan.groups] == ["2006年", "2007年"]
+    assert [g.doc_ids for g in plan.groups] == [("r2007",), ("r2008",)]
+    # the two levels compared with each other: the difference of the levels, not a stated change
+    assert items_of("公务接待费2019年比2018年涨了多少？", []) == ("公务接待费",)

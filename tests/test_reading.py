@@ -303,3 +303,12 @@ def test_a_sentence_under_the_report_year_s_plan_states_a_target() -> None:
     assert states_target(sentence, planned)
     assert not states_target(sentence, hit(sentence, WORK_REPORT, ("一、2004年工作回顾",)))
     assert not states_target(sentence, hit(sentence, WORK_REPORT, ("一、2005年工作回顾和主要任务完成情况",)))
+
+
+def test_a_growth_measured_from_a_distant_year_is_not_the_year_s_growth() -> None:
+    from assistant.extractive import distant_base
+
+    assert distant_base("2005年与2000年相比，国内生产总值增长57.3%", frozenset({2005}))
+    assert not distant_base("2005年与2000年相比，国内生产总值增长57.3%", frozenset({2005, 2000}))
+    assert not distant_base("2005年比2004年增长9.9%", frozenset({2005}))
+    assert not distant_base("全年国内生产总值达到18.23万亿元，比上年增长9.9%", frozenset({2005}))

@@ -276,3 +276,19 @@ def test_a_scene_that_names_a_row_is_asked_of_every_part() -> None:
     parts = question_parts("某委2022年绩效自评表里，“公立医院”这一行全年预算数、执行数和执行率各是多少？")
     assert [p.item for p in parts] == ["全年预算数", "执行数", "执行率"]
     assert all("“公立医院”这一行" in p.text and p.scene == "公立医院" for p in parts)
+
+
+def test_a_year_is_read_in_the_work_report_that_reviews_it(fake_library: Library, tmp_path: Path) -> None:
+    filler = "加强资金监管，提高资金使用效益，确保各项政策落到实处。" * 8
+    plans = "\n".join(f"（{i}）今年中央财政用于农业的支出安排{i}00亿元。{filler}" for i in range(1, 25))
+    (tmp_path / "r2004.txt").write_text(f"2004年政府工作报告\n国务院\n{plans}\n", encoding="utf-8")
+    review = "一、2004年工作回顾\n全年中央财政用于农业的支出共2626亿元，增长22.5%。"
+    (tmp_path / "r2005.txt").write_text(f"2005年政府工作报告\n国务院\n{review}\n", encoding="utf-8")
+    ingest_paths(sorted(tmp_path.glob("r*.txt")), fake_library)
+    assistant = Assistant(fake_library)
+    question = "2004年全年中央财政用于农业的支出是多少？"
+    documents = fake_library.documents()
+    hits = assistant.retriever.search(analyse(question, documents), documents_list=documents)
+    assert hits[0].info.doc == "r2005.txt"  # ranked with the year's own report, not below it
+    answer = assistant.ask(question)
+    assert not answer.refused and "2626亿元" in answer.answer and answer.citations[0].doc == "r2005.txt"
