@@ -41,13 +41,18 @@ FILLER = re.compile(
     r"(?:哪[个家一]?[年个家省市区县]?|谁)?最[多少高低大小快慢]|[大多高快]不[大多高快]|哪个?[省市区县地家年]更?[多少高低大小快慢]|哪一?年[\u4e00-\u9fff]{1,3}?最[多少高低大小快慢]|"  # 哪家最多, 变化大不大: asked of the figures
     r"谁的|谁|哪个的|哪个|哪家的|哪家|哪一年|哪年|更多|更高|更少|更低|"
     r"请问|请|帮我|一下|情况|有变化吗|[跟和与同较]?(?:去年|上年|上一年)(?:年初)?(?:预算数?)?比|说的上一年|上一年|比第?[一二三四五]名|各?[有是为]?几[台套辆个家项次名人位处]（?[台套]?）?|近[两二三四五]年|[两二三四五各每历]年|今年|去年|上年|前年|本年|(?:19|20)\d{2}|"
-    r"[两二三四五六七八九十几各]地|[两二三四五六七八九十几各]个?(?:部门|单位)"
+    r"[两二三四五六七八九十几各]地|[两二三四五六七八九十几各]个?(?:部门|单位)|这?[两二三四五六七八九十几]+(?:家|个局?)的?"
 )
 # a word that names a column rather than an item: "X 2023年执行数和2024年预算" asks two things
 ATTRIBUTES = frozenset({"预算", "预算数", "执行数", "决算", "决算数", "预期", "目标", "增长目标", "预期目标", "实际"})
 QUALIFIERS = frozenset({"预算", "预算数"})  # "2025年预算和2024年相比": says what, not which
 EACH_GREW = re.compile(r"(?:各|分别|每年)(?:增长|增速|上涨|涨)(?:了|是|为)?(?:多少|几)")
 GROUPS_COMPARED = re.compile(r"比|相比|相较|差")  # 19年比18年涨了多少: the difference of the two levels
+AGAINST_BEFORE = re.compile(
+    r"[跟和与同较比]\s*(?:(?:19|20)\d{2}年|上年|去年|上一年)(?:年初)?(?:预算数?)?比?[，,]?\s*"
+    r"(?:(?:各|分别)(?:是|有)?(?:多了还是少了|增加还是减少|什么变化|变化|[增减多少]了?多少|增加了?多少|减少了?多少)"
+    r"|哪[个家]是?(?:增加|减少)的?)"
+)
 BARE_CHANGE = re.compile(r"(?:下?降|上?涨|增长|增加|减少)了?")
 SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|(?<![涉以普危顾企波触])及)+")  # not 涉及
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那][个地家级]")
@@ -84,7 +89,8 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
     """What is compared: the question without its years, departments and comparison words.
     ``known``: item names of the store's tables, kept whole (社会保障和就业支出 is one item)."""
     whole = sorted((k for k in known if SEPARATORS.search(k) and k in question), key=len, reverse=True)
-    text = re.sub(r"比(?=\s*(?:19|20)\d{2})", " ", question)  # 2025年预算比2024年
+    text = AGAINST_BEFORE.sub(" ", question)  # 和2025年年初预算比分别是多了还是少了: each one's change
+    text = re.sub(r"比(?=\s*(?:19|20)\d{2})", " ", text)  # 2025年预算比2024年
     text = YEAR_RANGE.sub(" ", text)
     text = YEAR.sub(" ", text)
     text = re.sub(r"(?<!\d)[0-3]\d年(?!\d)", " ", text)  # 19年比17年: short years are years too

@@ -88,7 +88,10 @@ REPORT_OF_YEAR = re.compile(
 
 REPORT_SAYS_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府工作)?报告(?:里|中)?(?:说|讲|提到|显示|回顾)")
 SHORT_YEARS = re.compile(r"(?<![\d.．%％近续第共这那多几每个])([0-3]\d)\s*年(?![来间内以])")
-SHORT_YEAR_LIST = re.compile(r"(?<![第\d.．%％])[0-3]\d(?:\s*[、和及与]\s*[0-3]\d)+(?=\s*年)")  # 05、06、07年
+SHORT_YEAR_LIST = re.compile(
+    r"(?<![第\d.．%％])[0-3]\d(?:\s*[、和及与]\s*[0-3]\d)+(?:[两三四五]个?)?(?=\s*年)"
+)  # 05、06、07年
+COUNTED_YEARS = re.compile(r"[两三四五]个?$")  # 17、18、19三年: the years listed, counted
 BODY_SHORT_YEAR = re.compile(r"(^|[局委办院厅府室处所站队心部署行馆])([0-3]\d)\s*年(?![来间内以])")
 REPORTS = re.compile(r"报告|预算|决算|自评|政府工作")
 
@@ -96,10 +99,29 @@ REPORTS = re.compile(r"报告|预算|决算|自评|政府工作")
 def with_full_years(question: str) -> str:
     """04年 -> 2004年, 17年和19年 -> 2017年和2019年, 05、06、07年 -> 2005、2006、2007年, in a question
     about reports or right after the body it asks of (某局26年收支总表); 连续12年 stays."""
-    question = SHORT_YEAR_LIST.sub(lambda m: re.sub(r"(?<!\d)([0-3]\d)(?!\d)", r"20\1", m.group()), question)
+    question = SHORT_YEAR_LIST.sub(
+        lambda m: re.sub(r"(?<!\d)([0-3]\d)(?!\d)", r"20\1", COUNTED_YEARS.sub("", m.group())), question
+    )
     if not REPORTS.search(question) and len(SHORT_YEARS.findall(question)) < 2:
         return BODY_SHORT_YEAR.sub(lambda m: f"{m.group(1)}20{m.group(2)}年", question)
     return SHORT_YEARS.sub(lambda m: f"20{m.group(1)}年", question)
+
+
+SHARED_SUFFIX = re.compile(
+    r"((?:[\u4e00-\u9fff]{2,8}[、和])+[\u4e00-\u9fff]{2,4}?)(?:这|那)?[两二三四五六七八九十]个(局|委|厅|办|院|中心|街道)"
+)
+
+
+def with_shared_suffix(question: str) -> str:
+    """深圳信访、气象、统计、财政四个局 -> 深圳信访局、气象局、统计局、财政局: bodies listed by the
+    words before the kind they share, then counted."""
+
+    def spelled(match: re.Match[str]) -> str:
+        suffix = match.group(2)
+        names = re.split(r"([、和])", match.group(1))
+        return "".join(n if n in "、和" or n.endswith(suffix) else n + suffix for n in names)
+
+    return SHARED_SUFFIX.sub(spelled, question)
 
 
 def named_report_years(question: str) -> tuple[int, ...]:

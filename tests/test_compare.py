@@ -453,3 +453,31 @@ def test_a_change_asked_after_the_item_is_the_item_s_change() -> None:
     assert [g.doc_ids for g in plan.groups] == [("r2007",), ("r2008",)]
     # the two levels compared with each other: the difference of the levels, not a stated change
     assert items_of("公务接待费2019年比2018年涨了多少？", []) == ("公务接待费",)
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "甲局和乙局2026年三公经费各是多少？和2025年年初预算比分别是多了还是少了？",
+        "甲局和乙局2026年三公经费各多少？比2025年预算分别少了多少？",
+        "甲局和乙局2026年三公经费各多少？和2025年比各有什么变化？",
+    ],
+)
+def test_each_group_s_change_against_last_year_is_asked_in_many_words(asked: str) -> None:
+    from assistant.compare import EACH_CHANGE
+
+    assert items_of(asked, ["甲局", "乙局"]) == ("三公经费",)  # not 年初预算, 比各 or 少了
+    assert EACH_CHANGE.search(asked)
+    assert not EACH_CHANGE.search("甲局和乙局2026年三公经费各是多少？差多少？")
+
+
+def test_listed_bodies_sharing_their_kind_and_counted_years_are_spelled_out() -> None:
+    from assistant.query import with_full_years, with_shared_suffix
+
+    assert with_shared_suffix("深圳信访、气象、统计、财政四个局2026年三公经费") == (
+        "深圳信访局、气象局、统计局、财政局2026年三公经费"
+    )
+    assert with_shared_suffix("甲市信访和司法两个局的三公经费") == "甲市信访局和司法局的三公经费"
+    assert with_shared_suffix("统计局和财政局的三公经费") == "统计局和财政局的三公经费"
+    assert with_full_years("省委办17、18、19三年政府采购预算") == "省委办2017、2018、2019年政府采购预算"
+    assert items_of("甲局、乙局这四家的政府采购预算各多少？", ["甲局", "乙局"]) == ("政府采购预算",)
