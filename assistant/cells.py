@@ -40,7 +40,7 @@ def expected_kind(item: str, question: str) -> str:
     return ""
 
 
-COUNT_ASKED = re.compile(r"(?:几|多少)[台套辆个家项次名人位处所架艘]")
+COUNT_ASKED = re.compile(r"(?:几|多少)[台套辆个家项次名人位处所架艘户]")
 CHANGE_ITEM = re.compile(r"增|减|变化|变动|差|多|少|提高|降低|下降|上升")
 CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|增产|减产|增收|减收|增|减)了?(?:约|近|超过)?$")
 # 由2476元增加到4140元: the level reached is the figure after 到
@@ -76,7 +76,7 @@ def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
     for place in wholes + pieces:
         figure = next((f for f in figures if f.start >= place.end()), None)
         between = text[place.end() : figure.start] if figure is not None else ""
-        named = NAMES_FIGURE.fullmatch(between) or RECORD_GAP.fullmatch(between)
+        named = NAMES_FIGURE.fullmatch(between) or RECORD_GAP.fullmatch(between) or GREW_TO.fullmatch(between)
         if figure is None or not (named or (kind == "percent" and ITS_GROWTH.fullmatch(between))):
             continue
         figure = _level_reached(text, place.end(), figure, figures)
@@ -161,6 +161,10 @@ NAMES_FIGURE = re.compile(r"[^，,；;。！？\[\]]{0,14}")
 RECORD_GAP = re.compile(r"：[^，,；;。！？\[\]]{0,40}")
 # 国内生产总值20.94万亿元，比上年增长10.7%: the growth of the level just named
 ITS_GROWTH = re.compile(r"[^，,；;。！？\[\]]{0,16}[，,]\s*(?:比上年|比去年|同比|较上年)(?:增长|上涨|下降|提高)")
+# 经营主体新增105万户，达到920万户: the level reached after the growth
+GREW_TO = re.compile(
+    r"(?:新增|净增|增加|增长)[^，,；;。！？\[\]]{0,12}[，,、]\s*(?:已经)?(?:达到|达|突破|超过|增至|升至)"
+)
 ITEM_TAIL = re.compile(r"(?:的)?(?:预算数|预算|决算数|决算|执行数|的钱|资金|金额|数额|情况|预期目标|目标)$")
 
 

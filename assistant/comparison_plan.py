@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.cells import SYNONYMS
 from assistant.query import (
@@ -23,7 +23,7 @@ from assistant.query import (
     short_name,
     spoken_years,
 )
-from assistant.records import CompareBy, DocumentInfo
+from assistant.records import LOOKING_BACK, CompareBy, DocumentInfo
 from assistant.understanding.orgs import is_org_name, parse_org
 
 COMPARE = re.compile(
@@ -53,6 +53,7 @@ AGAINST_BEFORE = re.compile(
     r"(?:(?:各|分别)(?:是|有)?(?:多了还是少了|增加还是减少|什么变化|变化|[增减多少]了?多少|增加了?多少|减少了?多少)"
     r"|哪[个家]是?(?:增加|减少)的?)"
 )
+COUNTED_IN = re.compile(r"多少([户家个项人名台辆套所])")
 BARE_CHANGE = re.compile(r"(?:下?降|上?涨|增长|增加|减少)了?")
 SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|(?<![涉以普危顾企波触])及)+")  # not 涉及
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那][个地家级]")
@@ -79,6 +80,7 @@ class Plan:
     by: CompareBy = "year"
     chosen: bool = False  # the department was not named: chosen as the one with reports for the years
     report: str = ""  # the years name reports (2005年和2007年政府工作报告): asked of each report as such
+    asks: str = "是多少"  # how each sub-question asks (有多少户 when a count of 户 is asked)
 
 
 def is_comparison(question: str) -> bool:
@@ -105,6 +107,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
     for part in _shared_tails(SEPARATORS.split(text)):
         part = re.sub(r"<(\d+)>", lambda m: whole[int(m.group(1))], part)
         part = re.sub(r"[“”\"'‘’「」]", "", part).strip("的之与")
+        part = re.sub(r"^全[省市区县](?=.{2})", "", part)  # 全省经营主体: the body is the province
         part = re.sub(r"(?<![占同环])比$", "", part)  # X预算比Y多多少: 比 is left of the comparison
         if WHICH.search(question):  # 谁的政府采购预算多
             part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
@@ -149,12 +152,13 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
     if not items:
         return None
     years = analysis.years or analysis.relative_years
-    levels = _by_level(question, documents, bodies, years, items)
-    if levels is not None:
-        return levels
-    if len(bodies) + len(analysis.unknown_orgs) >= 2 and bodies:
-        return _by_department(question, documents, analysis, bodies, items, years)
-    return _by_year(question, documents, analysis, items, years)
+    plan = _by_level(question, documents, bodies, years, items)
+    if plan is None and len(bodies) + len(analysis.unknown_orgs) >= 2 and bodies:
+        plan = _by_department(question, documents, analysis, bodies, items, years)
+    elif plan is None:
+        plan = _by_year(question, documents, analysis, items, years)
+    counted = COUNTED_IN.search(question)  # 各有多少户: each sub-question asks for 户 too
+    return replace(plan, asks=f"有多少{counted.group(1)}") if plan is not None and counted else plan
 
 
 def _compared_items(question: str, analysis: QueryAnalysis, known: Iterable[str]) -> tuple[str, ...]:
@@ -180,11 +184,16 @@ def _by_department(
     """One group per body named, in the order named; a body without reports is a missing group.
     A year naming the reports (2025年政府工作报告里，2024年…) is not the year asked of."""
     spoken = [y for y in years if y not in named_report_years(question)]
-    year = years[0] if len(years) == 1 else spoken[0] if len(spoken) == 1 else None
+    if not spoken and len(analysis.relative_years) == 1:  # 2025年…报告里，去年…: the year before
+        spoken = list(analysis.relative_years)
+    year = spoken[0] if len(spoken) == 1 else years[0] if len(years) == 1 else None
     groups = []
     named = bodies + [(u, (), question.find(u)) for u in analysis.unknown_orgs]
+    chosen = [d for d in documents if d.doc_id in analysis.doc_ids]
+    if not spoken and chosen and all(d.doc_type in LOOKING_BACK for d in chosen):
+        year = None  # 三省25年政府工作报告里，经营主体…: the year names the reports, which speak of the year before
     for label, body, _ in sorted(named, key=lambda b: b[2]):
-        own = [d for d in documents if d.department in body and d.doc_id in analysis.doc_ids]
+        own = [d for d in chosen if d.department in body]
         reason = "" if own else f"已收录的报告中没有{label}{year or ''}{'年度' if year else ''}的报告"
         groups.append(Group(label, tuple(d.doc_id for d in own), reason))
     return Plan(tuple(groups), items, tuple(g.label for g in groups), year, "department")
@@ -334,8 +343,8 @@ def sub_question(plan: Plan, group: Group, item: str) -> str:
         item = item.replace(asked, written)
     if plan.by == "department":
         year = f"{plan.year}年" if plan.year else ""
-        return f"{year}{group.label}{item}是多少？"
+        return f"{year}{group.label}{item}{plan.asks}？"
     departments = "、".join(plan.departments)
     if plan.report:  # 国务院2005年的报告中粮食产量: what that report says, not a content word to match
-        return f"{departments}{group.label}的报告中{item}是多少？"
-    return f"{group.label}{departments}{item}是多少？"
+        return f"{departments}{group.label}的报告中{item}{plan.asks}？"
+    return f"{group.label}{departments}{item}{plan.asks}？"

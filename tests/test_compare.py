@@ -481,3 +481,26 @@ def test_listed_bodies_sharing_their_kind_and_counted_years_are_spelled_out() ->
     assert with_shared_suffix("统计局和财政局的三公经费") == "统计局和财政局的三公经费"
     assert with_full_years("省委办17、18、19三年政府采购预算") == "省委办2017、2018、2019年政府采购预算"
     assert items_of("甲局、乙局这四家的政府采购预算各多少？", ["甲局", "乙局"]) == ("政府采购预算",)
+
+
+PROVINCES = [
+    DocumentInfo(f"p{i}", f"p{i}.docx", f"2025年{name}政府工作报告", name, 2025, "政府工作报告", 1)
+    for i, name in enumerate(["四川省人民政府", "广东省人民政府", "上海市人民政府", "北京市人民政府"])
+]
+
+
+def test_reports_named_by_their_year_are_asked_of_the_year_they_speak_of() -> None:
+    plan = plan_comparison("四川、广东2025年政府工作报告里，全省经营主体各有多少户？哪个省最多？", PROVINCES)
+    assert plan is not None and plan.by == "department" and plan.items == ("经营主体",)
+    assert sub_question(plan, plan.groups[0], plan.items[0]) == "四川省经营主体有多少户？"  # no 2025年: the report's
+    before = plan_comparison("2025年上海和北京的政府工作报告里，去年外贸进出口总额各是多少？", PROVINCES)
+    assert (
+        before is not None
+        and sub_question(before, before.groups[0], before.items[0]) == "2024年上海市外贸进出口总额是多少？"
+    )
+
+
+def test_a_level_reached_after_its_growth_is_the_cell() -> None:
+    text = "（某省，2025年）经营主体新增105万户，达到920万户。[1]"
+    picked = picked_from(text, "经营主体新增105万户，达到920万户。", "经营主体", "count")
+    assert picked is not None and picked[0].text == "920万" and picked[0].measure == "户"
