@@ -32,7 +32,7 @@ from assistant.library import Library
 from assistant.llm import LLMAnswerer, fallback_on, invoke
 from assistant.offline import extractive_model, with_declared_unit
 from assistant.prompting import as_data, format_sources, load_prompt, render
-from assistant.query import QueryAnalysis, analyse, short_name, with_full_years, with_shared_suffix
+from assistant.query import QueryAnalysis, analyse, short_name, spelled_out
 from assistant.recognised import with_ocr_flags
 from assistant.records import DOC_TYPES, Answer, AnswerMode, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
@@ -189,7 +189,7 @@ class Assistant:
         ``on_token`` receives an LLM's draft as it is written (it is checked before it is shown
         as the answer)."""
         tick = time.perf_counter()
-        asked = with_shared_suffix(with_full_years(self.rewrite(question.strip(), history)))
+        asked = spelled_out(self.rewrite(question.strip(), history))
         if year is None:
             documents = [d for d in self.library.documents() if scope is None or d.doc_id in scope]
             known = self.library.record_index(documents).names(d.doc_id for d in documents)

@@ -59,6 +59,8 @@ STATES_CHANGE = re.compile(
     r"(?:比|较|与)(?:上年|去年|上一年|20\d\d\s*年)[^。；]{0,20}?(?:增加|减少|增长|下降|持平|多|少)"
 )
 CHANGE_BONUS = 0.2
+PLAN_HEADING = re.compile(r"任务|工作安排|重点工作|计划|目标|打算")
+PAST_ASKED = re.compile(r"(?<![比较与和跟同])(?:去年|上年|上一年|过去一年)(?!年初|预算|相比|比)")
 GROWTH_ASKED = re.compile(r"增长|下降|增速|增幅|上涨|降低")
 OTHER_BASE = re.compile(r"(?:与|比|较)((?:19|20)\d{2})年(?:相比|以来)?|((?:19|20)\d{2})年以来")  # 与2000年相比
 ASKS_LAST_YEAR = re.compile(r"比(?:上年|去年|上一年)|与上年相比|较上年")
@@ -269,6 +271,8 @@ def what_it_states(asking: Asking, sentence: str, hit: Hit) -> float:
         score += bonus if bonus else -0.2  # a figure question is not answered without one
         if all_zero(sentence):
             score -= ZERO_FORM_PENALTY
+    if PAST_ASKED.search(asking.question) and not TARGET_QUESTION.search(asking.question) and under_plan(hit):
+        score -= 0.25  # 去年粮食产量 of a work report: not the figure planned for the report's own year
     record = parse_record(sentence)
     if record is not None:
         if ASKS_LAST_YEAR.search(asking.question) and not any(LAST_YEAR_HEAD.search(h) for h, _ in record.cells):
@@ -320,6 +324,12 @@ def distant_base(sentence: str, years: frozenset[int]) -> bool:
     the year before one it asks about (2005年与2000年相比 for a question on 2005)."""
     bases = {int(a or b) for a, b in OTHER_BASE.findall(sentence)}
     return bool(years) and any(b not in years and b + 1 not in years for b in bases)
+
+
+def under_plan(hit: Hit) -> bool:
+    """Whether a passage stands under the heading of its report year's plan (二、2025年主要任务)."""
+    year = hit.info.year
+    return bool(year) and any(f"{year}年" in h and PLAN_HEADING.search(h) and "回顾" not in h for h in hit.headings)
 
 
 def record_bonus(record: Record, question: str, department: str = "") -> float:

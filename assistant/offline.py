@@ -11,16 +11,18 @@ from assistant.chain_state import ChainState
 from assistant.extractive import (
     CODE,
     FIGURE_QUESTION,
+    PAST_ASKED,
     TARGET_QUESTION,
     TARGET_WORDS,
     Pick,
     expected_kind,
     pick_sentences,
     trim,
+    under_plan,
     weights,
 )
 from assistant.figures import MONEY, find_figures, yuan_in_wan
-from assistant.query import short_name
+from assistant.query import named_report_years, short_name
 from assistant.reading import LAST_YEAR, Record, is_table_row, parse_record, table_title
 from assistant.records import Draft, Hit
 
@@ -59,7 +61,7 @@ def extractive_model(inputs: ChainState) -> Draft:
         return Draft("", refused=True, reason=inputs.reason)
     analysis = inputs.analysis
     years = analysis.years or analysis.relative_years
-    picks = pick_sentences(inputs.question, inputs.tokens, hits, inputs.idf, years, MIN_COVERAGE, analysis.years)
+    picks = pick_sentences(inputs.question, inputs.tokens, hits, inputs.idf, years, MIN_COVERAGE, asked_years(inputs))
     if not picks or picks[0].coverage < MIN_COVERAGE:
         return Draft("", refused=True, reason="已收录的报告中没有与问题直接对应的内容")
     reason = scope_refusal(inputs, picks) or figure_refusal(inputs.question, picks, hits)
@@ -80,6 +82,16 @@ def extractive_model(inputs: ChainState) -> Draft:
         else:
             parts.append(f"（{who}）{trim(pick.text, weight)}[{pick.hit_index + 1}]")
     return Draft("；".join(parts), quotes=quotes)
+
+
+def asked_years(inputs: ChainState) -> tuple[int, ...]:
+    """The years a question asks about: not a year that only names the report it is asked in
+    (2025年政府工作报告里，去年… asks about 2024)."""
+    analysis = inputs.analysis
+    reports = named_report_years(inputs.question)
+    spoken = tuple(y for y in analysis.years if y not in reports)
+    past = reports and analysis.relative_years and PAST_ASKED.search(inputs.question)
+    return spoken or (analysis.relative_years if past else analysis.years)
 
 
 def scope_refusal(inputs: ChainState, picks: list[Pick]) -> str:
@@ -143,9 +155,6 @@ def _lead_in(pick: Pick, hits: list[Hit], width: int = 30) -> str:
     return (text[max(0, at - width) : at] if at > 0 else "") + pick.text
 
 
-PLAN_HEADING = re.compile(r"任务|工作安排|重点工作|计划|目标|打算")
-
-
 def states_target(sentence: str, hit: Hit) -> bool:
     """Whether a sentence gives a target: it says so, follows a lead-in that does
     (主要预期目标是：…；城镇新增就业900万人；…), or stands under the heading of the report year's plan
@@ -154,8 +163,7 @@ def states_target(sentence: str, hit: Hit) -> bool:
     lead_in = hit.text[max(0, at - 120) : at] if at >= 0 else ""
     if TARGET_WORDS.search(sentence) or TARGET_WORDS.search(lead_in.rsplit("。", 1)[-1]):
         return True
-    year = hit.info.year  # a sentence under 二、2025年主要任务 of the 2025 report: this year's plan
-    return bool(year) and any(f"{year}年" in h and PLAN_HEADING.search(h) and "回顾" not in h for h in hit.headings)
+    return under_plan(hit)
 
 
 DECLARED_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|千元|元)(?![\u4e00-\u9fff])|金额[（(](万元|亿元|元)[）)]")

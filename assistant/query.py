@@ -124,6 +124,21 @@ def with_shared_suffix(question: str) -> str:
     return SHARED_SUFFIX.sub(spelled, question)
 
 
+SPOKEN_WORDS = (  # what reports write for what people say
+    (re.compile(r"GDP", re.IGNORECASE), "生产总值"),
+    (re.compile(r"全国生产总值"), "国内生产总值"),
+)
+
+
+def spelled_out(question: str) -> str:
+    """A question as the reports would word it: full years, bodies listed before their shared
+    kind spelled out, GDP as 生产总值."""
+    question = with_shared_suffix(with_full_years(question))
+    for spoken, written in SPOKEN_WORDS:
+        question = spoken.sub(written, question)
+    return question
+
+
 def named_report_years(question: str) -> tuple[int, ...]:
     """Years that name a report (2008年政府工作报告, 04年政府工作报告): the report of that year."""
     spoken = [m.group(1) or m.group(2) for m in REPORT_OF_YEAR.finditer(question)]

@@ -312,3 +312,30 @@ def test_a_growth_measured_from_a_distant_year_is_not_the_year_s_growth() -> Non
     assert not distant_base("2005年与2000年相比，国内生产总值增长57.3%", frozenset({2005, 2000}))
     assert not distant_base("2005年比2004年增长9.9%", frozenset({2005}))
     assert not distant_base("全年国内生产总值达到18.23万亿元，比上年增长9.9%", frozenset({2005}))
+
+
+def test_last_year_asked_in_a_work_report_is_read_from_its_review_not_its_plan() -> None:
+    from assistant.offline import asked_years
+
+    info = DocumentInfo("sc", "sc.docx", "2025年某省政府工作报告", "某省人民政府", 2025, "政府工作报告", 1)
+    review = "在115个县建设粮油千亩高产示范片1000个，全省粮食产量726.8亿斤，再创历史新高。"
+    plan = "粮食产量725亿斤以上；"
+    hits = [
+        hit(plan, info, ("二、2025年重点工作",), "c1"),
+        hit(review, info, ("一、2024年工作回顾",), "c2"),
+    ]
+    question = "某省2025年政府工作报告里，去年全省粮食产量是多少？"
+    analysis = analyse(question, [info])
+    state = ChainState(question, analysis, tuple(hits), ("粮食", "产量", "全省"), lambda _: 1.0)
+    assert asked_years(state) == (2024,)
+    draft = extractive_model(state)
+    assert not draft.refused and "726.8亿斤" in draft.text and "725亿斤" not in draft.text
+    # 比上年 compares with last year: the year asked stays the report's own
+    again = "某省2025年政府工作报告里，粮食产量比上年增加多少？"
+    assert asked_years(ChainState(again, analyse(again, [info]), (), (), lambda _: 1.0)) == (2025,)
+
+
+def test_a_bare_measure_listed_after_an_item_s_measure_is_of_that_item() -> None:
+    parts = question_parts("2006年国务院政府工作报告里，2005年全国GDP总量和增速各是多少？")
+    assert [p.item for p in parts] == ["全国GDP总量", "全国GDP增速"]
+    assert all(p.text.startswith("2006年国务院政府工作报告里，2005年全国GDP") for p in parts)

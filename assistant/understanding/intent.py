@@ -87,19 +87,32 @@ def _each(clause: str) -> list[tuple[str, str]]:
     return [(f"{lead}{item}{tail}", item) for item in items]
 
 
+MEASURES = re.compile(r"(?:总量|总额|规模|增速|增幅|增长率|增长|占比|比重|人数|金额)$")
+
+
+def _shared_head(items: list[str]) -> list[str]:
+    """GDP总量和增速 -> GDP总量, GDP增速: a bare measure listed after an item's measure is of the
+    same item."""
+    first = MEASURES.search(items[0]) if items else None
+    if not first or first.start() < 2:
+        return items
+    head = items[0][: first.start()]
+    return [items[0]] + [head + i if MEASURES.fullmatch(i) else i for i in items[1:]]
+
+
 def listed_items(listed: str) -> list[str]:
     """社会保障和就业支出、住房保障支出 -> the two of them: with 、 in the list, 和 splits only a
     last piece whose two sides end or begin alike (公用经费和项目经费, 执行数和执行率), as 和 is part
     of many names."""
     if "、" not in listed:
-        return [i.strip() for i in LIST_SPLIT.split(listed) if i.strip()]
+        return _shared_head([i.strip() for i in LIST_SPLIT.split(listed) if i.strip()])
     items = [i.strip() for i in listed.split("、") if i.strip()]
     if items:
         last = [i for i in LIST_SPLIT.split(items[-1]) if i]
         alike = len(last) == 2 and (last[0][-1] == last[1][-1] or last[0][:2] == last[1][:2])
         if alike and len(last[0]) >= 2:  # 公用经费和项目经费, 执行数和执行率; not 社会保障和就业支出
             items[-1:] = last
-    return items
+    return _shared_head(items)
 
 
 def _bare(item: str, context: str) -> str:
@@ -139,7 +152,7 @@ def _has_context(part: str, context: str) -> bool:
     return (
         not context
         or part.startswith(context)
-        or all(piece in part for piece in re.split(r"(?<=年)", context) if piece)
+        or all(piece in part for piece in re.split(r"((?:19|20)\d{2}\s*年度?)", context) if piece)
     )
 
 
