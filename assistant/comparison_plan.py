@@ -40,7 +40,7 @@ FILLER = re.compile(
     r"分别是多少|各是多少|分别为多少|各为多少|分别多少|各[\u4e00-\u9fff]{0,3}?多少|是多少|有多少|为多少|多少|分别|"
     r"(?:哪[个家一]?[年个家省市区县]?|谁)?最[多少高低大小快慢]|[大多高快]不[大多高快]|哪个?[省市区县地家年]更?[多少高低大小快慢]|哪一?年[\u4e00-\u9fff]{1,3}?最[多少高低大小快慢]|"  # 哪家最多, 变化大不大: asked of the figures
     r"谁的|谁|哪个的|哪个|哪家的|哪家|哪一年|哪年|更多|更高|更少|更低|"
-    r"请问|请|帮我|一下|情况|有变化吗|[跟和与同较]?(?:去年|上年|上一年)(?:年初)?(?:预算数?)?比|说的上一年|上一年|比第?[一二三四五]名|各?[有是为]?几[台套辆个家项次名人位处]（?[台套]?）?|近[两二三四五]年|[两二三四五各每历]年|今年|去年|上年|前年|本年|(?:19|20)\d{2}|"
+    r"请问|请|帮我|一下|情况|各自(?:提到|说|讲)?的?|(?:是)?(?:增加|多了|增长)还是(?:减少|少了|下降)了?|(?:增减)?幅度(?:是)?多[大少]|有变化吗|[跟和与同较]?(?:去年|上年|上一年)(?:年初)?(?:预算数?)?比|说的上一年|上一年|比第?[一二三四五]名|各?[有是为]?几[台套辆个家项次名人位处]（?[台套]?）?|近[两二三四五]年|[两二三四五各每历]年|今年|去年|上年|前年|本年|(?:19|20)\d{2}|"
     r"[两二三四五六七八九十几各]地|[两二三四五六七八九十几各]个?(?:部门|单位)|这?[两二三四五六七八九十几]+(?:家|个局?)的?"
 )
 # a word that names a column rather than an item: "X 2023年执行数和2024年预算" asks two things
@@ -49,6 +49,7 @@ QUALIFIERS = frozenset({"预算", "预算数"})  # "2025年预算和2024年相�
 EACH_GREW = re.compile(r"(?:各|分别|每年)(?:增长|增速|上涨|涨)(?:了|是|为)?(?:多少|几)")
 GROUPS_COMPARED = re.compile(r"比|相比|相较|差")  # 19年比18年涨了多少: the difference of the two levels
 AGAINST_BEFORE = re.compile(
+    r"[跟和与同较比]\s*(?:(?:19|20)\d{2}年|上年|去年|上一年)(?:年初)?(?:预算数?)?相比[，,]|"  # 与2025年年初预算相比，
     r"[跟和与同较比]\s*(?:(?:19|20)\d{2}年|上年|去年|上一年)(?:年初)?(?:预算数?)?比?[，,]?\s*"
     r"(?:(?:各|分别)(?:是|有)?(?:多了还是少了|增加还是减少|什么变化|变化|[增减多少]了?多少|增加了?多少|减少了?多少)"
     r"|哪[个家]是?(?:增加|减少)的?)"
@@ -56,7 +57,7 @@ AGAINST_BEFORE = re.compile(
 COUNTED_IN = re.compile(r"多少([户家个项人名台辆套所])")
 BARE_CHANGE = re.compile(r"(?:下?降|上?涨|增长|增加|减少)了?")
 SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|(?<![涉以普危顾企波触])及)+")  # not 涉及
-COUNTING = re.compile(r"[两二三四五六七八九十几各这那][个地家级]")
+COUNTING = re.compile(r"[两二三四五六七八九十几各这那](?:[个地家级]|个?(?:省市|[省市区县局]))")
 STOP_ITEMS = frozenset(
     {"的", "年", "年度", "部门", "单位", "报告", "数据", "数字", "说法", "口径", "按", "根据", "达到", "实现"}
 )
@@ -107,7 +108,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
     for part in _shared_tails(SEPARATORS.split(text)):
         part = re.sub(r"<(\d+)>", lambda m: whole[int(m.group(1))], part)
         part = re.sub(r"[“”\"'‘’「」]", "", part).strip("的之与")
-        part = re.sub(r"^全[省市区县](?=.{2})", "", part)  # 全省经营主体: the body is the province
+        part = re.sub(r"^全[国省市区县](?=.{2})", "", part)  # 全省经营主体: the body is the province
         part = re.sub(r"(?<![占同环])比$", "", part)  # X预算比Y多多少: 比 is left of the comparison
         if WHICH.search(question):  # 谁的政府采购预算多
             part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
@@ -153,6 +154,7 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
         return None
     years = analysis.years or analysis.relative_years
     plan = _by_level(question, documents, bodies, years, items)
+    bodies = bodies or _counted_bodies(question, documents, analysis)
     if plan is None and len(bodies) + len(analysis.unknown_orgs) >= 2 and bodies:
         plan = _by_department(question, documents, analysis, bodies, items, years)
     elif plan is None:
@@ -183,10 +185,12 @@ def _by_department(
 ) -> Plan:
     """One group per body named, in the order named; a body without reports is a missing group.
     A year naming the reports (2025年政府工作报告里，2024年…) is not the year asked of."""
-    spoken = [y for y in years if y not in named_report_years(question)]
+    against = {int(y) for m in AGAINST_BEFORE.finditer(question) for y in re.findall(r"(?:19|20)\d{2}", m.group())}
+    kept = [y for y in years if y not in against] or list(years)  # 与2025年年初预算相比: not the year asked
+    spoken = [y for y in kept if y not in named_report_years(question)]
     if not spoken and len(analysis.relative_years) == 1:  # 2025年…报告里，去年…: the year before
         spoken = list(analysis.relative_years)
-    year = spoken[0] if len(spoken) == 1 else years[0] if len(years) == 1 else None
+    year = spoken[0] if len(spoken) == 1 else kept[0] if len(kept) == 1 else None
     groups = []
     named = bodies + [(u, (), question.find(u)) for u in analysis.unknown_orgs]
     chosen = [d for d in documents if d.doc_id in analysis.doc_ids]
@@ -209,7 +213,7 @@ def _by_year(
     """One group per year: that year's own reports, else a work report reviewing it (or the report
     the question says speaks of it); never a guess from another year."""
     pool = [d for d in documents if not analysis.departments or d.department in analysis.departments]
-    said_in = dict(reports_saying(question)) or _reports_listed(question, years)
+    said_in = dict(reports_saying(question)) or _reports_listed(question, years) or _year_before_each(question)
     spoken = set(years) - set(named_report_years(question))
     if len(said_in) < 2 and len(spoken) == 1 and len(years) > 1:
         return None  # 广东25年政府工作报告里，2024年…: one year asked of, in the report named
@@ -251,6 +255,18 @@ def _reports_listed(question: str, years: Sequence[int]) -> dict[int, int]:
     if len(named) < 2 or len(named) != len(spoken) or any(r <= y for r, y in zip(named, spoken, strict=True)):
         return {}
     return dict(zip(spoken, named, strict=True))
+
+
+EACH_YEAR_BEFORE = re.compile(r"报告[^，,。？?；;]{0,8}?(?:说|提到|讲|里|中|显示)的?(?:上一年|上年|去年|前一年)")
+
+
+def _year_before_each(question: str) -> dict[int, int]:
+    """2005年至2008年的政府工作报告各自提到的上一年…, 2004年报告说的上一年…: each report's year
+    before, read from that report."""
+    reports = named_report_years(question)
+    if len(reports) < 2 or not EACH_YEAR_BEFORE.search(question):
+        return {}
+    return {year - 1: year for year in reports}
 
 
 def _report_word(question: str, years: Sequence[int], said_in: dict[int, int]) -> str:
@@ -303,6 +319,26 @@ def _by_level(
         Group(f"{label}（本级）", tuple(d.doc_id for d in unit)),
     )
     return Plan(groups, items, tuple(g.label for g in groups), year, "department")
+
+
+COUNTED_BODIES = re.compile(r"([两二三四五六七八九十])个?(?:省市|省|市|区|县|局|部门|单位|家)")
+NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+
+
+def _counted_bodies(
+    question: str, documents: Sequence[DocumentInfo], analysis: QueryAnalysis
+) -> list[tuple[str, tuple[str, ...], int]]:
+    """五省市2025年政府工作报告中…: the bodies counted, when the library holds exactly that many
+    reports of the kind and year named; [] otherwise."""
+    counted = COUNTED_BODIES.search(question)
+    if not counted or not analysis.doc_types:
+        return []
+    years = set(named_report_years(question)) or set(analysis.years)
+    pool = [d for d in documents if d.doc_type in analysis.doc_types and d.year in years]
+    departments = list(dict.fromkeys(d.department for d in pool))
+    if len(departments) != NUMERALS[counted.group(1)]:
+        return []
+    return [(short_name(d), (d,), i) for i, d in enumerate(departments)]
 
 
 def _named_bodies(analysis: QueryAnalysis) -> list[tuple[str, tuple[str, ...], int]]:

@@ -44,7 +44,7 @@ def difference(first: Figure, last: Figure) -> tuple[Decimal, str, Decimal | Non
         unit = common_unit(first, last)
         delta = (last.amount - first.amount) / MONEY[unit]
     else:
-        if first.measure != last.measure and first.measure and last.measure:
+        if first.measure != last.measure:  # 980万人 and a bare 1000: not known to be alike
             return None
         unit, delta = first.measure or first.unit, last.amount - first.amount
         if first.unit == last.unit and first.unit:  # 46947万吨 and 49746万吨: 2799万吨

@@ -53,6 +53,7 @@ TARGET_WORDS = re.compile(
     r"目标|(?<![好高低超于合])预期(?!的)|左右|力争|控制在|不低于|拟(?:安排|增加|新增|发行|实现|达到|下降|提高)"
 )
 CONTRASTS = (("决算", "预算"), ("执行数", "预算数"))
+PAIRS = ((re.compile("年初|预算"), re.compile("决算")), (re.compile("预算数"), re.compile("执行数")))
 # a question about a change the report states (比上年增加多少): the sentence that states a change
 ASKS_CHANGE = re.compile(r"比(?:上年|去年|上一年|20\d\d年)|(?:增加|减少|增长|下降|多|少)了?多少|增减|变化")
 STATES_CHANGE = re.compile(
@@ -215,15 +216,16 @@ def candidates(question: str, weight: dict[str, float], hits: Sequence[Hit], yea
     picks = []
     for i, hit in enumerate(hits):
         headings = " ".join(hit.headings)
-        previous = ""
+        previous = headed = ""  # the sentence before that may answer; the last 项 named (…信息化建设（项）。)
         for sentence in sentences(hit.text):
+            headed = (ITEM.findall(sentence) or [headed])[-1]
             if not_an_answer(sentence, hit):
                 continue
             own = coverage(sentence, weight)
             with_context = coverage(f"{sentence} {headings} {previous}", weight)
             spoken = sentence_years(sentence, previous, headings, hit)
             score = 0.7 * own + 0.3 * with_context + 0.25 * (hit.score / top) - 0.01 * i
-            score += what_it_states(asking, sentence, hit) + how_it_reads(asking, sentence, previous, spoken)
+            score += what_it_states(asking, sentence, hit, headed) + how_it_reads(asking, sentence, previous, spoken)
             picks.append(Pick(i, sentence, score, max(own, with_context), spoken))
             previous = sentence
     picks.sort(key=lambda p: -p.score)
@@ -263,7 +265,7 @@ def not_an_answer(sentence: str, hit: Hit) -> bool:
     return bool(header_row or listing or is_hostile(sentence))
 
 
-def what_it_states(asking: Asking, sentence: str, hit: Hit) -> float:
+def what_it_states(asking: Asking, sentence: str, hit: Hit, headed: str = "") -> float:
     """A figure of the kind asked for, and the row or item the question names."""
     score = 0.0
     if asking.wants_figure:
@@ -277,13 +279,14 @@ def what_it_states(asking: Asking, sentence: str, hit: Hit) -> float:
     if record is not None:
         if ASKS_LAST_YEAR.search(asking.question) and not any(LAST_YEAR_HEAD.search(h) for h, _ in record.cells):
             score -= CHANGE_BONUS  # 比上年增加了多少: a row of this year's amounts does not say
+        if not record.label and headed:  # 年初预算为135.90万元，… under …信息化建设（项）。
+            score += 0.2 if headed in asking.question else -0.05
         return score + record_bonus(record, asking.question, hit.info.department)
     if is_table_row(sentence):
         label = row_label(sentence)
         return score + (0.2 if label and label in asking.question else -0.05)
-    items = ITEM.findall(sentence)  # “…（类）…（款）城管执法（项）”
-    if items:
-        score += 0.2 if items[-1] in asking.question else -0.05
+    if headed:  # “…（类）…（款）城管执法（项）”, in the sentence or in the line that heads it
+        score += 0.2 if headed in asking.question else -0.05
     return score
 
 
@@ -305,6 +308,8 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
     for wanted, other in CONTRASTS:
         if wanted in question and wanted not in sentence and other in sentence:
             score -= 0.25
+    if any(a.search(question) and b.search(question) and a.search(sentence) and b.search(sentence) for a, b in PAIRS):
+        score += 0.2  # 年初安排了多少，决算花了多少: the sentence that gives both
     if spoken & asking.years:
         score += 0.2
     if GROWTH_ASKED.search(question) and distant_base(sentence, asking.years):

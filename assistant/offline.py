@@ -42,6 +42,8 @@ KIND_ASKED = (
     ("money", re.compile(r"多少钱|多少(?:万|亿|万亿)?元|金额|总投资|投资多少|花了多少"), "金额"),
     ("percent", re.compile(r"百分之几|百分比|多少%|比例是多少|比重是多少"), "百分比"),
 )
+SCORE_ASKED = re.compile(r"多少分|几分|得分(?:是|为)?多少")
+SCORE_SAID = re.compile(r"\d\s*分(?![别类配期批项之])|得分|评分|分值|总分")
 ZERO = re.compile(r"^0(?:\.0+)?(?:元|万元|亿元|千元)?$")
 ACTUALS = re.compile(r"决算|实际支出|实际花")
 # budget items every report names the same way: asked by name, a passage without the name does not answer
@@ -130,6 +132,8 @@ def figure_refusal(question: str, picks: list[Pick], hits: list[Hit]) -> str:
             return f"报告中有相关内容，但没有给出所问的{what}"
     if TARGET_QUESTION.search(question) and not any(states_target(p.text, hits[p.hit_index]) for p in picks):
         return "报告中有相关内容，但没有给出所问的目标（只有实际完成的数字）"
+    if SCORE_ASKED.search(question) and not any(SCORE_SAID.search(p.text) for p in picks):
+        return "报告中有相关内容，但没有给出所问的得分"  # 自评良好 is a grade, not a score
     counted = COUNTED.search(question)  # 多少辆: a count of vehicles, not an amount spent on them
     # a figure keeps two characters of its measure (平方 for 平方米): compare on those
     if counted and not any(f.kind == "count" and f.measure.startswith(counted.group(1)[:2]) for f in figures):

@@ -146,6 +146,9 @@ def named_report_years(question: str) -> tuple[int, ...]:
     for match in REPORT_OF_YEAR.finditer(question):  # 2005年和2006年政府工作报告: both reports
         listed = re.search(r"(?:(?:19|20)\d{2}\s*年?\s*[和、与及]\s*)+$", question[: match.start()])
         years |= {int(y) for y in re.findall(r"(?:19|20)\d{2}", listed.group())} if listed else set()
+        span = re.search(r"((?:19|20)\d{2})\s*年?\s*[至到—–~-]\s*$", question[: match.start()])
+        last = int(match.group(1)) if match.group(1) and len(match.group(1)) == 4 else 0
+        years |= set(range(int(span.group(1)), last + 1)) if span and last else set()  # 2005年至2008年的…报告
     return tuple(sorted(years))
 
 
@@ -222,6 +225,9 @@ def analyse(question: str, documents: Sequence[DocumentInfo]) -> QueryAnalysis:
     )
 
 
+COUNTED_GROUP = re.compile(r"^[两二三四五六七八九十几各多数]+个?[省市区县地家局委办厅]")
+
+
 def _unknown_orgs(bare: str, documents: Sequence[DocumentInfo]) -> list[str]:
     """Places and bodies named (南县政协, 无锡市财政局, 江苏) that no document is of."""
     known = {alias for doc in documents for name in doc.all_names for alias in aliases(name)}
@@ -232,6 +238,7 @@ def _unknown_orgs(bare: str, documents: Sequence[DocumentInfo]) -> list[str]:
         if m not in GENERIC_PLACES
         and not m.endswith(NOT_PLACES)
         and not any(word in m for word in ("了", "的", "个", "几", "多少", "和", "与", "其中", "报告"))
+        and not COUNTED_GROUP.match(m)  # 五省市, 两市: how many are asked of, not a name
         and not any(alias in m or m in alias for alias in known if len(alias) >= 2)
         and not any(m in t for t in titles)
     ]

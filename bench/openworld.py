@@ -2,7 +2,7 @@
 shared document, with figures per kind (lookups, comparisons, unanswerable).
 
     reportqa ingest ../shared/corpus --store S        # both folders: 60 documents
-    python -m bench.openworld --store S [--show-failures] [--only heldout|tuning|tuning2|tuning3|tuning4|tuning5|tuning6]
+    python -m bench.openworld --store S [--show-failures] [--only heldout|tuning|tuning2|tuning3|tuning4|tuning5|tuning6|tuning7]
 
 The split is tests/eval/open_split.json (by document, made before any open-world rule). The
 held-out questions (tests/eval/open_heldout.jsonl) were written by helpers that never saw the code.
@@ -27,6 +27,7 @@ SETS = {
     "tuning4": ROOT / "tests" / "eval" / "open_tuning4.jsonl",
     "tuning5": ROOT / "tests" / "eval" / "open_tuning5.jsonl",
     "tuning6": ROOT / "tests" / "eval" / "open_tuning6.jsonl",
+    "tuning7": ROOT / "tests" / "eval" / "open_tuning7.jsonl",
 }
 
 

@@ -286,7 +286,7 @@ def test_a_year_of_work_reports_is_read_also_in_the_report_reviewing_it() -> Non
 
 def test_reports_listed_beside_the_years_they_speak_of() -> None:
     plan = plan_comparison("按2006年和2008年政府工作报告的说法，2005年和2007年全国粮食产量各是多少？", WORK_REPORTS)
-    assert plan is not None and plan.items == ("全国粮食产量",)
+    assert plan is not None and plan.items == ("粮食产量",)  # 全国: the body is the country
     assert [(g.label, g.doc_ids) for g in plan.groups] == [("2005年", ("w2006",)), ("2007年", ("w2008",))]
 
 
@@ -504,3 +504,46 @@ def test_a_level_reached_after_its_growth_is_the_cell() -> None:
     text = "（某省，2025年）经营主体新增105万户，达到920万户。[1]"
     picked = picked_from(text, "经营主体新增105万户，达到920万户。", "经营主体", "count")
     assert picked is not None and picked[0].text == "920万" and picked[0].measure == "户"
+
+
+def test_each_report_s_year_before_is_read_from_that_report() -> None:
+    from assistant.query import named_report_years
+
+    asked = "2005年至2008年的政府工作报告各自提到的上一年全国粮食产量是多少？哪一年最高？"
+    assert named_report_years(asked) == (2005, 2006, 2007, 2008)
+    plan = plan_comparison(asked, WORK_REPORTS)
+    assert plan is not None and plan.items == ("粮食产量",)
+    assert [g.label for g in plan.groups] == ["2004年", "2005年", "2006年", "2007年"]
+    assert [g.doc_ids for g in plan.groups] == [("w2005",), ("w2006",), ("w2007",), ("w2008",)]
+    pair = plan_comparison(
+        "2005年报告说的上一年城镇新增就业，和2007年报告说的上一年城镇新增就业，各是多少？", WORK_REPORTS
+    )
+    assert pair is not None and [g.doc_ids for g in pair.groups] == [("w2005",), ("w2007",)]
+
+
+def test_counts_in_different_measures_are_not_subtracted() -> None:
+    assert difference(figure("980万人"), figure("1000")) is None
+    assert difference(figure("859万人"), figure("1184万人")) is not None
+
+
+def test_bodies_counted_but_not_named_are_every_report_of_that_kind_and_year() -> None:
+    asked = "五省市2025年政府工作报告中，2024年城镇新增就业分别是多少？谁最多？"
+    five = [
+        *PROVINCES,
+        DocumentInfo("zj", "zj.docx", "2025年浙江省政府工作报告", "浙江省人民政府", 2025, "政府工作报告", 1),
+    ]
+    plan = plan_comparison(asked, five)
+    assert plan is not None and plan.by == "department" and len(plan.groups) == 5
+    assert plan.items == ("城镇新增就业",) and plan.year == 2024
+    assert plan_comparison(asked, PROVINCES) is None  # four reports are not the five asked of
+
+
+def test_a_leading_against_last_year_clause_asks_each_one_s_change() -> None:
+    from assistant.compare import EACH_CHANGE
+
+    asked = "与2025年年初预算相比，甲局和乙局2026年部门预算收入分别是增加还是减少？幅度多大？"
+    assert items_of(asked, ["甲局", "乙局"]) == ("部门预算收入",)
+    assert EACH_CHANGE.search(asked)
+    bodies = [doc("j", "某市甲局", 2026), doc("y", "某市乙局", 2026)]
+    plan = plan_comparison(asked.replace("甲局和乙局", "某市甲局和某市乙局"), bodies)
+    assert plan is not None and plan.year == 2026

@@ -3,6 +3,8 @@ against its change, and a table's rows not crowding out the report's own total. 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.answering import is_cell
 from assistant.cells import expected_kind, inner_item, pick_value, whole_names
 from assistant.chain_state import ChainState
@@ -339,3 +341,36 @@ def test_a_bare_measure_listed_after_an_item_s_measure_is_of_that_item() -> None
     parts = question_parts("2006年国务院政府工作报告里，2005年全国GDP总量和增速各是多少？")
     assert [p.item for p in parts] == ["全国GDP总量", "全国GDP增速"]
     assert all(p.text.startswith("2006年国务院政府工作报告里，2005年全国GDP") for p in parts)
+
+
+def test_a_sentence_under_its_item_s_heading_that_gives_both_figures_asked_ranks_first() -> None:
+    from assistant.extractive import pick_sentences
+
+    final = DocumentInfo("f", "f.pdf", "2024年部门决算", "某区财政局", 2024, "部门决算", 30)
+    narrative = (
+        "3、一般公共服务支出（类）财政事务（款）信息化建设（项）。主要用于：信息化系统日常维护费等支出。"
+        "年初预算为135.90万元，支出决算为135.25万元。4、一般公共服务支出（类）财政事务（款）其他财政事务支出（项）。"
+        "年初预算为450.52万元，支出决算为449.52万元。"
+    )
+    row = "一般公共服务支出/财政事务/信息化建设（科目201 06 07）：本年收入合计135.25万元，财政拨款收入135.25万元。"
+    hits = [hit(row, final, ("收入决算表",), "r"), hit(narrative, final, (), "n")]
+    question = "某区财政局2024年信息化建设这一项，年初安排了多少钱，最后决算花了多少？"
+    tokens = ["信息化", "建设", "年初", "安排", "决算"]
+    best = pick_sentences(question, tokens, hits, lambda _: 1.0, [2024])[0]
+    assert best.text == "年初预算为135.90万元，支出决算为135.25万元。"
+
+
+def test_a_score_asked_is_not_answered_by_a_grade() -> None:
+    from assistant.chain_state import ChainState
+
+    info = DocumentInfo("lj", "lj.pdf", "2022年部门整体支出绩效自评报告", "某街道", 2022, "绩效自评报告", 20)
+    text = "本部门2022年全年预算数6831.42万元，执行数6600.83万元，部门整体支出绩效自评良好。"
+    question = "某街道2022年部门整体支出绩效自评得了多少分？"
+    state = ChainState(
+        question, analyse(question, [info]), (hit(text, info),), ("部门", "整体", "绩效", "自评"), lambda _: 1.0
+    )
+    draft = extractive_model(state)
+    assert draft.refused and "得分" in draft.reason
+    scored = "部门整体支出绩效自评得分92.5分，等级为良好。"
+    again = replace(state, hits=(hit(scored, info),))
+    assert not extractive_model(again).refused
