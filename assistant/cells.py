@@ -31,7 +31,9 @@ def expected_kind(item: str, question: str) -> str:
         return "percent"  # 城镇新增就业目标 is a count: a target is a rate only for a growth
     if MONEY_TAIL.search(item):  # 人员经费 is money, though it names 人员
         return "money"
-    if COUNT_QUESTION.search(item) or re.search(r"人数|人口|人员|个数|数量|户数|件数|新增就业|就业人数|就业岗位", item):
+    if COUNT_QUESTION.search(item) or re.search(
+        r"人数|人口|人员|[个户件次家台辆]数|项目数|数量|新增就业|就业人数|就业岗位", item
+    ):
         return "count"
     if COUNT_ASKED.search(question):  # 单价100万元以上的设备各有几台: a count, though it names 万元
         return "count"

@@ -55,6 +55,7 @@ AGAINST_BEFORE = re.compile(
     r"|哪[个家]是?(?:增加|减少)的?)"
 )
 COUNTED_IN = re.compile(r"多少([户家个项人名台辆套所])")
+MONEY_OF = re.compile(r"(涉及|投入|使用)了?多少(?:钱|资金|经费)")
 BARE_CHANGE = re.compile(r"(?:下?降|上?涨|增长|增加|减少)了?")
 SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|(?<![涉以普危顾企波触])及)+")  # not 涉及
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那](?:[个地家级]|个?(?:省市|[省市区县局]))")
@@ -101,6 +102,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
         for alias in sorted(aliases(department) | {department}, key=len, reverse=True):
             text = text.replace(alias, " ")
     text = EACH_GREW.sub("增长 ", text)  # 地区生产总值各增长了多少: each group's growth is the item
+    text = MONEY_OF.sub(r"\1资金 ", text)  # 项目各有几个、涉及多少钱: the money is the second item
     text = FILLER.sub(" ", text)
     for i, name in enumerate(whole):
         text = text.replace(name, f"<{i}>")

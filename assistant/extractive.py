@@ -61,6 +61,7 @@ STATES_CHANGE = re.compile(
 )
 CHANGE_BONUS = 0.2
 PLAN_HEADING = re.compile(r"任务|工作安排|重点工作|计划|目标|打算")
+ACTUAL_ASKED = re.compile(r"实际(?:是|为|完成|达到|实现)?了?多少|实际完成|实际值")
 PAST_ASKED = re.compile(r"(?<![比较与和跟同])(?:去年|上年|上一年|过去一年)(?!年初|预算|相比|比)")
 GROWTH_ASKED = re.compile(r"增长|下降|增速|增幅|上涨|降低")
 OTHER_BASE = re.compile(r"(?:与|比|较)((?:19|20)\d{2})年(?:相比|以来)?|((?:19|20)\d{2})年以来")  # 与2000年相比
@@ -305,6 +306,8 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
         score += CHANGE_BONUS
     if TARGET_QUESTION.search(question) and not TARGET_WORDS.search(sentence + previous):
         score -= 0.25  # a target asked: what was achieved is another figure
+    elif ACTUAL_ASKED.search(question) and TARGET_WORDS.search(sentence):
+        score -= 0.25  # what was achieved asked: a target is another figure
     for wanted, other in CONTRASTS:
         if wanted in question and wanted not in sentence and other in sentence:
             score -= 0.25

@@ -9,8 +9,10 @@ from dataclasses import replace
 
 from assistant.chain_state import ChainState
 from assistant.extractive import (
+    ACTUAL_ASKED,
     CODE,
     FIGURE_QUESTION,
+    ITEM,
     PAST_ASKED,
     TARGET_QUESTION,
     TARGET_WORDS,
@@ -132,6 +134,8 @@ def figure_refusal(question: str, picks: list[Pick], hits: list[Hit]) -> str:
             return f"报告中有相关内容，但没有给出所问的{what}"
     if TARGET_QUESTION.search(question) and not any(states_target(p.text, hits[p.hit_index]) for p in picks):
         return "报告中有相关内容，但没有给出所问的目标（只有实际完成的数字）"
+    if ACTUAL_ASKED.search(question) and all(TARGET_WORDS.search(p.text) for p in picks):
+        return "报告中有相关内容，但只有目标数，没有给出所问的实际数"
     if SCORE_ASKED.search(question) and not any(SCORE_SAID.search(p.text) for p in picks):
         return "报告中有相关内容，但没有给出所问的得分"  # 自评良好 is a grade, not a score
     counted = COUNTED.search(question)  # 多少辆: a count of vehicles, not an amount spent on them
@@ -193,11 +197,22 @@ def describe_record(sentence: str, record: Record, hit: Hit, question: str) -> s
     record = replace(record, cells=tuple(cells)) if cells else record
     shown = [(h, v) for h, v in record.cells if not ZERO.match(v) or (h and h in question)]
     focus = [cell for cell in record.cells if cell[0] and cell[0] in question] or list(record.cells[:1])
-    label = "/".join(record.label)
+    label = "/".join(record.label) or headed_item(sentence, hit)
     text = (f"{label}：" if label else "") + "，".join(
         _with_wan(h, v) if (h, v) in focus else f"{h}{v}" for h, v in shown or record.cells
     )
     return text + (f"（{title}）" if title else "")
+
+
+HEADED_SPAN = 80  # how far before its sentence a 项 line still heads it
+
+
+def headed_item(sentence: str, hit: Hit) -> str:
+    """The 项 a passage names before a sentence that does not name it (…信息化建设（项）。主要用于…。
+    年初预算为135.90万元…), as 信息化建设（项）; "" when none."""
+    at = hit.text.find(sentence[:12])
+    named = ITEM.findall(hit.text[max(0, at - HEADED_SPAN) : at]) if at > 0 else []
+    return f"{named[-1]}（项）" if named else ""
 
 
 def _with_wan(header: str, value: str) -> str:

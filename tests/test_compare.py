@@ -547,3 +547,11 @@ def test_a_leading_against_last_year_clause_asks_each_one_s_change() -> None:
     bodies = [doc("j", "某市甲局", 2026), doc("y", "某市乙局", 2026)]
     plan = plan_comparison(asked.replace("甲局和乙局", "某市甲局和某市乙局"), bodies)
     assert plan is not None and plan.year == 2026
+
+
+def test_a_count_and_the_money_of_the_same_projects_are_two_items() -> None:
+    from assistant.cells import expected_kind as kind_of
+
+    asked = "甲局和乙局2026年编报绩效目标的项目各有几个、涉及多少钱？"
+    assert items_of(asked, ["甲局", "乙局"]) == ("编报绩效目标的项目", "涉及资金")
+    assert kind_of("编报绩效目标的项目数", "万里街道两年的项目数和涉及资金各是多少？") == "count"

@@ -374,3 +374,27 @@ def test_a_score_asked_is_not_answered_by_a_grade() -> None:
     scored = "部门整体支出绩效自评得分92.5分，等级为良好。"
     again = replace(state, hits=(hit(scored, info),))
     assert not extractive_model(again).refused
+
+
+def test_a_sentence_headed_by_its_item_line_is_shown_with_the_item() -> None:
+    from assistant.offline import headed_item
+
+    text = (
+        "3、一般公共服务支出（类）财政事务（款）信息化建设（项）。主要用于：信息化系统日常维护费等支出。"
+        "年初预算为135.90万元，支出决算为135.25万元。"
+    )
+    assert headed_item("年初预算为135.90万元，支出决算为135.25万元。", hit(text)) == "信息化建设（项）"
+    far = "信息化建设（项）。" + "其他说明文字。" * 20 + "年初预算为10.00万元。"
+    assert headed_item("年初预算为10.00万元。", hit(far)) == ""
+
+
+def test_what_was_achieved_asked_is_not_answered_with_a_target() -> None:
+    from assistant.chain_state import ChainState
+
+    text = "2007年的主要预期目标是：城镇新增就业人数不低于900万人，城镇登记失业率控制在4.6%以内；"
+    question = "2007年政府工作报告中，2006年城镇登记失业率实际是多少？"
+    state = ChainState(
+        question, analyse(question, [WORK_REPORT]), (hit(text, WORK_REPORT),), ("城镇", "登记", "失业率"), lambda _: 1.0
+    )
+    draft = extractive_model(state)
+    assert draft.refused and "实际数" in draft.reason
