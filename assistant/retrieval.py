@@ -67,6 +67,36 @@ def spread(hits: list[Hit]) -> tuple[list[Hit], set[str]]:
     return first + later, {h.chunk_id for h in later}
 
 
+LOOSE = re.compile(r"[\s“”\"「」『』‘’]")
+ASKED_AT = re.compile(r"(?:是|为|有|安排了?|花了?|投入了?|达到|共|一共)?(?:多少|多[大高快长重远]|几)")
+LEAD = re.compile(r".*(?:(?:19|20)\d{2}年度?|[，,：:])")
+SECTION_LINE = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)(.{2,30})$", re.M
+)
+
+
+def asked_phrase(question: str, names: Sequence[str] = ()) -> str:
+    """What a question asks about as it says it, after its body and years and before its asking
+    words (政府采购预算 of 某局2026年政府采购预算是多少); "" when that is under four characters."""
+    for name in sorted(names, key=len, reverse=True):
+        question = question.replace(name, "，") if len(name) >= 2 else question
+    asks = ASKED_AT.search(question)
+    if not asks:
+        return ""
+    phrase = LOOSE.sub("", LEAD.sub("", question[: asks.start()]))
+    return phrase if len(phrase) >= 4 else ""
+
+
+def heads_section(text: str, phrase: str) -> bool:
+    """Whether a passage holds the heading of a section on ``phrase`` with the section's first
+    lines (第四部分 政府采购预算情况 / 深圳市信访局纳入…), not only a table of contents."""
+    for match in SECTION_LINE.finditer(text):
+        rest = text[match.end() :].strip()
+        if phrase in LOOSE.sub("", match.group(1)) and rest and not SECTION_LINE.match(rest.split("\n", 1)[0]):
+            return True
+    return False
+
+
 class HybridRetriever(BaseRetriever):
     """``invoke(question)`` returns LangChain Documents; ``search(analysis)`` returns Hits."""
 
@@ -105,6 +135,8 @@ class HybridRetriever(BaseRetriever):
         wanted_years = set(analysis.years) | set(analysis.relative_years)
         by_id = self.library.store.get(cid for cid, _ in fused)
         pinned = self.library.record_index(listed).lookup(analysis.question, scope)
+        phrase = asked_phrase(analysis.question, [m.text for m in analysis.mentions])  # 第四部分 政府采购预算情况
+        pinned += [cid for cid, _ in fused if cid in by_id and phrase and heads_section(by_id[cid].text, phrase)]
         best = fused[0][1] if fused else 1.0
         extra = [cid for cid in pinned if cid not in by_id]
         if extra:

@@ -398,3 +398,17 @@ def test_what_was_achieved_asked_is_not_answered_with_a_target() -> None:
     )
     draft = extractive_model(state)
     assert draft.refused and "实际数" in draft.reason
+
+
+def test_a_section_headed_by_what_is_asked_is_found_by_its_heading() -> None:
+    from assistant.retrieval import asked_phrase, heads_section
+
+    assert asked_phrase("2026年某市信访局政府采购预算是多少？", ["某市信访局"]) == "政府采购预算"
+    assert asked_phrase("某市信访局2026年三公经费是多少？", ["某市信访局"]) == "三公经费"
+    section = (
+        "6.综合管理17.91万元。\n第四部分 政府采购预算情况\n某市信访局纳入2026年部门预算的政府采购项目共有1,100.30万元。"
+    )
+    contents = "一、文字部分\n第一部分 部门概况\n第四部分 政府采购预算情况\n第五部分 其他情况"
+    assert heads_section(section, "政府采购预算")
+    assert not heads_section(contents, "政府采购预算")  # a table of contents is not the section
+    assert not heads_section(section, "三公经费")
