@@ -11,10 +11,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.cells import expected_kind, inner_item, pick_value
+from assistant.cells import expected_kind, inner_item, item_names, pick_value
 from assistant.comparison_plan import Group, Plan, is_comparison, items_of, plan_comparison, sub_question
 from assistant.differences import describe_change, in_wan
-from assistant.figures import Figure, find_figures
+from assistant.figures import Figure, cited_after, find_figures, states_value
 from assistant.records import (
     Answer,
     CheckedFigure,
@@ -66,7 +66,8 @@ def compare(
         for group in plan.groups:
             cell = _cell(plan, group, item, kind, ask_one, citations)
             cells.append(cell.cell)
-            parts.append(_with_stated_change(cell) if EACH_CHANGE.search(question) else cell.part)
+            each_change = EACH_CHANGE.search(question) and cell.figure is not None
+            parts.append(_with_stated_change(cell, plan, group, item, ask_one, citations) if each_change else cell.part)
             if cell.figure is not None:
                 found.append((group.label, cell.figure))
         line, checked = check(f"{item}：" + "，".join(parts), citations)
@@ -100,7 +101,8 @@ class _Cell:
 # 各增减了多少 of each group: the change each report states beside its figure
 EACH_CHANGE = re.compile(
     r"(?:各|分别)(?:是|有)?(?:增减|增长|增加|减少|下降|变化|[增减多少])了?(?:多少|几)|(?:各|分别)(?:是|有)?什么变化|"
-    r"(?:各|分别)(?:是)?(?:多了还是少了|增加还是减少|增加了还是减少了)|比上年(?:预算)?(?:各|分别)"
+    r"(?:各|分别)(?:是)?(?:多了还是少了|增加还是减少|增加了还是减少了)|比上年(?:预算)?(?:各|分别)|"
+    r"哪[个家些]是?(?:增加|减少|增长|下降)的"
 )
 STATED_CHANGE = re.compile(
     r"^[，,]\s*((?:较|比|同比)[^，,。；;\[]{0,16}?(?:增加|减少|增长|下降|持平)[^，,。；;\[]{0,12}"
@@ -108,14 +110,39 @@ STATED_CHANGE = re.compile(
 )
 
 
-def _with_stated_change(cell: _Cell) -> str:
+def _with_stated_change(
+    cell: _Cell,
+    plan: Plan,
+    group: Group,
+    item: str,
+    ask_one: Callable[[str, Sequence[str]], Answer],
+    citations: list[Citation],
+) -> str:
     """A cell with the change its report states right after the figure (较2025年年初预算减少
-    878.34万元，下降10.9%), quoted from the cited sentence."""
+    878.34万元，下降10.9%), quoted from the cited sentence; else the change the report states of
+    the item elsewhere, asked for and cited on its own."""
     stated = STATED_CHANGE.match(cell.after)
-    if not stated:
-        return cell.part
     at = cell.part.rfind("[")
-    return f"{cell.part[:at]}（{stated.group(1)}）{cell.part[at:]}"
+    if stated:
+        return f"{cell.part[:at]}（{stated.group(1)}）{cell.part[at:]}"
+    asked = sub_question(plan, group, item).removesuffix(f"{plan.asks}？") + "比上年增减多少？"
+    answer = ask_one(asked, group.doc_ids)
+    said = None if answer.refused else CHANGE_OF.search(answer.answer)
+    numbers = cited_after(answer.answer, said.end()) if said else []
+    source = next((c for c in answer.citations if c.n in numbers), None)
+    if said is None or source is None or not any(n in answer.answer[: said.start()] for n in item_names(item)):
+        return cell.part
+    if not all(states_value(source.text, f.value) for f in find_figures(said.group(1))):
+        return cell.part  # a figure its passage does not print is never shown
+    same = next((c for c in citations if c.chunk_id == source.chunk_id and c.page == source.page), None)
+    if same is None:
+        same = dataclasses.replace(source, n=len(citations) + 1)
+        citations.append(same)
+    return f"{cell.part}（{said.group(1)}[{same.n}]）"
+
+
+# 部门预算收入4,676.96万元，较2025年年初预算增加206.09万元: the change said of the item
+CHANGE_OF = re.compile(r"[，,]\s*((?:较|比)[^，,。；;\[]{0,16}?(?:增加|减少|增长|下降|持平)[^，,。；;\[]{0,12})")
 
 
 def _cell(

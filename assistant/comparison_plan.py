@@ -58,7 +58,7 @@ COUNTED_IN = re.compile(r"多少([户家个项人名台辆套所])")
 MONEY_OF = re.compile(r"(涉及|投入|使用)了?多少(?:钱|资金|经费)")
 BARE_CHANGE = re.compile(r"(?:下?降|上?涨|增长|增加|减少)了?")
 SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|(?<![涉以普危顾企波触])及)+")  # not 涉及
-COUNTING = re.compile(r"[两二三四五六七八九十几各这那](?:[个地家级]|个?(?:省市|[省市区县局]))")
+COUNTING = re.compile(r"[两二三四五六七八九十几各这那](?:[个地家级份]|个?(?:省市|[省市区县局]))")
 STOP_ITEMS = frozenset(
     {"的", "年", "年度", "部门", "单位", "报告", "数据", "数字", "说法", "口径", "按", "根据", "达到", "实现"}
 )
@@ -259,7 +259,9 @@ def _reports_listed(question: str, years: Sequence[int]) -> dict[int, int]:
     return dict(zip(spoken, named, strict=True))
 
 
-EACH_YEAR_BEFORE = re.compile(r"报告[^，,。？?；;]{0,8}?(?:说|提到|讲|里|中|显示)的?(?:上一年|上年|去年|前一年)")
+EACH_YEAR_BEFORE = re.compile(
+    r"报告[^，,。？?；;]{0,8}?(?:说|提到|讲|里|中|显示)的?[，,]?\s*(?:上一年|上年|去年|前一年)"
+)
 
 
 def _year_before_each(question: str) -> dict[int, int]:

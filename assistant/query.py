@@ -89,7 +89,7 @@ REPORT_OF_YEAR = re.compile(
 REPORT_SAYS_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府工作)?报告(?:里|中)?(?:说|讲|提到|显示|回顾)")
 SHORT_YEARS = re.compile(r"(?<![\d.．%％近续第共这那多几每个])([0-3]\d)\s*年(?![来间内以])")
 SHORT_YEAR_LIST = re.compile(
-    r"(?<![第\d.．%％])[0-3]\d(?:\s*[、和及与]\s*[0-3]\d)+(?:[两三四五]个?)?(?=\s*年)"
+    r"(?<![第\d.．%％])[0-3]\d(?:\s*[、和及与到至]\s*[0-3]\d)+(?:[两三四五]个?)?(?=\s*年)"
 )  # 05、06、07年
 COUNTED_YEARS = re.compile(r"[两三四五]个?$")  # 17、18、19三年: the years listed, counted
 BODY_SHORT_YEAR = re.compile(r"(^|[局委办院厅府室处所站队心部署行馆])([0-3]\d)\s*年(?![来间内以])")

@@ -555,3 +555,34 @@ def test_a_count_and_the_money_of_the_same_projects_are_two_items() -> None:
     asked = "甲局和乙局2026年编报绩效目标的项目各有几个、涉及多少钱？"
     assert items_of(asked, ["甲局", "乙局"]) == ("编报绩效目标的项目", "涉及资金")
     assert kind_of("编报绩效目标的项目数", "万里街道两年的项目数和涉及资金各是多少？") == "count"
+
+
+def test_a_change_not_said_beside_the_figure_is_asked_for_and_cited_on_its_own() -> None:
+    asked = "甲局和乙局2026年部门预算收入各多少？跟2025年年初预算比，哪家是增加的？"
+    plan = Plan((Group("甲局", ("j",)), Group("乙局", ("y",))), ("部门预算收入",), ("甲局", "乙局"), 2026, "department")
+    said = {
+        ("j", False): "甲局部门预算收入4,676.96万元。",
+        ("j", True): "2026年甲局部门预算收入4,676.96万元，较2025年年初预算减少247.70万元。",
+        ("y", False): "乙局部门预算收入5,417.80万元。",
+        ("y", True): "乙局项目支出1,313.80万元，较2025年年初预算增加9.99万元。",  # another item's change
+    }
+
+    def ask_one(sub: str, doc_ids: Sequence[str]) -> Answer:
+        text = said[(doc_ids[0], "增减" in sub)]
+        citation = make_citation(1, f"{doc_ids[0]}.pdf", "t", 3 + ("增减" in sub), "第3页", text, 1.0, sub)
+        return Answer(sub, f"（{doc_ids[0]}，2026年）{text}[1]", False, "", (citation,), (), "extractive")
+
+    done = compare(plan, asked, ask_one, check_figures)
+    assert "甲局4,676.96万元[1]（较2025年年初预算减少247.70万元[2]）" in done.text
+    assert "9.99" not in done.text and "乙局5,417.80万元[3]" in done.text
+    assert all(f.verified for f in done.figures)
+
+
+def test_short_year_ranges_and_counted_reports() -> None:
+    from assistant.query import with_full_years
+
+    asked = with_full_years("05到07年三份国务院政府工作报告里，上一年全国粮食产量各是多少？")
+    assert asked.startswith("2005到2007年三份国务院政府工作报告里")
+    plan = plan_comparison(asked, WORK_REPORTS)
+    assert plan is not None and plan.items == ("粮食产量",)
+    assert [g.label for g in plan.groups] == ["2004年", "2005年", "2006年"]
