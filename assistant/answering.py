@@ -21,11 +21,7 @@ from assistant.citations import check_figures, resolve_citations
 from assistant.combine import combine
 from assistant.compare import Plan, compare, plan_comparison
 from assistant.config import Settings
-from assistant.extractive import (
-    ASKS_CHANGE,
-    STATES_CHANGE,
-    expected_kind,
-)
+from assistant.extractive import expected_kind
 from assistant.figures import Figure, find_figures
 from assistant.followup import is_follow_up, rewrite_follow_up
 from assistant.library import Library
@@ -36,6 +32,7 @@ from assistant.query import QueryAnalysis, analyse, short_name, spelled_out
 from assistant.recognised import with_ocr_flags
 from assistant.records import DOC_TYPES, Answer, AnswerMode, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
+from assistant.timing import ASKS_CHANGE, STATES_CHANGE
 from assistant.understanding.intent import Part, question_parts, states
 from assistant.understanding.names import closest
 

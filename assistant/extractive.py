@@ -15,7 +15,6 @@ from assistant.hostile import is_hostile
 from assistant.reading import (
     NOT_TEXT,
     YEAR_MENTION,
-    Record,
     all_zero,
     is_table_row,
     names_its_figure,
@@ -24,7 +23,20 @@ from assistant.reading import (
     sentences,
 )
 from assistant.records import Hit
-from assistant.tables import bare_header
+from assistant.rows import CODE, QUOTES, record_bonus, record_item, row_label
+from assistant.timing import (
+    ACTUAL_ASKED,
+    ASKS_CHANGE,
+    ASKS_LAST_YEAR,
+    GROWTH_ASKED,
+    LAST_YEAR_HEAD,
+    PAST_ASKED,
+    STATES_CHANGE,
+    TARGET_QUESTION,
+    TARGET_WORDS,
+    distant_base,
+    under_plan,
+)
 from assistant.tokenize import SYNONYMS
 
 CLAUSE = re.compile(r"[^，,；;：:]*[，,；;：:]?")
@@ -37,38 +49,15 @@ MONEY_QUESTION = re.compile(r"钱|金额|经费|资金|投入|花了|预算|支�
 COUNT_QUESTION = re.compile(
     r"多少(?:个|人|件|次|家|项|名|户|宗|处|场|套|所|条|位)|几(?:个|处|家|项|次|位)|面积|多少平方"
 )
-CODE = re.compile(r"^\d{3}(?: \d{2}){0,2} ")
-QUOTES = re.compile(r"[\s“”‘’\"'「」《》,，]")
 MAX_SNIPPET = 140
 TWO_PART = re.compile(r"分别|和|与|及|、|以及|比较|对比|变化|各|其中")
 PARTIAL = 0.5  # credit for a question word whose characters appear apart (拆掉 ~ 拆除)
 # a table record as ingest writes it: 城乡社区支出/城管执法（科目212 01 04）：合计6,522,681元，基本支出0元。
-TOTALS = {"合计", "总计", "收入总计", "支出总计", "本年收入合计", "本年支出合计"}
-BODY_SUFFIX = re.compile(r"[（(](?:本级|汇总|部门)[）)]$")
-TOTAL_SUFFIX = re.compile(r"(?:合计|小计)$")
 TABLE_HEAD = re.compile(r"表.{0,40}单位\s*[:：]\s*(?:元|万元|亿元|千元)$")  # 表8…部门名称：…单位：万元
 # words that tell apart figures of the same item: a budget is not an actual, a total not a part
-TARGET_QUESTION = re.compile(r"预期目标|增长目标|目标是|目标为|定的目标|提出的目标")
-TARGET_WORDS = re.compile(
-    r"目标|(?<![好高低超于合])预期(?!的)|左右|力争|控制在|不低于|拟(?:安排|增加|新增|发行|实现|达到|下降|提高)"
-)
 CONTRASTS = (("决算", "预算"), ("执行数", "预算数"))
 PAIRS = ((re.compile("年初|预算"), re.compile("决算")), (re.compile("预算数"), re.compile("执行数")))
-# a question about a change the report states (比上年增加多少): the sentence that states a change
-ASKS_CHANGE = re.compile(r"比(?:上年|去年|上一年|20\d\d年)|(?:增加|减少|增长|下降|多|少)了?多少|增减|变化")
-STATES_CHANGE = re.compile(
-    r"(?:比|较|与)(?:上年|去年|上一年|20\d\d\s*年)[^。；]{0,20}?(?:增加|减少|增长|下降|持平|多|少)"
-)
 CHANGE_BONUS = 0.2
-PLAN_HEADING = re.compile(r"任务|工作安排|重点工作|计划|目标|打算")
-ACTUAL_ASKED = re.compile(r"实际(?:是|为|完成|达到|实现)?了?多少|实际完成|实际值")
-PAST_ASKED = re.compile(r"(?<![比较与和跟同])(?:去年|上年|上一年|过去一年)(?!年初|预算|相比|比)")
-GROWTH_ASKED = re.compile(r"增长|下降|增速|增幅|上涨|降低")
-OTHER_BASE = re.compile(r"(?:与|比|较)((?:19|20)\d{2})年(?:相比|以来)?|((?:19|20)\d{2})年以来")  # 与2000年相比
-ASKS_LAST_YEAR = re.compile(r"比(?:上年|去年|上一年)|与上年相比|较上年")
-LAST_YEAR_HEAD = re.compile(
-    r"上年|增减|增长|变动|比|(?:19|20)\d{2}年"
-)  # a column of last year's amounts or of the change
 
 
 @dataclass(frozen=True)
@@ -171,11 +160,6 @@ def expected_kind(question: str) -> str:
     if MONEY_QUESTION.search(question):
         return "money"
     return ""
-
-
-def row_label(row: str) -> str:
-    """The item a table row is about: ``212 01 04 城管执法 6,522,681 ...`` -> ``城管执法``."""
-    return " ".join(cell for cell in CODE.sub("", row).split() if not re.fullmatch(r"-?[\d,]+(?:\.\d+)?", cell))
 
 
 def figure_bonus(sentence: str, kind: str) -> float:
@@ -325,47 +309,6 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
     if asking.wants_figure and named:
         score += NAMED_FIGURE_BONUS
     return score
-
-
-def distant_base(sentence: str, years: frozenset[int]) -> bool:
-    """Whether a sentence measures against a year the question neither asks about nor has as
-    the year before one it asks about (2005年与2000年相比 for a question on 2005)."""
-    bases = {int(a or b) for a, b in OTHER_BASE.findall(sentence)}
-    return bool(years) and any(b not in years and b + 1 not in years for b in bases)
-
-
-def under_plan(hit: Hit) -> bool:
-    """Whether a passage stands under the heading of its report year's plan (二、2025年主要任务)."""
-    year = hit.info.year
-    return bool(year) and any(f"{year}年" in h and PLAN_HEADING.search(h) and "回顾" not in h for h in hit.headings)
-
-
-def record_bonus(record: Record, question: str, department: str = "") -> float:
-    """A record is the answer when its row is the item asked about (城管执法, not the 款 above
-    it) and, better still, when the question names its columns (基本支出, 人员经费). The row
-    named after the reporting body itself (深圳市某局（本级）：支出总计…) is the table's total."""
-    plain = QUOTES.sub("", question)
-    named = sum(1 for header, _ in record.cells if header and header in plain)
-    # 一般公共预算支出中的基本支出 names two columns of the total row (一般公共预算支出合计, 基本支出)
-    loosely = sum(1 for header, _ in record.cells if header and (header in plain or bare_header(header) in plain))
-    bonus = 0.0
-    if record.label:
-        item = record_item(record)
-        if department and len(record.label) == 1 and BODY_SUFFIX.sub("", item) == department:
-            bonus += 0.2 if loosely else 0.05  # the body's own row: the total of every column
-        elif item in TOTALS:  # the total row, when the question names two of its columns and no row
-            bonus += 0.25 if item in plain or loosely >= 2 else 0.1 if loosely else -0.05
-        elif re.fullmatch(r"(?:19|20)\d{2}\s*年度?", item):  # a column of years: the year is not the item
-            bonus -= 0.05
-        else:
-            bonus += 0.25 if item and (item in plain or TOTAL_SUFFIX.sub("", item) in plain) else -0.05
-    return bonus + min(named, 2) * 0.05
-
-
-def record_item(record: Record) -> str:
-    """The row's own item, without enumeration and quotes: 八、城乡社区支出 -> 城乡社区支出."""
-    item = QUOTES.sub("", record.label[-1]) if record.label else ""
-    return re.sub(r"^[一二三四五六七八九十]+、|^\d+[.．]", "", item)
 
 
 def prefer_narrative(best: Pick, ranked: Sequence[Pick], hits: Sequence[Hit]) -> Pick:

@@ -8,25 +8,13 @@ import re
 from dataclasses import replace
 
 from assistant.chain_state import ChainState
-from assistant.extractive import (
-    ACTUAL_ASKED,
-    CODE,
-    FIGURE_QUESTION,
-    ITEM,
-    PAST_ASKED,
-    TARGET_QUESTION,
-    TARGET_WORDS,
-    Pick,
-    expected_kind,
-    pick_sentences,
-    trim,
-    under_plan,
-    weights,
-)
+from assistant.extractive import FIGURE_QUESTION, ITEM, Pick, expected_kind, pick_sentences, trim, weights
 from assistant.figures import MONEY, find_figures, yuan_in_wan
 from assistant.query import named_report_years, short_name
 from assistant.reading import LAST_YEAR, Record, is_table_row, parse_record, table_title
 from assistant.records import Draft, Hit
+from assistant.rows import CODE
+from assistant.timing import ACTUAL_ASKED, PAST_ASKED, TARGET_QUESTION, TARGET_WORDS, under_plan
 
 MIN_COVERAGE = 0.5
 

@@ -61,7 +61,7 @@ STAGES: list[tuple[str, set[str]]] = [
         {"query", "understanding", "understanding.matching", "understanding.names"}
         | {"understanding.intent", "followup", "scope"},
     ),
-    ("retrieval", {"retrieval", "reading", "extractive", "recognised", "sources"}),
+    ("retrieval", {"retrieval", "reading", "extractive", "recognised", "sources", "rows", "timing"}),
     (
         "answering",
         {"chain_state", "citations", "offline", "combine", "llm", "local_llm", "cells", "differences"}

@@ -9,13 +9,15 @@ from assistant.answering import is_cell
 from assistant.cells import expected_kind, inner_item, pick_value, whole_names
 from assistant.chain_state import ChainState
 from assistant.compare import is_comparison, plan_comparison
-from assistant.extractive import TABLE_HEAD, TARGET_QUESTION, Pick, asking_clause, focused, record_bonus
+from assistant.extractive import TABLE_HEAD, Pick, asking_clause, focused
 from assistant.figures import find_figures
 from assistant.offline import extractive_model, missing_item, states_target, with_declared_unit
 from assistant.query import analyse
 from assistant.reading import parse_record, sentence_years, sentences
 from assistant.records import Answer, Chunk, DocumentInfo, Hit
 from assistant.retrieval import PER_TABLE, spread
+from assistant.rows import record_bonus
+from assistant.timing import TARGET_QUESTION
 from assistant.understanding.intent import part_item, question_parts, states
 from tests.conftest import make_citation
 
@@ -308,7 +310,7 @@ def test_a_sentence_under_the_report_year_s_plan_states_a_target() -> None:
 
 
 def test_a_growth_measured_from_a_distant_year_is_not_the_year_s_growth() -> None:
-    from assistant.extractive import distant_base
+    from assistant.timing import distant_base
 
     assert distant_base("2005年与2000年相比，国内生产总值增长57.3%", frozenset({2005}))
     assert not distant_base("2005年与2000年相比，国内生产总值增长57.3%", frozenset({2005, 2000}))
