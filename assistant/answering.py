@@ -32,7 +32,14 @@ from assistant.query import QueryAnalysis, analyse, short_name, spelled_out
 from assistant.recognised import with_ocr_flags
 from assistant.records import DOC_TYPES, Answer, AnswerMode, DocumentInfo, Draft, Hit
 from assistant.retrieval import HybridRetriever, question_tokens
-from assistant.timing import ASKS_CHANGE, STATES_CHANGE
+from assistant.timing import (
+    ACTUAL_ASKED,
+    ASKS_CHANGE,
+    PAST_ASKED,
+    STATES_CHANGE,
+    TARGET_QUESTION,
+    TARGET_WORDS,
+)
 from assistant.understanding.intent import Part, question_parts, states
 from assistant.understanding.names import closest
 
@@ -215,7 +222,10 @@ class Assistant:
         answered = "" if whole.refused or not on_topic else whole.answer
         labelled = [("", whole)] if answered else []
         for part, item, scene in parts:
-            if answered and gives_figure(part, item, answered) and states(item, answered) and states(scene, answered):
+            said = (
+                answered and gives_figure(part, item, answered) and states(item, answered) and states(scene, answered)
+            )
+            if said and said_when_asked(part, item, answered):
                 continue
             own = self._single(part, part, None, scope, None, tick)
             labelled.append(("", own))
@@ -320,6 +330,17 @@ class Assistant:
 
 
 ASKED_CHANGE = re.compile(r"增长|增加|减少|下降|增幅|降幅|变化|提高|降低")  # …规模，增长多少
+
+
+def said_when_asked(part: str, item: str, answered: str) -> bool:
+    """Whether a sentence of ``answered`` gives ``item`` as the part asks it: as a target when a
+    target is asked (实现城镇新增就业不少于26万人), as what was achieved when last year or an
+    actual figure is asked (城镇新增就业29.9万人)."""
+    target = TARGET_QUESTION.search(part)
+    if not target and not (PAST_ASKED.search(part) or ACTUAL_ASKED.search(part)):
+        return True
+    said = [s for s in re.split(r"[；;。]", answered) if states(item, s)]
+    return any(bool(TARGET_WORDS.search(s)) == bool(target) for s in said)
 
 
 def gives_figure(part: str, item: str, answered: str) -> bool:

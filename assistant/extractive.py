@@ -38,6 +38,7 @@ from assistant.timing import (
     under_plan,
 )
 from assistant.tokenize import SYNONYMS
+from assistant.understanding.intent import LOOSE, WHEN, asked_phrase
 
 CLAUSE = re.compile(r"[^，,；;：:]*[，,；;：:]?")
 FIGURE_QUESTION = re.compile(
@@ -228,6 +229,7 @@ class Asking:
     grams: frozenset[str]  # the question's phrases
     asked: frozenset[str]  # the phrases of the clause that asks
     item: frozenset[str]  # the phrases right before the asking words (三公经费预算 of …三公经费预算是多少)
+    phrase: str = ""  # what is asked, as asked, without when (城镇新增就业 of 今年城镇新增就业目标是多少)
 
     @classmethod
     def of(cls, question: str, years: Sequence[int]) -> Asking:
@@ -239,6 +241,7 @@ class Asking:
             frozenset(question_grams(question)),
             frozenset(question_grams(ASKING.sub("", asking_clause(question)))),
             frozenset(question_grams(item_before_asking(question))),
+            WHEN.sub("", asked_phrase(question)),
         )
 
 
@@ -275,7 +278,16 @@ def what_it_states(asking: Asking, sentence: str, hit: Hit, headed: str = "") ->
     return score
 
 
+def as_asked(asking: Asking, sentence: str, spoken: frozenset[int]) -> float:
+    """The year asked, and what is asked said as asked (城镇新增就业 of 今年城镇新增就业目标是多少)."""
+    score = 0.2 if spoken & asking.years else 0.0
+    if len(asking.phrase) >= 4 and asking.phrase in LOOSE.sub("", sentence):
+        score += PHRASE_BONUS
+    return score
+
+
 NAMED_FIGURE_BONUS = 0.15
+PHRASE_BONUS = 0.1
 ZERO_FORM_PENALTY = 0.1
 
 
@@ -297,8 +309,7 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
             score -= 0.25
     if any(a.search(question) and b.search(question) and a.search(sentence) and b.search(sentence) for a, b in PAIRS):
         score += 0.2  # 年初安排了多少，决算花了多少: the sentence that gives both
-    if spoken & asking.years:
-        score += 0.2
+    score += as_asked(asking, sentence, spoken)
     if GROWTH_ASKED.search(question) and distant_base(sentence, asking.years):
         score -= 0.25  # 2005年与2000年相比，增长57.3%: not the growth of 2005
     record = parse_record(sentence)

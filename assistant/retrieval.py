@@ -18,6 +18,7 @@ from assistant.query import QueryAnalysis, aliases, analyse
 from assistant.reading import TABLE_TITLE
 from assistant.records import Chunk, DocumentInfo, Hit
 from assistant.tokenize import expand_synonyms
+from assistant.understanding.intent import LOOSE, asked_phrase
 from assistant.zh import SENTENCE_END
 
 YEAR_BOOST = 1.6
@@ -67,24 +68,9 @@ def spread(hits: list[Hit]) -> tuple[list[Hit], set[str]]:
     return first + later, {h.chunk_id for h in later}
 
 
-LOOSE = re.compile(r"[\s“”\"「」『』‘’]")
-ASKED_AT = re.compile(r"(?:是|为|有|安排了?|花了?|投入了?|达到|共|一共)?(?:多少|多[大高快长重远]|几)")
-LEAD = re.compile(r".*(?:(?:19|20)\d{2}年度?|[，,：:])")
 SECTION_LINE = re.compile(
     r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)(.{2,30})$", re.M
 )
-
-
-def asked_phrase(question: str, names: Sequence[str] = ()) -> str:
-    """What a question asks about as it says it, after its body and years and before its asking
-    words (政府采购预算 of 某局2026年政府采购预算是多少); "" when that is under four characters."""
-    for name in sorted(names, key=len, reverse=True):
-        question = question.replace(name, "，") if len(name) >= 2 else question
-    asks = ASKED_AT.search(question)
-    if not asks:
-        return ""
-    phrase = LOOSE.sub("", LEAD.sub("", question[: asks.start()]))
-    return phrase if len(phrase) >= 4 else ""
 
 
 def heads_section(text: str, phrase: str) -> bool:

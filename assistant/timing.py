@@ -10,7 +10,7 @@ from assistant.records import Hit
 
 TARGET_QUESTION = re.compile(r"预期目标|增长目标|目标是|目标为|定的目标|提出的目标")
 TARGET_WORDS = re.compile(
-    r"目标|(?<![好高低超于合])预期(?!的)|左右|力争|控制在|不低于|拟(?:安排|增加|新增|发行|实现|达到|下降|提高)"
+    r"目标|(?<![好高低超于合])预期(?!的)|左右|力争|控制在|不低于|不少于|拟(?:安排|增加|新增|发行|实现|达到|下降|提高)"
 )
 # a question about a change the report states (比上年增加多少): the sentence that states a change
 ASKS_CHANGE = re.compile(r"比(?:上年|去年|上一年|20\d\d年)|(?:增加|减少|增长|下降|多|少)了?多少|增减|变化")

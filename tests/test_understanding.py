@@ -292,3 +292,20 @@ def test_a_year_is_read_in_the_work_report_that_reviews_it(fake_library: Library
     assert hits[0].info.doc == "r2005.txt"  # ranked with the year's own report, not below it
     answer = assistant.ask(question)
     assert not answer.refused and "2626亿元" in answer.answer and answer.citations[0].doc == "r2005.txt"
+
+
+def test_a_later_part_naming_a_piece_of_the_first_item_asks_about_that_item() -> None:
+    parts = question_parts("北京2025年政府工作报告里，今年城镇新增就业目标是多少？去年实际新增了多少？")
+    assert [p.item for p in parts] == ["今年城镇新增就业目标", "去年实际城镇新增就业"]
+    assert parts[1].text == "北京2025年政府工作报告里，去年实际城镇新增就业了多少"
+
+
+def test_a_part_asked_as_a_target_or_as_achieved_needs_a_sentence_said_that_way() -> None:
+    from assistant.answering import said_when_asked
+
+    achieved = "（北京市，2025年）城镇新增就业29.9万人。[1]"
+    target = "（北京市，2025年）实现城镇新增就业不少于26万人。[1]"
+    assert not said_when_asked("北京2025年政府工作报告里，今年城镇新增就业目标是多少", "城镇新增就业目标", achieved)
+    assert said_when_asked("北京2025年政府工作报告里，今年城镇新增就业目标是多少", "城镇新增就业目标", target)
+    assert not said_when_asked("北京2025年政府工作报告里，去年实际城镇新增就业了多少", "城镇新增就业", target)
+    assert said_when_asked("北京2025年政府工作报告里，去年实际城镇新增就业了多少", "城镇新增就业", achieved)

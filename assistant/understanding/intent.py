@@ -64,9 +64,23 @@ def question_parts(question: str, mentions: Sequence[Mention] = ()) -> list[Part
             own = listed or part_item(text, "")
             parts.append(Part(f"{first}，{text}", first_item if CHANGE_ONLY.fullmatch(own) else own, named))
         else:
+            text, listed = _same_item(text, listed, first_item)
             whole = text if _has_context(text, context) else scene + text
             parts.append(Part(whole, listed or part_item(text, context), named if whole.startswith(scene) else ""))
     return parts
+
+
+WHEN = re.compile(r"今年|去年|上年|明年|全年|实际|预计|目标")
+
+
+def _same_item(text: str, listed: str, first_item: str) -> tuple[str, str]:
+    """…城镇新增就业目标是多少？去年实际新增了多少？: a later part that names only a piece of the
+    first part's item asks about that item (at another time): 去年实际城镇新增就业."""
+    first = WHEN.sub("", first_item)
+    own = WHEN.sub("", FILLER.sub("", text))
+    if listed or len(first) < 4 or not 2 <= len(own) < len(first) or own not in first:
+        return text, listed
+    return text.replace(own, first, 1), "".join(WHEN.findall(text)) + first
 
 
 def _each(clause: str) -> list[tuple[str, str]]:
@@ -175,6 +189,23 @@ def part_item(part: str, context: str, lead: str = "") -> str:
     text = YEARS.sub("", text)
     last = re.split(r"[，,]", text)[-1] or text
     return FILLER.sub("", last)
+
+
+LOOSE = re.compile(r"[\s“”\"「」『』‘’]")
+ASKED_AT = re.compile(r"(?:是|为|有|安排了?|花了?|投入了?|达到|共|一共)?(?:多少|多[大高快长重远]|几)")
+LEAD = re.compile(r".*(?:(?:19|20)\d{2}年度?|[，,：:])")
+
+
+def asked_phrase(question: str, names: Sequence[str] = ()) -> str:
+    """What a question asks about as it says it, after its body and years and before its asking
+    words (政府采购预算 of 某局2026年政府采购预算是多少); "" when that is under four characters."""
+    for name in sorted(names, key=len, reverse=True):
+        question = question.replace(name, "，") if len(name) >= 2 else question
+    asks = ASKED_AT.search(question)
+    if not asks:
+        return ""
+    phrase = LOOSE.sub("", LEAD.sub("", question[: asks.start()]))
+    return phrase if len(phrase) >= 4 else ""
 
 
 def states(item: str, text: str) -> bool:
