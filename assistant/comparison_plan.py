@@ -55,6 +55,7 @@ AGAINST_BEFORE = re.compile(
     r"|哪[个家]是?(?:增加|减少)的?)"
 )
 COUNTED_IN = re.compile(r"多少([户家个项人名台辆套所])")
+AS_OF = re.compile(r"(?:截至|截止到?)\s*(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?[底末]?")
 MONEY_OF = re.compile(r"(涉及|投入|使用)了?多少(?:钱|资金|经费)")
 BARE_CHANGE = re.compile(r"(?:下?降|上?涨|增长|增加|减少)了?")
 SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|(?<![涉以普危顾企波触])及)+")  # not 涉及
@@ -95,6 +96,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
     whole = sorted((k for k in known if SEPARATORS.search(k) and k in question), key=len, reverse=True)
     text = AGAINST_BEFORE.sub(" ", question)  # 和2025年年初预算比分别是多了还是少了: each one's change
     text = re.sub(r"比(?=\s*(?:19|20)\d{2})", " ", text)  # 2025年预算比2024年
+    text = AS_OF.sub(" ", text)  # 截至2025年10月: when, not what
     text = YEAR_RANGE.sub(" ", text)
     text = YEAR.sub(" ", text)
     text = re.sub(r"(?<!\d)[0-3]\d年(?!\d)", " ", text)  # 19年比17年: short years are years too
@@ -103,6 +105,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
             text = text.replace(alias, " ")
     text = EACH_GREW.sub("增长 ", text)  # 地区生产总值各增长了多少: each group's growth is the item
     text = MONEY_OF.sub(r"\1资金 ", text)  # 项目各有几个、涉及多少钱: the money is the second item
+    text = re.sub(r"(?:各|都)?有?几辆(公务)?车", r" \1车辆", text)  # 各有几辆车: the vehicles are the item
     text = FILLER.sub(" ", text)
     for i, name in enumerate(whole):
         text = text.replace(name, f"<{i}>")

@@ -586,3 +586,8 @@ def test_short_year_ranges_and_counted_reports() -> None:
     plan = plan_comparison(asked, WORK_REPORTS)
     assert plan is not None and plan.items == ("粮食产量",)
     assert [g.label for g in plan.groups] == ["2004年", "2005年", "2006年"]
+
+
+def test_vehicles_counted_as_of_a_date_are_the_item() -> None:
+    asked = "截至2025年10月，甲局、乙局各有几辆车？哪家最多？"
+    assert items_of(asked, ["甲局", "乙局"]) == ("车辆",)
