@@ -43,7 +43,9 @@ def question_tokens(library: Library, analysis: QueryAnalysis, documents: Sequen
 
 
 # how officials ask, which no report says: not words to look for (各是多少, 报告里说, 百分之几)
-ASKING_WORDS = frozenset("各是 各 各有 各花 还是 百分 百分之 百分之几 数是 年少 分别 里 中 报告 说 讲 提到".split())
+ASKING_WORDS = frozenset(
+    "各是 各 各有 各花 还是 百分 百分之 百分之几 数是 年少 分别 里 中 报告 说 讲 提到 披露 显示 列出 所列".split()
+)
 
 
 TYPE_BOOST = 1.2

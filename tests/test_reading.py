@@ -414,3 +414,11 @@ def test_a_section_headed_by_what_is_asked_is_found_by_its_heading() -> None:
     assert heads_section(section, "政府采购预算")
     assert not heads_section(contents, "政府采购预算")  # a table of contents is not the section
     assert not heads_section(section, "三公经费")
+
+
+def test_vehicles_asked_how_many_is_a_count() -> None:
+    from assistant.extractive import expected_kind as question_kind
+
+    assert question_kind("某办公厅2019年部门预算披露的车辆有多少") == "count"
+    assert question_kind("某局各有几辆车") == "count"
+    assert question_kind("公务用车运行维护费有多少") != "count"
