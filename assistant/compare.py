@@ -134,11 +134,7 @@ def _with_stated_change(
         return cell.part
     if not all(states_value(source.text, f.value) for f in find_figures(said.group(1))):
         return cell.part  # a figure its passage does not print is never shown
-    same = next((c for c in citations if c.chunk_id == source.chunk_id and c.page == source.page), None)
-    if same is None:
-        same = dataclasses.replace(source, n=len(citations) + 1)
-        citations.append(same)
-    return f"{cell.part}（{said.group(1)}[{same.n}]）"
+    return f"{cell.part}（{said.group(1)}[{_cited(source, citations).n}]）"
 
 
 # 部门预算收入4,676.96万元，较2025年年初预算增加206.09万元: the change said of the item
@@ -166,13 +162,19 @@ def _cell(
         why = answer.reason if answer.refused and answer.reason else f"{NOT_FOUND}所问的数字"
         return _Cell(ComparisonCell(group.label, missing=f"{NOT_FOUND}（{why}）"), f"{group.label}：{NOT_FOUND}")
     figure, citation = picked
+    same = _cited(citation, citations)
+    shown = figure.text + (figure.measure if figure.kind == "count" else "")  # 46947万吨, 36台
+    part = f"{group.label}{shown}{in_wan(figure)}[{same.n}]"
+    return _Cell(ComparisonCell(group.label, shown, same.n), part, figure, answer.answer[figure.end :])
+
+
+def _cited(citation: Citation, citations: list[Citation]) -> Citation:
+    """``citation`` as numbered in the answer: a passage cited twice keeps one number."""
     same = next((c for c in citations if c.chunk_id == citation.chunk_id and c.page == citation.page), None)
     if same is None:
         same = dataclasses.replace(citation, n=len(citations) + 1)
         citations.append(same)
-    shown = figure.text + (figure.measure if figure.kind == "count" else "")  # 46947万吨, 36台
-    part = f"{group.label}{shown}{in_wan(figure)}[{same.n}]"
-    return _Cell(ComparisonCell(group.label, shown, same.n), part, figure, answer.answer[figure.end :])
+    return same
 
 
 def _changes(found: list[tuple[str, Figure]], by: str) -> tuple[str, str, list[str]]:

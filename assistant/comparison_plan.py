@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from assistant.cells import SYNONYMS
 from assistant.query import (
+    NUMERALS,
     YEAR,
     YEAR_RANGE,
     QueryAnalysis,
@@ -329,7 +330,6 @@ def _by_level(
 
 
 COUNTED_BODIES = re.compile(r"([两二三四五六七八九十])个?(?:省市|省|市|区|县|局|部门|单位|家)")
-NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 
 
 def _counted_bodies(

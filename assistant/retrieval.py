@@ -124,7 +124,8 @@ class HybridRetriever(BaseRetriever):
         by_id = self.library.store.get(cid for cid, _ in fused)
         pinned = self.library.record_index(listed).lookup(analysis.question, scope)
         phrase = asked_phrase(analysis.question, [m.text for m in analysis.mentions])  # 第四部分 政府采购预算情况
-        pinned += [cid for cid, _ in fused if cid in by_id and phrase and heads_section(by_id[cid].text, phrase)]
+        if phrase:
+            pinned += [cid for cid, _ in fused if cid in by_id and heads_section(by_id[cid].text, phrase)]
         best = fused[0][1] if fused else 1.0
         extra = [cid for cid in pinned if cid not in by_id]
         if extra:
