@@ -29,7 +29,7 @@ from assistant.understanding.orgs import is_org_name, parse_org
 
 COMPARE = re.compile(
     r"比较|对比|相比|相较|变化|变动|增减|多了还是少了|高了还是低了|差距|差多少|差了多少|"
-    r"(?:增长|增加|减少|下降|提高|降低|[涨降])了?多少|各是多少|各为多少|分别是多少|分别为多少|分别多少|"
+    r"(?:增长|增加|减少|下降|提高|降低|[涨降]|[多高少低]出)了?多少|[增降涨]幅|各是多少|各为多少|分别是多少|分别为多少|分别多少|"
     r"近[两二三四五]年|谁|哪个|哪家|哪一年|哪年|比(?:19|20)\d{2}年(?!.*(?:原因|为什么|为何|为啥|用于|用途))"
 )
 WHICH = re.compile(r"谁|哪个|哪家|哪一年|哪年")
@@ -59,6 +59,10 @@ COUNTED_IN = re.compile(r"多少([户家个项人名台辆套所])")
 AS_OF = re.compile(r"(?:截至|截止到?)\s*(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?[底末]?")
 MONEY_OF = re.compile(r"(涉及|投入|使用)了?多少(?:钱|资金|经费)")
 BARE_CHANGE = re.compile(r"(?:下?降|上?涨|增长|增加|减少)了?")
+CHANGE_ONLY = re.compile(  # 比多出, 是百分, 增幅是: what is asked of the levels, not an item
+    r"[比较跟与和]?[是为]?(?:[多少高低]出|[多少高低]了|增加|减少|增长|下降|上[涨升]|[涨降增]|[增降涨]?幅度?|百分点?|个百分点)+[了是为]?"
+)
+LEVELS_ASKED = re.compile(r"[各每](?:[是为有])?多少|分别(?:[是为有])?多少|是多少")  # 各多少，涨了多少
 SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|(?<![涉以普危顾企波触])及)+")  # not 涉及
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那](?:[个地家级份]|个?(?:省市|[省市区县局]))")
 STOP_ITEMS = frozenset(
@@ -120,10 +124,14 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
             part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
         if COUNTING.fullmatch(part):  # 两个财政局, 三地: how many are compared, not what
             continue
+        part = re.sub(r"(?<=.{2})[较跟]$", "", part)  # 收入预算较2024年增加多少
         if BARE_CHANGE.fullmatch(part):  # 能耗，…2006年降了多少: the change stated of the item before;
-            word = "下降" if "降" in part else "增长"  # 19年比18年涨了多少: the difference of its levels
-            if items and not GROUPS_COMPARED.search(question) and not items[-1].endswith(word):
+            word = "下降" if "降" in part else "增长"  # 19年比18年涨了多少, 各多少、涨了多少: of its levels
+            stated = not GROUPS_COMPARED.search(question) and not LEVELS_ASKED.search(question)
+            if items and stated and not items[-1].endswith(word):
                 items[-1] += word
+            continue
+        if CHANGE_ONLY.fullmatch(part):
             continue
         if len(re.findall(r"[\u4e00-\u9fff]", part)) >= 2 and part not in STOP_ITEMS and part not in items:
             items.append(part)

@@ -130,10 +130,19 @@ SPOKEN_WORDS = (  # what reports write for what people say
 )
 
 
+DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0"}
+WRITTEN_YEAR = re.compile(r"(?:一九|二[〇零○Ｏ])[〇零○Ｏ一二三四五六七八九]{2}(?=\s*(?:年|[、和与及至到—–~-]))")
+
+
+def with_digit_years(question: str) -> str:
+    """二〇一八年 -> 2018年, 二〇一七、二〇一八年 -> 2017、2018年."""
+    return WRITTEN_YEAR.sub(lambda m: "".join(DIGITS[c] for c in m.group()), question)
+
+
 def spelled_out(question: str) -> str:
-    """A question as the reports would word it: full years, bodies listed before their shared
-    kind spelled out, GDP as 生产总值."""
-    question = with_shared_suffix(with_full_years(question))
+    """A question as the reports would word it: full years (written in digits), bodies listed
+    before their shared kind spelled out, GDP as 生产总值."""
+    question = with_shared_suffix(with_full_years(with_digit_years(question)))
     for spoken, written in SPOKEN_WORDS:
         question = spoken.sub(written, question)
     return question

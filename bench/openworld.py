@@ -3,6 +3,7 @@ shared document, with figures per kind (lookups, comparisons, unanswerable).
 
     reportqa ingest ../shared/corpus --store S        # both folders: 60 documents
     python -m bench.openworld --store S [--show-failures] [--only heldout|tuning|tuning2|tuning3|tuning4|tuning5|tuning6|tuning7]
+    python -m bench.openworld --store S --file more.jsonl     # any other question file
 
 The split is tests/eval/open_split.json (by document, made before any open-world rule). The
 held-out questions (tests/eval/open_heldout.jsonl) were written by helpers that never saw the code.
@@ -44,11 +45,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--only", choices=sorted(SETS))
+    parser.add_argument("--file", type=Path, action="append", default=[], help="further question files (JSONL)")
     parser.add_argument("--show-failures", action="store_true")
     args = parser.parse_args()
+    sets = {path.stem: path for path in args.file} if args.file else SETS
     assistant = build_assistant(load_settings(store=args.store))
     print("set | questions | figure | citation | wrong refusals | unanswerable refused | comparisons | p50 ms")
-    for name, path in SETS.items():
+    for name, path in sets.items():
         if args.only and name != args.only:
             continue
         if not path.exists():

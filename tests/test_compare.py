@@ -591,3 +591,18 @@ def test_short_year_ranges_and_counted_reports() -> None:
 def test_vehicles_counted_as_of_a_date_are_the_item() -> None:
     asked = "截至2025年10月，甲局、乙局各有几辆车？哪家最多？"
     assert items_of(asked, ["甲局", "乙局"]) == ("车辆",)
+
+
+def test_years_written_in_characters_and_changes_asked_in_other_words() -> None:
+    from assistant.comparison_plan import is_comparison
+    from assistant.query import spelled_out
+
+    assert spelled_out("甲局二〇一七、二〇一八年收入分别是多少？") == "甲局2017、2018年收入分别是多少？"
+    assert spelled_out("甲局二零二四年三公经费") == "甲局2024年三公经费"
+    assert spelled_out("十二五规划") == "十二五规划"
+    asked = spelled_out("甲局的收支预算总计，19年跟17年比多出多少、增幅是多少？")
+    assert is_comparison(asked) and items_of(asked, ["甲局"]) == ("收支预算总计",)
+    assert items_of("甲局2025年收入预算较2024年增加多少，增幅是百分之多少？", ["甲局"]) == ("收入预算",)
+    # the levels are asked, so 涨了多少 is their difference, not a change the report states
+    assert items_of("甲局2024年、2025年人员经费，各多少，涨了多少。", ["甲局"]) == ("人员经费",)
+    assert items_of("单位能耗，2007年报告说2006年降了多少？", []) == ("单位能耗下降",)
