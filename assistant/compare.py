@@ -63,11 +63,20 @@ def compare(
         cells: list[ComparisonCell] = []
         found: list[tuple[str, Figure]] = []
         parts: list[str] = []
-        for group in plan.groups:
+        worked_out: list[str] = []  # last year's level from this year's and the stated change
+        for index, group in enumerate(plan.groups):
             cell = _cell(plan, group, item, kind, ask_one, citations)
             cells.append(cell.cell)
-            each_change = EACH_CHANGE.search(question) and cell.figure is not None
-            parts.append(_with_stated_change(cell, plan, group, item, ask_one, citations) if each_change else cell.part)
+            before = _year_before(plan, index)  # 今年比去年多了还是少了, with no report of last year
+            stated = None
+            if cell.figure is not None and (EACH_CHANGE.search(question) or before):
+                stated = _stated_change(cell, plan, group, item, ask_one, citations)
+            parts.append(_with_change(cell.part, stated))
+            prior = _level_before(cell.figure, stated) if before and stated else None
+            if prior is not None and before is not None and stated is not None:
+                cells[-2] = ComparisonCell(before.label, f"{prior.text}（推算）", stated[1])
+                worked_out.append(f"{before.label}{prior.text}由{group.label}的数字和所述增减推算")
+                found.append((before.label, prior))
             if cell.figure is not None:
                 found.append((group.label, cell.figure))
         line, checked = check(f"{item}：" + "，".join(parts), citations)
@@ -75,8 +84,8 @@ def compare(
         if not all(f.verified for f in checked):
             found = []  # no arithmetic on a figure the check did not find in its source
         difference_text, change_text, sentences = _changes(found, plan.by)
-        conclusion = "；".join(sentences)
-        for sentence in sentences:
+        conclusion = "；".join(worked_out + sentences)
+        for sentence in worked_out + sentences:
             computed += [CheckedFigure(f.text, True, computed=True) for f in find_figures(sentence)]
         rows.append(ComparisonRow(item, tuple(cells), difference_text, change_text, conclusion))
         lines.append(line + (f"；{conclusion}" if conclusion else "") + "。")
@@ -110,31 +119,63 @@ STATED_CHANGE = re.compile(
 )
 
 
-def _with_stated_change(
+def _year_before(plan: Plan, index: int) -> Group | None:
+    """The group of the year just before ``index`` when no report covers it."""
+    if plan.by != "year" or index == 0 or not plan.groups[index - 1].missing:
+        return None
+    year, before = (re.match(r"(\d{4})年$", g.label) for g in (plan.groups[index], plan.groups[index - 1]))
+    return plan.groups[index - 1] if year and before and int(year[1]) - int(before[1]) == 1 else None
+
+
+def _with_change(part: str, stated: tuple[str, int] | None) -> str:
+    """A cell with the change its report states: before the cell's own citation when it is the
+    cell's passage, else with the citation of the passage that says it."""
+    if stated is None:
+        return part
+    change, n = stated
+    at = part.rfind("[")
+    if part[at:] == f"[{n}]":
+        return f"{part[:at]}（{change}）{part[at:]}"
+    return f"{part}（{change}[{n}]）"
+
+
+def _level_before(figure: Figure | None, stated: tuple[str, int]) -> Figure | None:
+    """Last year's level worked out from this year's and the change its report states (较上年增加
+    8.10万元: 27.60 - 8.10); None unless both are money in one unit."""
+    change = next((f for f in find_figures(stated[0]) if f.kind == "money"), None)
+    if figure is None or change is None or change.unit != figure.unit or not change.direction:
+        return None
+    value = figure.value - change.direction * change.value
+    places = max(0, -int(figure.value.as_tuple().exponent))
+    text = f"{value:,.{places}f}{figure.unit}"
+    found = find_figures(text)
+    return found[0] if found and value >= 0 else None
+
+
+def _stated_change(
     cell: _Cell,
     plan: Plan,
     group: Group,
     item: str,
     ask_one: Callable[[str, Sequence[str]], Answer],
     citations: list[Citation],
-) -> str:
-    """A cell with the change its report states right after the figure (较2025年年初预算减少
-    878.34万元，下降10.9%), quoted from the cited sentence; else the change the report states of
-    the item elsewhere, asked for and cited on its own."""
+) -> tuple[str, int] | None:
+    """The change the cell's report states of the item, and the number of the passage that says
+    it: right after the figure (较2025年年初预算减少878.34万元，下降10.9%) in the cited sentence;
+    else said of the item elsewhere, asked for and cited on its own."""
     stated = STATED_CHANGE.match(cell.after)
-    at = cell.part.rfind("[")
     if stated:
-        return f"{cell.part[:at]}（{stated.group(1)}）{cell.part[at:]}"
+        return stated.group(1), cell.cell.n
     asked = sub_question(plan, group, item).removesuffix(f"{plan.asks}？") + "比上年增减多少？"
     answer = ask_one(asked, group.doc_ids)
     said = None if answer.refused else CHANGE_OF.search(answer.answer)
     numbers = cited_after(answer.answer, said.end()) if said else []
     source = next((c for c in answer.citations if c.n in numbers), None)
     if said is None or source is None or not any(n in answer.answer[: said.start()] for n in item_names(item)):
-        return cell.part
+        return None
     if not all(states_value(source.text, f.value) for f in find_figures(said.group(1))):
-        return cell.part  # a figure its passage does not print is never shown
-    return f"{cell.part}（{said.group(1)}[{_cited(source, citations).n}]）"
+        return None  # a figure its passage does not print is never shown
+    return said.group(1), _cited(source, citations).n
 
 
 # 部门预算收入4,676.96万元，较2025年年初预算增加206.09万元: the change said of the item

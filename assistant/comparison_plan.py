@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from assistant.cells import SYNONYMS
 from assistant.query import (
     NUMERALS,
+    REPORT_OF_YEAR,
     YEAR,
     YEAR_RANGE,
     QueryAnalysis,
@@ -124,7 +125,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
             part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
         if COUNTING.fullmatch(part):  # 两个财政局, 三地: how many are compared, not what
             continue
-        part = re.sub(r"(?<=.{2})[较跟]$", "", part)  # 收入预算较2024年增加多少
+        part = re.sub(r"(?<=.{2})[较跟]$", "", re.sub(r"^(?:各自?|分别)(?=.{2})", "", part))  # 各完成预算
         if BARE_CHANGE.fullmatch(part):  # 能耗，…2006年降了多少: the change stated of the item before;
             word = "下降" if "降" in part else "增长"  # 19年比18年涨了多少, 各多少、涨了多少: of its levels
             stated = not GROUPS_COMPARED.search(question) and not LEVELS_ASKED.search(question)
@@ -210,11 +211,41 @@ def _by_department(
     chosen = [d for d in documents if d.doc_id in analysis.doc_ids]
     if not spoken and chosen and all(d.doc_type in LOOKING_BACK for d in chosen):
         year = None  # 三省25年政府工作报告里，经营主体…: the year names the reports, which speak of the year before
-    for label, body, _ in sorted(named, key=lambda b: b[2]):
+    ordered = sorted(named, key=lambda b: b[2])
+    own_years = _own_years(question, [at for _, _, at in ordered])
+    per_body: list[int | None] = list(own_years) or [None] * len(ordered)
+    for (label, body, _), own_year in zip(ordered, per_body, strict=True):
         own = [d for d in chosen if d.department in body]
-        reason = "" if own else f"已收录的报告中没有{label}{year or ''}{'年度' if year else ''}的报告"
+        if own_year:  # 甲区2024年和乙县2025年…: each body asked of its own year
+            own = [d for d in documents if d.department in body and own_year in _years_read(d)]
+            label = f"{label}{own_year}年"
+        when = f"{year}年度" if year and not own_year else ""
+        reason = "" if own else f"已收录的报告中没有{label}{when}的报告"
         groups.append(Group(label, tuple(d.doc_id for d in own), reason))
-    return Plan(tuple(groups), items, tuple(g.label for g in groups), year, "department")
+    return Plan(tuple(groups), items, tuple(g.label for g in groups), None if own_years else year, "department")
+
+
+def _years_read(document: DocumentInfo) -> tuple[int, ...]:
+    """The years a document answers for: its own, and for a work report the year it reviews."""
+    if document.year is None:
+        return ()
+    return (document.year, document.year - 1) if document.doc_type in LOOKING_BACK else (document.year,)
+
+
+def _own_years(question: str, starts: Sequence[int]) -> list[int]:
+    """One year per body when each body is named with a year of its own, in the stretch from its
+    name to the next body's, and they differ: 甲区2024年和乙县2025年; [] otherwise. A year naming
+    a report (甲区2020年政府工作报告里的2019年…) is not the one asked of."""
+    naming = {m.start(g) for m in REPORT_OF_YEAR.finditer(question) for g in (1, 2) if m.group(g)}
+    owned = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(question)
+        found = [(m.start(1), int(m.group(1))) for m in YEAR.finditer(question, start, end)]
+        asked = [y for at, y in found if at not in naming] or [y for _, y in found]
+        if len(set(asked)) != 1:
+            return []
+        owned.append(asked[0])
+    return owned if len(set(owned)) > 1 else []
 
 
 def _by_year(

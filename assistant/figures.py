@@ -17,7 +17,7 @@ from assistant.zh import MARKER_RUN
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
 FIGURE = re.compile(
-    r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])\s*(%|‰|万亿元|亿元|万元|元|万亿|亿|万)?"
+    r"(?<![\d.])(?<!\d,)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])\s*(%|‰|万亿元|亿元|万元|元|万亿|亿|万)?"
 )
 MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "万亿": Decimal(10**12)}
 MONEY = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000), "万亿元": Decimal(10**12)}

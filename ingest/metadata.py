@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.understanding.orgs import is_org_name, parse_org
+from assistant.understanding.orgs import is_org_name, leading_places, parse_org
 from ingest.chunk import heading_level
 from ingest.clean import LABEL_START
 
@@ -23,7 +23,9 @@ LABELS = (
 LABELLED_DEPARTMENT = re.compile(
     rf"(?:{LABELS})\s*[:：]?\s*({ORG}(?:[（(](?:本级|汇总|机关)[）)])?)(?=[\s:：，,。]|单位|部门|$)"
 )
-WORK_REPORT = re.compile(r"(?:\d{4}年)?([\u4e00-\u9fff]{2,10}?(?:自治区|省|市|区|县))(?:人民)?政府工作报告")
+WORK_REPORT = re.compile(
+    r"(?:\d{4}年)?([\u4e00-\u9fff]{2,10}?(?:自治区|省|市|区|县))(?:\d{4}年度?)?(?:人民)?政府工作报告"
+)
 CONGRESS = re.compile(r"在([\u4e00-\u9fff]{2,10}?(?:自治区|省|市|区|县))第[\u4e00-\u9fff]{1,4}届人民代表大会")
 NATIONAL = re.compile(r"全国人民代表大会|我代表国务院|国务院总理")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -52,6 +54,10 @@ NOT_TITLE = re.compile(
 # where a title running into a form's fields stops: 部门整体绩效自评表（2024年度）专项名称…
 TITLE_STOP = re.compile(r"专项名称|项目名称|部门名称|单位名称|部门[（(]单位[）)]名称|单位[:：]|部门[:：]")
 LABEL_PREFIX = re.compile(rf"^(?:{LABELS})\s*[:：]?")
+# where a title's body name ends and what the document reports of it begins: 某省财政厅一般公共预算…
+CONTENT_START = re.compile(
+    r"一般公共|政府性基金|财政拨款|[“\"]?三公|专项资金|项目支出|整体支出|部门整体|收支|绩效|预算|决算|单位(?=[^\u4e00-\u9fff]|$|预算|决算)"
+)
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,8 @@ def extract_title(lines: list[str]) -> str:
             break
         if line.startswith(("目录", "目 录")):
             break
+        if parts and line.replace(" ", "").startswith(re.sub(r"\s+", "", parts[0])[:12]):
+            break  # the title again (a running header, or a cover repeated on the next page)
         parts.append(line)
         if sum(map(len, parts)) >= TITLE_MAX or line.endswith(("。", "：")):
             break
@@ -116,12 +124,27 @@ def file_title(file_name: str) -> str:
 
 
 def name_in_title(title: str) -> str:
-    """The body a title is of: 江苏省委办公厅2017年度部门预算 -> 江苏省委办公厅."""
+    """The body a title is of: 江苏省委办公厅2017年度部门预算 -> 江苏省委办公厅; 2023年某省财政厅一般
+    公共预算…说明 -> 某省财政厅."""
     for part in re.split(r"(?:19|20)\d{2}\s*年?度?", title):
-        rest = TITLE_NOISE.sub(" ", LABEL_PREFIX.sub("", part)).split()
-        for piece in rest:
-            if is_org_name(piece) and len(piece) <= 30:
-                return piece
+        part = LABEL_PREFIX.sub("", part)
+        cut = CONTENT_START.search(part)
+        for text in (part[: cut.start()] if cut and cut.start() >= 2 else "", part):
+            for piece in TITLE_NOISE.sub(" ", text).split():
+                if is_org_name(piece) and len(piece) <= 30:
+                    return piece
+    return ""
+
+
+def place_in_title(title: str) -> str:
+    """The place a title is of when it names no body: a whole county or district's accounts
+    (2019年度某县“三公”经费支出决算情况) -> 某县."""
+    for part in re.split(r"(?:19|20)\d{2}\s*年?度?", title):
+        cut = CONTENT_START.search(part)
+        head = TITLE_NOISE.sub(" ", part[: cut.start()] if cut else part).split()
+        places, rest = leading_places(head[0], whole=True) if head else ((), "x")
+        if places and not rest:
+            return head[0]
     return ""
 
 
@@ -173,6 +196,9 @@ def extract_names(title: str, lines: list[str], text: str, file_name: str) -> li
     same = (lambda n: in_order(titled, n) or in_order(n, titled)) if titled else (lambda n: True)
     names += [Name(n, "标注") for n in labelled_names(text) if same(n)]
     names += [Name(n, "封面") for n in cover_names(lines) if same(n)]
+    place = place_in_title(title) if plausible_title(title) and not names else ""
+    if place:
+        names.append(Name(place, "标题"))
     from_file = name_in_title(file_title(file_name))
     if from_file:
         names.append(Name(from_file, "文件名"))

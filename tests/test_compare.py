@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -606,3 +606,57 @@ def test_years_written_in_characters_and_changes_asked_in_other_words() -> None:
     # the levels are asked, so 涨了多少 is their difference, not a change the report states
     assert items_of("甲局2024年、2025年人员经费，各多少，涨了多少。", ["甲局"]) == ("人员经费",)
     assert items_of("单位能耗，2007年报告说2006年降了多少？", []) == ("单位能耗下降",)
+
+
+def test_last_year_without_a_report_takes_the_change_this_years_report_states() -> None:
+    """今年的三公经费比去年多了还是少了, with only this year's report: its stated change is quoted,
+    last year's level is worked out from it and said to be; with no stated change, nothing is."""
+    plan = Plan(
+        (Group("2025年", (), "已收录的报告中没有甲局2025年度的报告"), Group("2026年", ("b",))), ("三公经费",), ("甲局",)
+    )
+
+    def answering(passage: str) -> Callable[[str, Sequence[str]], Answer]:
+        def ask_one(question: str, doc_ids: Sequence[str]) -> Answer:
+            citation = make_citation(1, "b.pdf", "b", 1, "第1页", passage, 1.0, "b")
+            return Answer(question, f"{passage}[1]", False, "", (citation,), (), "extractive")
+
+        return ask_one
+
+    stated = "2026年三公经费预算27.60万元，较2025年年初预算增加8.10万元"
+    done = compare(plan, "甲局今年的三公经费比去年多了还是少了", answering(stated), check_figures)
+    assert "（较2025年年初预算增加8.10万元）[1]" in done.text
+    assert "2025年19.50万元由2026年的数字和所述增减推算" in done.text
+    row = done.comparison.rows[0]
+    assert row.cells[0].value == "19.50万元（推算）" and row.difference == "8.10万元"
+    assert any(f.text.startswith("19.50") and f.computed for f in done.figures)
+    bare = compare(
+        plan, "甲局今年的三公经费比去年多了还是少了", answering("2026年三公经费预算27.60万元"), check_figures
+    )
+    assert "推算" not in bare.text and bare.comparison.rows[0].cells[0].missing
+
+
+def test_bodies_named_each_with_a_year_of_their_own() -> None:
+    docs = [doc("a24", "甲市乙区财政局", 2024), doc("b25", "丙县水利局", 2025), doc("b24", "丙县水利局", 2024)]
+    plan = plan_comparison("乙区财政局2024年和丙县水利局2025年公务用车运行费预算各多少？", docs)
+    assert plan is not None and plan.by == "department" and plan.year is None
+    assert [(g.label, g.doc_ids) for g in plan.groups] == [
+        ("乙区财政局2024年", ("a24",)),
+        ("丙县水利局2025年", ("b25",)),
+    ]
+    assert sub_question(plan, plan.groups[1], plan.items[0]) == "丙县水利局2025年公务用车运行费预算是多少？"
+    reports = [doc("r20", "甲区人民政府", 2020, "政府工作报告"), doc("r19", "乙区人民政府", 2019, "政府工作报告")]
+    asked = plan_comparison(
+        "甲区2020年政府工作报告里的2019年财政收入，和乙区2019年报告里的2018年财政收入，各是多少？", reports
+    )
+    assert asked is not None and [g.label for g in asked.groups] == ["甲区2019年", "乙区2018年"]
+    assert [g.doc_ids for g in asked.groups] == [("r20",), ("r19",)]
+
+
+def test_a_town_government_is_named_by_its_town_and_figures_after_a_comma_are_read() -> None:
+    from assistant.understanding.matching import find_mentions
+    from assistant.understanding.orgs import parse_org
+
+    assert parse_org("双河集镇人民政府").places == ("双河集镇",)
+    assert find_mentions("双河集镇2020年三公经费", "双河集镇人民政府")
+    assert [f.value for f in find_figures("接待共330批次(其中外事0批次),1950人次")] == [330, 0, 1950]
+    assert [f.text for f in find_figures("合计1,950.00万元")] == ["1,950.00万元"]

@@ -44,3 +44,26 @@ def test_unknown_document_falls_back_to_file_name() -> None:
     meta = extract_metadata("一些没有标题的文字", "report_2019.txt")
     assert meta.year == 2019
     assert meta.doc_type == "其他"
+
+
+@pytest.mark.parametrize(
+    ("text", "department"),
+    [
+        # the year before the body, and what is reported right after its name
+        ("2023年甲省财政厅一般公共预算财政拨款“三公”经费支出决算情况说明\n正文", "甲省财政厅"),
+        # schools are bodies too
+        ("乙县第一示范小学2023年度项目支出绩效自评报告\n正文", "乙县第一示范小学"),
+        ("丙市第四中学专项资金绩效自评价报告\n2022年度", "丙市第四中学"),
+        # 单位 after the body's name is not part of it
+        ("丁县水利局单位2025年一般公共预算“三公”经费预算\n正文", "丁县水利局"),
+        # a whole county's accounts are of the county; a district's work report of its government
+        ("2019年度戊县“三公”经费支出决算情况\n根据…汇总", "戊县"),
+        ("己安区2025年政府工作报告\n各位代表", "己安区人民政府"),
+        # the title repeated on the next line is not part of it
+        ("庚市图书馆2021年度“三公”经费决算情况说明\n庚市图书馆2021年度“三公”经费决算情况说明\n正文", "庚市图书馆"),
+    ],
+)
+def test_department_of_titles_of_unseen_shapes(text: str, department: str) -> None:
+    meta = extract_metadata(text, "report.txt")
+    assert meta.department == department
+    assert meta.title.count("2021年度") <= 1

@@ -32,6 +32,14 @@ ORGAN_WORDS = (
     "检察院",
     "法院",
     "研究院",
+    "学校",
+    "小学",
+    "中学",
+    "大学",
+    "学院",
+    "医院",
+    "卫生院",
+    "幼儿园",
     "管理局",
     "中心",
     "政府",
@@ -53,6 +61,7 @@ ORGAN_WORDS = (
 )
 PARENTHESES = re.compile(r"[（(][^）)]{0,20}[）)]")
 PARTY_PREFIX = re.compile(r"^(?:中国共产党|中共)")
+TOWN_GOVERNMENT = re.compile(r"([\u4e00-\u9fff]{1,6}?[镇乡])人民政府")
 COMMITTEE = re.compile(r"^(政协|中国人民政治协商会议)(.+?)(委员会)(.*)$")
 
 
@@ -116,6 +125,9 @@ def parse_org(name: str) -> Org:
                 more, tail = leading_places(tail)
                 places += more
                 body = tail
+    town = TOWN_GOVERNMENT.fullmatch(body)
+    if town:  # 双桥集镇人民政府: the government of a town, named by the town as a place's is
+        places, body = (*places, town.group(1)), "人民政府"
     organ = next((w for w in ORGAN_WORDS if body.endswith(w)), body[-1:] if body else "")
     return Org(plain, places, body, organ)
 
