@@ -182,6 +182,9 @@ def _stated_change(
 CHANGE_OF = re.compile(r"[，,]\s*((?:较|比)[^，,。；;\[]{0,16}?(?:增加|减少|增长|下降|持平)[^，,。；;\[]{0,12})")
 
 
+OF_PART = re.compile(r"(?<=[出算费入表计])的")  # 一般公共预算基本支出的公用经费: a part of a total
+
+
 def _cell(
     plan: Plan,
     group: Group,
@@ -196,9 +199,10 @@ def _cell(
         return _Cell(ComparisonCell(group.label, missing=group.missing), f"{group.label}：{group.missing}")
     answer = ask_one(sub_question(plan, group, item), group.doc_ids)
     picked = pick_value(answer, item, kind)
-    if picked is None and inner_item(item) != item:  # 基本支出里的公用经费: then 公用经费 alone
-        answer = ask_one(sub_question(plan, group, inner_item(item)), group.doc_ids)
-        picked = pick_value(answer, item, kind)
+    for inner in (inner_item(item), OF_PART.split(item)[-1]):  # 基本支出里的公用经费: then 公用经费 alone
+        if picked is None and inner != item and len(inner) >= 2:
+            answer = ask_one(sub_question(plan, group, inner), group.doc_ids)
+            picked = pick_value(answer, item, kind)
     if picked is None:
         why = answer.reason if answer.refused and answer.reason else f"{NOT_FOUND}所问的数字"
         return _Cell(ComparisonCell(group.label, missing=f"{NOT_FOUND}（{why}）"), f"{group.label}：{NOT_FOUND}")

@@ -30,7 +30,7 @@ from assistant.understanding.orgs import is_org_name, parse_org
 
 COMPARE = re.compile(
     r"比较|对比|相比|相较|变化|变动|增减|多了还是少了|高了还是低了|差距|差多少|差了多少|"
-    r"(?:增长|增加|减少|下降|提高|降低|[涨降]|[多高少低]出)了?多少|[增降涨]幅|各是多少|各为多少|分别是多少|分别为多少|分别多少|"
+    r"(?:增长|增加|减少|下降|提高|降低|[涨降]|[多高少低]出)了?多少|[增减]了多少|[增降涨]幅|各是多少|各为多少|分别是多少|分别为多少|分别多少|"
     r"近[两二三四五]年|谁|哪个|哪家|哪一年|哪年|比(?:19|20)\d{2}年(?!.*(?:原因|为什么|为何|为啥|用于|用途))"
 )
 WHICH = re.compile(r"谁|哪个|哪家|哪一年|哪年")
@@ -67,7 +67,26 @@ LEVELS_ASKED = re.compile(r"[各每](?:[是为有])?多少|分别(?:[是为有])
 SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|(?<![涉以普危顾企波触])及)+")  # not 涉及
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那](?:[个地家级份]|个?(?:省市|[省市区县局]))")
 STOP_ITEMS = frozenset(
-    {"的", "年", "年度", "部门", "单位", "报告", "数据", "数字", "说法", "口径", "按", "根据", "达到", "实现"}
+    {
+        "的",
+        "年",
+        "年度",
+        "部门",
+        "单位",
+        "报告",
+        "数据",
+        "数字",
+        "说法",
+        "口径",
+        "按",
+        "根据",
+        "达到",
+        "实现",
+        "为准",
+        "以",
+        "安排",
+        "拟安排",
+    }
 )
 
 
@@ -125,7 +144,8 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
             part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
         if COUNTING.fullmatch(part):  # 两个财政局, 三地: how many are compared, not what
             continue
-        part = re.sub(r"(?<=.{2})[较跟]$", "", re.sub(r"^(?:各自?|分别)(?=.{2})", "", part))  # 各完成预算
+        part = re.sub(r"^(?:各自?|分别)(?=.{2})", "", part)  # 各完成预算
+        part = re.sub(r"(?<=.{2})(?:[较跟]|的部分)$", "", part)  # 收入预算较2024年, 拟购买服务的部分
         if BARE_CHANGE.fullmatch(part):  # 能耗，…2006年降了多少: the change stated of the item before;
             word = "下降" if "降" in part else "增长"  # 19年比18年涨了多少, 各多少、涨了多少: of its levels
             stated = not GROUPS_COMPARED.search(question) and not LEVELS_ASKED.search(question)

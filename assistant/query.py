@@ -82,7 +82,7 @@ def aliases(department: str) -> frozenset[str]:
 
 REPORT_OF_YEAR = re.compile(
     r"(?<!\d)((?:19|20)\d{2}|[0-3]\d)\s*年(?:度)?(?:的)?(?:[\u4e00-\u9fff]{0,8}?)(?:政府工作报告|部门预算|部门决算|单位预算|预算报告|决算报告|自评报告)"
-    r"|(?<!\d)((?:19|20)\d{2}|[0-3]\d)\s*年(?:度)?的?报告(?=里|中|说|讲|提到|显示|提出)"  # 2006年报告说, not 在报告里
+    r"|(?<!\d)((?:19|20)\d{2}|[0-3]\d)\s*年(?:度)?的?报告(?=里|中|说|讲|提到|显示|提出|为准)"  # 2006年报告说, not 在报告里
 )
 
 
@@ -127,6 +127,10 @@ def with_shared_suffix(question: str) -> str:
 SPOKEN_WORDS = (  # what reports write for what people say
     (re.compile(r"GDP", re.IGNORECASE), "生产总值"),
     (re.compile(r"全国生产总值"), "国内生产总值"),
+    (
+        re.compile(r"(?:国务院)?总理的?(?=[^，,。？?]{0,24}政府工作报告)"),
+        "国务院",
+    ),  # the Premier gives the State Council's
 )
 
 

@@ -660,3 +660,14 @@ def test_a_town_government_is_named_by_its_town_and_figures_after_a_comma_are_re
     assert find_mentions("双河集镇2020年三公经费", "双河集镇人民政府")
     assert [f.value for f in find_figures("接待共330批次(其中外事0批次),1950人次")] == [330, 0, 1950]
     assert [f.text for f in find_figures("合计1,950.00万元")] == ["1,950.00万元"]
+
+
+def test_more_wordings_of_comparisons() -> None:
+    from assistant.comparison_plan import is_comparison
+    from assistant.query import named_report_years, spelled_out
+
+    asked = spelled_out("以国务院06、07、08年的报告为准，05、06、07三年居民消费价格涨幅各是多少？")
+    assert items_of(asked, ["国务院"]) == ("居民消费价格涨幅",) and 2008 in named_report_years(asked)
+    assert spelled_out("中央财政赤字，总理05、06、07年三份政府工作报告各拟安排多少？").startswith("中央财政赤字，国务院2005")
+    asked = "甲局政府采购预算中拟购买服务的部分，2017年度、2019年度分别安排多少，增了多少？"
+    assert is_comparison(asked) and items_of(asked, ["甲局"]) == ("政府采购预算中拟购买服务",)
