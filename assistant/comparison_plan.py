@@ -61,7 +61,8 @@ AS_OF = re.compile(r"(?:截至|截止到?)\s*(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}
 MONEY_OF = re.compile(r"(涉及|投入|使用)了?多少(?:钱|资金|经费)")
 BARE_CHANGE = re.compile(r"(?:下?降|上?涨|增长|增加|减少)了?")
 CHANGE_ONLY = re.compile(  # 比多出, 是百分, 增幅是: what is asked of the levels, not an item
-    r"[比较跟与和]?[是为]?(?:[多少高低]出|[多少高低]了|增加|减少|增长|下降|上[涨升]|[涨降增]|[增降涨]?幅度?|百分点?|个百分点)+[了是为]?"
+    r"[比较跟与和]?[是为]?(?:同比|环比|变化|变动|[多少高低]出|[多少高低]了|增加|减少|增长|下降|上[涨升]|[涨降增]|[增降涨]?幅度?|"
+    r"百分点?|个百分点|翻了?|几倍|几番|大吗|大不大|明显吗)+[了是为吗]?"
 )
 LEVELS_ASKED = re.compile(r"[各每](?:[是为有])?多少|分别(?:[是为有])?多少|是多少")  # 各多少，涨了多少
 SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|(?<![涉以普危顾企波触])及)+")  # not 涉及
@@ -123,7 +124,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
     text = re.sub(r"比(?=\s*(?:19|20)\d{2})", " ", text)  # 2025年预算比2024年
     text = AS_OF.sub(" ", text)  # 截至2025年10月: when, not what
     text = YEAR_RANGE.sub(" ", text)
-    text = YEAR.sub(" ", text)
+    text = re.sub(r"(?<!\d)(?:19|20)\d{2}\s*年度?", " ", text)  # 2024年度与2025年度
     text = re.sub(r"(?<!\d)[0-3]\d年(?!\d)", " ", text)  # 19年比17年: short years are years too
     for department in departments:
         for alias in sorted(aliases(department) | {department}, key=len, reverse=True):

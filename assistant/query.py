@@ -107,6 +107,26 @@ def with_full_years(question: str) -> str:
     return SHORT_YEARS.sub(lambda m: f"20{m.group(1)}年", question)
 
 
+# the one-character names of provinces, as people list them (京、沪、粤三地)
+PROVINCE_LETTERS = dict(
+    zip(
+        "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川黔贵滇云陕秦甘陇青蒙桂藏宁新港澳台",
+        "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 "
+        "贵州 贵州 云南 云南 陕西 陕西 甘肃 甘肃 青海 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 台湾".split(),
+        strict=True,
+    )
+)
+LETTER_LIST = re.compile(
+    rf"(?:(?<![\u4e00-\u9fff])|(?<=[年度在]))[{''.join(PROVINCE_LETTERS)}](?:[、和与及][{''.join(PROVINCE_LETTERS)}])+"
+    r"(?=[两二三四五六七八九十]?[个]?(?:省市|省份|省区|地|省|市)|(?:[\u4e00-\u9fff]{0,3}?[两二三四五六七八九十])?\d{0,4})"
+)
+
+
+def with_province_names(question: str) -> str:
+    """川、浙、粤三省 -> 四川、浙江、广东三省: provinces listed by their one-character names."""
+    return LETTER_LIST.sub(lambda m: re.sub(r"[^、和与及]", lambda c: PROVINCE_LETTERS[c.group()], m.group()), question)
+
+
 SHARED_SUFFIX = re.compile(
     r"((?:[\u4e00-\u9fff]{2,8}[、和])+[\u4e00-\u9fff]{2,4}?)(?:这|那)?[两二三四五六七八九十]个(局|委|厅|办|院|中心|街道)"
 )
@@ -121,7 +141,18 @@ def with_shared_suffix(question: str) -> str:
         names = re.split(r"([、和])", match.group(1))
         return "".join(n if n in "、和" or n.endswith(suffix) else n + suffix for n in names)
 
-    return SHARED_SUFFIX.sub(spelled, question)
+    def listed(match: re.Match[str]) -> str:
+        suffix = match.group(1)
+        names = re.split(r"([、和])", match.group(2))
+        return "".join(n if n in "、和" or n.endswith(suffix) else n + suffix for n in names)
+
+    return LISTED_AFTER.sub(listed, SHARED_SUFFIX.sub(spelled, question))
+
+
+# 这四个局（信访、气象、统计、财政）: the kind counted, then the bodies in brackets
+LISTED_AFTER = re.compile(
+    r"(?:这|那)?[两二三四五六七八九十]个(局|委|厅|办|院|中心|街道)[（(]((?:[\u4e00-\u9fff]{2,8}[、和])+[\u4e00-\u9fff]{2,8})[）)]"
+)
 
 
 SPOKEN_WORDS = (  # what reports write for what people say
@@ -146,7 +177,7 @@ def with_digit_years(question: str) -> str:
 def spelled_out(question: str) -> str:
     """A question as the reports would word it: full years (written in digits), bodies listed
     before their shared kind spelled out, GDP as 生产总值."""
-    question = with_shared_suffix(with_full_years(with_digit_years(question)))
+    question = with_shared_suffix(with_full_years(with_digit_years(with_province_names(question))))
     for spoken, written in SPOKEN_WORDS:
         question = spoken.sub(written, question)
     return question

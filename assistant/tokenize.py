@@ -23,6 +23,7 @@ STOPWORDS = frozenset(
         "的",
         "了",
         "和",
+        "跟",
         "与",
         "及",
         "是",
@@ -102,8 +103,12 @@ def normalise_numbers(text: str) -> str:
 def tokenize(text: str, cache_dir: Path | None = None) -> list[str]:
     """Search tokens of ``text``: jieba's search mode, lower-cased, stopwords dropped."""
     tokenizer = _tokenizer(cache_dir)
-    tokens = tokenizer.lcut_for_search(normalise_numbers(text))
+    tokens = [p for t in tokenizer.lcut_for_search(normalise_numbers(text)) for p in GLUED.get(t, (t,))]
     return [t.lower() for t in tokens if KEEP.search(t) and t not in STOPWORDS]
+
+
+# words jieba glues to the comparison's 比 (跟2025年比少了多少 -> 比少): the two words they are
+GLUED = {f"比{c}": ("比", c) for c in "多少高低"}
 
 
 # Words officials use for what reports call otherwise; a question word also matches these.

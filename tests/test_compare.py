@@ -668,6 +668,28 @@ def test_more_wordings_of_comparisons() -> None:
 
     asked = spelled_out("以国务院06、07、08年的报告为准，05、06、07三年居民消费价格涨幅各是多少？")
     assert items_of(asked, ["国务院"]) == ("居民消费价格涨幅",) and 2008 in named_report_years(asked)
-    assert spelled_out("中央财政赤字，总理05、06、07年三份政府工作报告各拟安排多少？").startswith("中央财政赤字，国务院2005")
+    assert spelled_out("中央财政赤字，总理05、06、07年三份政府工作报告各拟安排多少？").startswith(
+        "中央财政赤字，国务院2005"
+    )
     asked = "甲局政府采购预算中拟购买服务的部分，2017年度、2019年度分别安排多少，增了多少？"
     assert is_comparison(asked) and items_of(asked, ["甲局"]) == ("政府采购预算中拟购买服务",)
+
+
+def test_provinces_by_one_character_and_bodies_listed_in_brackets() -> None:
+    from assistant.query import spelled_out
+
+    assert (
+        spelled_out("川、浙、粤三省2024年城镇新增就业各是多少？") == "四川、浙江、广东三省2024年城镇新增就业各是多少？"
+    )
+    assert spelled_out("2025年京、沪两地GDP") == "2025年北京、上海两地生产总值"
+    assert spelled_out("京沪高铁和新、老项目") == "京沪高铁和新、老项目"
+    assert spelled_out("甲市这三个局（信访、统计、财政）的三公经费") == "甲市信访局、统计局、财政局的三公经费"
+    assert items_of("甲局2024年度与2025年度收入预算各是多少？变化幅度大吗？", ["甲局"]) == ("收入预算",)
+    assert items_of("甲局2018、2019年社保支出各是多少，19年同比增加多少？", ["甲局"]) == ("社保支出",)
+
+
+def test_comparison_words_glued_by_the_segmenter_are_split() -> None:
+    from assistant.tokenize import tokenize
+
+    tokens = tokenize("甲局部门预算收入多少，跟2025年年初预算比少了多少？")
+    assert "比少" not in tokens and "少" in tokens and "跟" not in tokens
