@@ -30,7 +30,7 @@ from assistant.understanding.orgs import is_org_name, parse_org
 
 COMPARE = re.compile(
     r"比较|对比|相比|相较|变化|变动|增减|多了还是少了|高了还是低了|差距|差多少|差了多少|"
-    r"(?:增长|增加|减少|下降|提高|降低|[涨降]|[多高少低]出)了?多少|[增减]了多少|[增降涨]幅|各是多少|各为多少|分别是多少|分别为多少|分别多少|"
+    r"(?:增长|增加|减少|下降|提高|降低|[涨降]|[多高少低]出)了?多少|[增减]了多少|[增降涨]幅|(?:增加|减少|增长|增减|变动)额|各是多少|各多少|各为多少|分别是多少|分别为多少|分别多少|"
     r"近[两二三四五]年|谁|哪个|哪家|哪一年|哪年|比(?:19|20)\d{2}年(?!.*(?:原因|为什么|为何|为啥|用于|用途))"
 )
 WHICH = re.compile(r"谁|哪个|哪家|哪一年|哪年")
@@ -56,16 +56,17 @@ AGAINST_BEFORE = re.compile(
     r"(?:(?:各|分别)(?:是|有)?(?:多了还是少了|增加还是减少|什么变化|变化|[增减多少]了?多少|增加了?多少|减少了?多少)"
     r"|哪[个家]是?(?:增加|减少)的?)"
 )
+SOURCE_NAMED = re.compile(r"(?:按|根据|依据|以)[^，,。？?；;]{0,16}?(?:文件|口径|表格?|报告|数据)(?:为准)?")
 COUNTED_IN = re.compile(r"多少([户家个项人名台辆套所])")
 AS_OF = re.compile(r"(?:截至|截止到?)\s*(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?[底末]?")
 MONEY_OF = re.compile(r"(涉及|投入|使用)了?多少(?:钱|资金|经费)")
 BARE_CHANGE = re.compile(r"(?:下?降|上?涨|增长|增加|减少)了?")
 CHANGE_ONLY = re.compile(  # 比多出, 是百分, 增幅是: what is asked of the levels, not an item
-    r"[比较跟与和]?[是为]?(?:同比|环比|变化|变动|[多少高低]出|[多少高低]了|增加|减少|增长|下降|上[涨升]|[涨降增]|[增降涨]?幅度?|"
+    r"[比较跟与和]?[是为]?(?:同比|环比|变化|变动|差额|[增减]?额|[多少高低]出|[多少高低]了|增加|减少|增长|下降|上[涨升]|[涨降增]|[增降涨]?幅度?|"
     r"百分点?|个百分点|翻了?|几倍|几番|大吗|大不大|明显吗)+[了是为吗]?"
 )
 LEVELS_ASKED = re.compile(r"[各每](?:[是为有])?多少|分别(?:[是为有])?多少|是多少")  # 各多少，涨了多少
-SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|(?<![涉以普危顾企波触])及)+")  # not 涉及
+SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|以及|(?<![涉以普危顾企波触])及)+")  # not 涉及
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那](?:[个地家级份]|个?(?:省市|[省市区县局]))")
 STOP_ITEMS = frozenset(
     {
@@ -87,6 +88,8 @@ STOP_ITEMS = frozenset(
         "以",
         "安排",
         "拟安排",
+        "逐年",
+        "以及",
     }
 )
 
@@ -123,6 +126,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
     text = AGAINST_BEFORE.sub(" ", question)  # 和2025年年初预算比分别是多了还是少了: each one's change
     text = re.sub(r"比(?=\s*(?:19|20)\d{2})", " ", text)  # 2025年预算比2024年
     text = AS_OF.sub(" ", text)  # 截至2025年10月: when, not what
+    text = SOURCE_NAMED.sub(" ", text)  # 按部门预算公开文件: where from, not what
     text = YEAR_RANGE.sub(" ", text)
     text = re.sub(r"(?<!\d)(?:19|20)\d{2}\s*年度?", " ", text)  # 2024年度与2025年度
     text = re.sub(r"(?<!\d)[0-3]\d年(?!\d)", " ", text)  # 19年比17年: short years are years too

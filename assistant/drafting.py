@@ -81,8 +81,12 @@ class Memo:
 
 
 def is_draft_request(text: str) -> bool:
-    """Whether a chat message asks for a memo (写一段汇报 / 生成摘要 / 总结稿)."""
-    return bool(DRAFT_REQUEST.search(text))
+    """Whether a chat message asks for a memo (写一段汇报 / 生成摘要 / 总结稿); not a question for
+    figures that says what they are for (我在写汇报材料，需要…各是多少)."""
+    return bool(DRAFT_REQUEST.search(text)) and not FIGURES_ASKED.search(text)
+
+
+FIGURES_ASKED = re.compile(r"多少|几[个项次台辆家人年]?[？?]|各是|分别是|是否|哪[个家年一]")
 
 
 TOPIC_NOISE = re.compile(

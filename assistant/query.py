@@ -89,7 +89,7 @@ REPORT_OF_YEAR = re.compile(
 REPORT_SAYS_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府工作)?报告(?:里|中)?(?:说|讲|提到|显示|回顾)")
 SHORT_YEARS = re.compile(r"(?<![\d.．%％近续第共这那多几每个])([0-3]\d)\s*年(?![来间内以])")
 SHORT_YEAR_LIST = re.compile(
-    r"(?<![第\d.．%％])[0-3]\d(?:\s*[、和及与到至]\s*[0-3]\d)+(?:[两三四五]个?)?(?=\s*年)"
+    r"(?<![第\d.．%％])[0-3]\d(?:\s*[、和及与到至—–~-]\s*[0-3]\d)+(?:[两三四五]个?)?(?=\s*年)"
 )  # 05、06、07年
 COUNTED_YEARS = re.compile(r"[两三四五]个?$")  # 17、18、19三年: the years listed, counted
 BODY_SHORT_YEAR = re.compile(r"(^|[局委办院厅府室处所站队心部署行馆])([0-3]\d)\s*年(?![来间内以])")
@@ -174,9 +174,30 @@ def with_digit_years(question: str) -> str:
     return WRITTEN_YEAR.sub(lambda m: "".join(DIGITS[c] for c in m.group()), question)
 
 
+# what people say around a question: why they ask, and please/thanks (never what is asked)
+CONTEXT_CLAUSE = re.compile(
+    r"^(?:我|我们|领导)[^，,。？?；;]{0,24}?(?:写|做|准备|整理|汇总|起草|核对|梳理|看)[^，,。？?；;]{0,20}?"
+    r"(?:材料|分析|汇报|稿子?|报告|对比|比较|比对|测算|表格?)[，,。；;]\s*"
+)
+POLITE = re.compile(
+    r"(?:^|(?<=[，,。；;：:\s]))(?:领导问[：:]?|请问一下|请问|请|麻烦(?:你|您)?|帮(?:我|忙)|想问一下|我想(?:知道|了解|问一下|问)|"
+    r"需要|给我|看[一]?下|查[一]?下|核[一]?下|算[一]?下|列[一]?下|对比一下)+"
+)
+THANKS = re.compile(r"[，,。\s]*(?:谢谢(?:了|啦)?|多谢|辛苦(?:了|啦)?|麻烦(?:了|算一下|你了|您了))[。！!]*$")
+
+
+def without_preamble(question: str) -> str:
+    """我在写涉农资金汇报材料，需要中央财政…的支出 -> 中央财政…的支出: the question without why it is
+    asked or its courtesies. A clause that asks for a figure (我想知道…是多少) keeps what it asks."""
+    text = THANKS.sub("", CONTEXT_CLAUSE.sub("", question.strip()))
+    text = POLITE.sub("", text)
+    return text if len(text) >= 4 else question
+
+
 def spelled_out(question: str) -> str:
     """A question as the reports would word it: full years (written in digits), bodies listed
     before their shared kind spelled out, GDP as 生产总值."""
+    question = without_preamble(question)
     question = with_shared_suffix(with_full_years(with_digit_years(with_province_names(question))))
     for spoken, written in SPOKEN_WORDS:
         question = spoken.sub(written, question)
@@ -206,6 +227,9 @@ def spoken_years(question: str) -> tuple[int, ...]:
     return explicit_years(text)
 
 
+BARE_YEAR = re.compile(r"(?<![\d.,，])((?:19|20)\d{2})(?![\d.,%‰万亿元千百个人户家项次台辆套名位])")
+
+
 def explicit_years(question: str) -> tuple[int, ...]:
     years: set[int] = set()
     for start, end in YEAR_RANGE.findall(question):
@@ -218,6 +242,7 @@ def explicit_years(question: str) -> tuple[int, ...]:
         )
     }
     years |= {2000 + int(y) for y in SHORT_YEAR.findall(question)}  # 04年政府工作报告
+    years |= {int(y) for y in BARE_YEAR.findall(question)}  # 机关运行经费 2025比2024 增加额
     return tuple(sorted(years))
 
 

@@ -309,3 +309,14 @@ def test_a_part_asked_as_a_target_or_as_achieved_needs_a_sentence_said_that_way(
     assert said_when_asked("北京2025年政府工作报告里，今年城镇新增就业目标是多少", "城镇新增就业目标", target)
     assert not said_when_asked("北京2025年政府工作报告里，去年实际城镇新增就业了多少", "城镇新增就业", target)
     assert said_when_asked("北京2025年政府工作报告里，去年实际城镇新增就业了多少", "城镇新增就业", achieved)
+
+
+def test_why_a_question_is_asked_and_its_courtesies_are_not_what_it_asks() -> None:
+    from assistant.query import spelled_out, without_preamble
+
+    assert without_preamble("我在写涉农资金汇报材料，需要中央财政用于三农的支出") == "中央财政用于三农的支出"
+    assert without_preamble("麻烦帮我看下甲局社保支出预算17年和18年的数，谢谢") == "甲局社保支出预算17年和18年的数"
+    assert without_preamble("领导问：今年三公经费比去年多了还是少了") == "今年三公经费比去年多了还是少了"
+    assert without_preamble("我想知道甲局2025年三公经费是多少") == "甲局2025年三公经费是多少"
+    assert without_preamble("需求侧管理资金多少") == "需求侧管理资金多少"  # 需求 is not 需要
+    assert spelled_out("我在做部门预算横向比较，需要甲局、乙局26年部门预算数") == "甲局、乙局2026年部门预算数"
