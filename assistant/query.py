@@ -183,6 +183,9 @@ POLITE = re.compile(
     r"(?:^|(?<=[，,。；;：:\s]))(?:领导问[：:]?|请问一下|请问|请|麻烦(?:你|您)?|帮(?:我|忙)|想问一下|我想(?:知道|了解|问一下|问)|"
     r"需要|给我|看[一]?下|查[一]?下|核[一]?下|算[一]?下|列[一]?下|对比一下)+"
 )
+ASIDES = re.compile(  # said in passing: 这个数给我一下, 顺便算下, 是不是比…多
+    r"(?:这个数)?给我(?:一下|看看|说说)|(?:也|再)?(?:说|列|算|看|核)一下|顺便(?:算|看|核)?[一]?下?|再看看|做个对比|是不是(?=比)"
+)
 THANKS = re.compile(r"[，,。\s]*(?:谢谢(?:了|啦)?|多谢|辛苦(?:了|啦)?|麻烦(?:了|算一下|你了|您了))[。！!]*$")
 
 
@@ -190,7 +193,7 @@ def without_preamble(question: str) -> str:
     """我在写涉农资金汇报材料，需要中央财政…的支出 -> 中央财政…的支出: the question without why it is
     asked or its courtesies. A clause that asks for a figure (我想知道…是多少) keeps what it asks."""
     text = THANKS.sub("", CONTEXT_CLAUSE.sub("", question.strip()))
-    text = POLITE.sub("", text)
+    text = ASIDES.sub("", POLITE.sub("", text))
     return text if len(text) >= 4 else question
 
 

@@ -320,3 +320,17 @@ def test_why_a_question_is_asked_and_its_courtesies_are_not_what_it_asks() -> No
     assert without_preamble("我想知道甲局2025年三公经费是多少") == "甲局2025年三公经费是多少"
     assert without_preamble("需求侧管理资金多少") == "需求侧管理资金多少"  # 需求 is not 需要
     assert spelled_out("我在做部门预算横向比较，需要甲局、乙局26年部门预算数") == "甲局、乙局2026年部门预算数"
+
+
+def test_asides_and_the_words_for_an_amount_are_not_what_is_compared() -> None:
+    from assistant.comparison_plan import is_comparison, items_of
+    from assistant.query import spelled_out
+
+    asked = spelled_out("“三公”经费预算这个数给我一下，甲局同乙局，26年的，顺便算下差多少。")
+    assert asked == "“三公”经费预算，甲局同乙局，2026年的，差多少。"
+    assert items_of(asked, ["甲局", "乙局"]) == ("三公经费预算",)
+    asked = spelled_out("甲局26年部门预算是不是比乙局多？多多少？两家各是多少也说一下。")
+    assert items_of(asked, ["甲局", "乙局"]) == ("部门预算",)
+    asked = spelled_out("甲局政府采购预算的盘子，19年跟17年比少了多少？")
+    assert is_comparison(asked) and items_of(asked, ["甲局"]) == ("政府采购预算",)
+    assert items_of("甲局社保支出预算，2017年、2018年分别是多少？2018年比前一年少多少？", ["甲局"]) == ("社保支出预算",)
