@@ -170,7 +170,7 @@ GREW_TO = re.compile(
 ITEM_TAIL = re.compile(r"(?:的)?(?:预算数|预算|决算数|决算|执行数|的钱|资金|金额|数额|情况|预期目标|目标)$")
 
 
-WITHIN = re.compile(r"(?:里|中|内|下)的|表[里中]的?|表的|之中的?")  # not 高中教育, 中小学
+WITHIN = re.compile(r"(?:里|中|内|下)的|下面的|之下的|表[里中]的?|表的|之中的?")  # not 高中教育, 中小学
 CLASS_SUFFIX = re.compile(r"(?<=.{2})(?:类|项|款|这一项|一项|这项|科目)$")
 
 

@@ -57,6 +57,7 @@ AGAINST_BEFORE = re.compile(
     r"|哪[个家]是?(?:增加|减少)的?)"
 )
 SOURCE_NAMED = re.compile(r"(?:按|根据|依据|以)[^，,。？?；;]{0,16}?(?:文件|口径|表格?|报告|数据)(?:为准)?")
+EACH_ASKED = re.compile(r"[各每](?:是|为|有|安排了?|花了?)?多少|分别(?:是|为|有|安排了?)?多少")
 COUNTED_IN = re.compile(r"多少([户家个项人名台辆套所])")
 AS_OF = re.compile(r"(?:截至|截止到?)\s*(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?[底末]?")
 MONEY_OF = re.compile(r"(涉及|投入|使用)了?多少(?:钱|资金|经费)")
@@ -65,7 +66,9 @@ CHANGE_ONLY = re.compile(  # 比多出, 是百分, 增幅是: what is asked of t
     r"[比较跟与和]?[是为]?(?:同比|环比|变化|变动|差额|[增减]?额|[多少高低]出|[多少高低]了|增加|减少|增长|下降|上[涨升]|[涨降增]|[增降涨]?幅度?|"
     r"百分点?|个百分点|翻了?|几倍|几番|大吗|大不大|明显吗)+[了是为吗]?"
 )
-LEVELS_ASKED = re.compile(r"[各每](?:[是为有])?多少|分别(?:[是为有])?多少|是多少")  # 各多少，涨了多少
+LEVELS_ASKED = re.compile(
+    r"[各每](?:[是为有]|安排了?|花了?)?多少|分别(?:[是为有]|安排了?)?多少|是多少"
+)  # 各多少，涨了多少
 SEPARATORS = re.compile(r"(?:[\s、，,和跟？?。！!：:；;]|以及|(?<![涉以普危顾企波触])及)+")  # not 涉及
 COUNTING = re.compile(r"[两二三四五六七八九十几各这那](?:[个地家级份]|个?(?:省市|[省市区县局]))")
 STOP_ITEMS = frozenset(
@@ -87,6 +90,7 @@ STOP_ITEMS = frozenset(
         "为准",
         "以",
         "安排",
+        "安排了",
         "拟安排",
         "逐年",
         "以及",
@@ -164,13 +168,15 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
             continue
         part = re.sub(r"^(?:各自?|分别)(?=.{2})", "", part)  # 各完成预算
         part = re.sub(r"(?<=.{2})(?:[较跟]|的部分)$", "", part)  # 收入预算较2024年, 拟购买服务的部分
+        part = re.sub(r"[（(](?![类款项])[^）)]{2,20}[）)]", "", part)  # 补助支出（离退休人员经费）: the same item
+        part = re.sub(r"^(?:[说讲给]的|提到的)(?=.{2})|(?<=.{2})(?:安排了|安排)$", "", part)
         part = re.sub(
             r"^(?:把|将)(?=.{2})|(?<=.{2})(?:的?(?:盘子|这个数|数额|金额)|[列说]?一下|也?列)$", "", part
         )  # 盘子: the amount
         if BARE_CHANGE.fullmatch(part):  # 能耗，…2006年降了多少: the change stated of the item before;
             word = "下降" if "降" in part else "增长"  # 19年比18年涨了多少, 各多少、涨了多少: of its levels
             stated = not GROUPS_COMPARED.search(question) and not LEVELS_ASKED.search(question)
-            if items and stated and not items[-1].endswith(word):
+            if items and stated and not items[-1].endswith(word) and items[-1] not in QUALIFIERS:
                 items[-1] += word
             continue
         if CHANGE_ONLY.fullmatch(part):
@@ -203,8 +209,9 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
     analysis = analyse(question, documents)
     bodies = _named_bodies(analysis)
     bodies_named = len(bodies) + sum(1 for u in analysis.unknown_orgs if is_org_name(u))
-    if not is_comparison(question) and bodies_named < 2:
-        return None  # two bodies named ask for each, with or without a comparison word
+    each_year = len(analysis.years) >= 2 and EACH_ASKED.search(question)  # 2018年、2019年各安排多少
+    if not is_comparison(question) and bodies_named < 2 and not each_year:
+        return None  # two bodies (or years) named ask for each, with or without a comparison word
     items = _compared_items(question, analysis, known)
     if not items:
         return None
@@ -344,8 +351,9 @@ def _reports_listed(question: str, years: Sequence[int]) -> dict[int, int]:
 
 
 EACH_YEAR_BEFORE = re.compile(
-    r"报告[^，,。？?；;]{0,8}?(?:说|提到|讲|里|中|显示)的?[，,]?\s*(?:上一年|上年|去年|前一年)"
-)
+    r"报告[^，,。？?；;]{0,8}?(?:说|提到|讲|里|中|显示|给)的?[，,]?\s*(?:上一年|上年|去年|前一年)|"
+    r"^[^，,。？?；;]{0,3}(?:上一年|上年|去年|前一年)[^。？?；;]{0,30}?(?:几|[两二三四五六七八九十]|各)份[^。？?；;]{0,8}?报告"
+)  # 2005至2008年的报告各自提到的上一年…, 上一年全国粮食产量，05年到08年四份报告里…
 
 
 def _year_before_each(question: str) -> dict[int, int]:

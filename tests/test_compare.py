@@ -693,3 +693,29 @@ def test_comparison_words_glued_by_the_segmenter_are_split() -> None:
 
     tokens = tokenize("甲局部门预算收入多少，跟2025年年初预算比少了多少？")
     assert "比少" not in tokens and "少" in tokens and "跟" not in tokens
+
+
+STATE = [doc(f"g{y}", "国务院", y, "政府工作报告") for y in (2005, 2006, 2007, 2008)]
+
+
+def test_years_asked_each_and_reports_that_give_the_year_before() -> None:
+    # two years, each asked: a comparison though no comparison word is used
+    plan = plan_comparison("住房保障支出，万里街道2024年、2025年各安排多少？", DOCS)
+    assert plan is not None and plan.items == ("住房保障支出",) and len(plan.groups) == 2
+    # the year before, asked first, of reports counted after
+    before = plan_comparison("上一年全国粮食产量，国务院2005年到2008年四份政府工作报告里各是多少？", STATE)
+    assert before is not None and [g.label for g in before.groups] == ["2004年", "2005年", "2006年", "2007年"]
+    given = plan_comparison("国务院2005年报告给的上年财政收入，跟2007年报告给的上年财政收入，差了多少？", STATE)
+    assert given is not None and [g.label for g in given.groups] == ["2004年", "2006年"]
+    assert given.items == ("财政收入",)
+
+
+def test_what_explains_an_item_and_where_it_sits_are_not_other_items() -> None:
+    from assistant.cells import inner_item
+
+    asked = "对个人和家庭的补助支出（离退休人员经费），甲局、乙局2026年分别安排了多少？"
+    known = {"对个人和家庭的补助支出"}
+    assert items_of(asked, ["甲局", "乙局"], known) == ("对个人和家庭的补助支出",)
+    asked = "城乡社区管理事务下面的行政运行（项），甲局2024年、2025年预算分别安排多少？涨了多少？"
+    assert items_of(asked, ["甲局"]) == ("城乡社区管理事务下面的行政运行（项）", "预算")  # 预算 qualifies
+    assert inner_item("城乡社区管理事务下面的行政运行（项）") == "行政运行"
