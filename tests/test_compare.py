@@ -718,4 +718,4 @@ def test_what_explains_an_item_and_where_it_sits_are_not_other_items() -> None:
     assert items_of(asked, ["甲局", "乙局"], known) == ("对个人和家庭的补助支出",)
     asked = "城乡社区管理事务下面的行政运行（项），甲局2024年、2025年预算分别安排多少？涨了多少？"
     assert items_of(asked, ["甲局"]) == ("城乡社区管理事务下面的行政运行（项）", "预算")  # 预算 qualifies
-    assert inner_item("城乡社区管理事务下面的行政运行（项）") == "行政运行"
+    assert inner_item("城乡社区管理事务下面的行政运行（项）") == "行政运行（项）"
