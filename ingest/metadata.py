@@ -54,6 +54,7 @@ NOT_TITLE = re.compile(
 # where a title running into a form's fields stops: 部门整体绩效自评表（2024年度）专项名称…
 TITLE_STOP = re.compile(r"专项名称|项目名称|部门名称|单位名称|部门[（(]单位[）)]名称|单位[:：]|部门[:：]")
 LABEL_PREFIX = re.compile(rf"^(?:{LABELS})\s*[:：]?")
+ORGAN_IN_BRACKETS = re.compile(r"([区县市镇乡])[（(](管委会|管理委员会|办事处|人民政府)[）)]")
 # where a title's body name ends and what the document reports of it begins: 某省财政厅一般公共预算…
 CONTENT_START = re.compile(
     r"一般公共|政府性基金|财政拨款|[“\"]?三公|专项资金|项目支出|整体支出|部门整体|收支|绩效|预算|决算|单位(?=[^\u4e00-\u9fff]|$|预算|决算)"
@@ -126,6 +127,7 @@ def file_title(file_name: str) -> str:
 def name_in_title(title: str) -> str:
     """The body a title is of: 江苏省委办公厅2017年度部门预算 -> 江苏省委办公厅; 2023年某省财政厅一般
     公共预算…说明 -> 某省财政厅."""
+    title = ORGAN_IN_BRACKETS.sub(r"\1\2", title)  # 某产业集中区(管委会): the body is its 管委会
     for part in re.split(r"(?:19|20)\d{2}\s*年?度?", title):
         part = LABEL_PREFIX.sub("", part)
         cut = CONTENT_START.search(part)

@@ -67,3 +67,12 @@ def test_department_of_titles_of_unseen_shapes(text: str, department: str) -> No
     meta = extract_metadata(text, "report.txt")
     assert meta.department == department
     assert meta.title.count("2021年度") <= 1
+
+
+def test_a_zone_is_named_by_its_committee_and_a_federation_by_its_short_name() -> None:
+    from assistant.understanding.matching import find_mentions
+
+    meta = extract_metadata("甲乙新兴产业集中区(管委会)2024年一般公共预算“三公”经费预算\n正文", "a.txt")
+    assert meta.department == "甲乙新兴产业集中区管委会"
+    assert find_mentions("甲乙新兴产业集中区2024年公务用车运行费", meta.department)  # the zone names its 管委会
+    assert find_mentions("丙市工商联2021年三公经费", "丙市工商业联合会")

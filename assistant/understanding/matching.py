@@ -66,7 +66,7 @@ def _match_back(question: str, end: int, target: str) -> list[int]:
     return positions[::-1]
 
 
-PLACE_ORGANS = frozenset({"街道办事处", "办事处", "街道", "镇", "乡"})
+PLACE_ORGANS = frozenset({"街道办事处", "办事处", "街道", "镇", "乡", "管委会"})  # 某园区 names 某园区管委会
 GOVERNMENT = "人民政府"
 
 
