@@ -289,7 +289,7 @@ def as_asked(asking: Asking, sentence: str, spoken: frozenset[int]) -> float:
 
 NAMED_FIGURE_BONUS = 0.15
 PHRASE_BONUS = 0.1
-ZERO_FORM_PENALTY = 0.1
+ZERO_FORM_PENALTY = 0.3
 
 
 def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset[int]) -> float:

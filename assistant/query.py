@@ -93,6 +93,7 @@ SHORT_YEAR_LIST = re.compile(
 )  # 05、06、07年
 COUNTED_YEARS = re.compile(r"[两三四五]个?$")  # 17、18、19三年: the years listed, counted
 BODY_SHORT_YEAR = re.compile(r"(^|[局委办院厅府室处所站队心部署行馆])([0-3]\d)\s*年(?![来间内以])")
+CLAUSE_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[，,：:；;\s]))([0-3]\d)\s*年(?=的?(?:[，,。？?！!；;]|$))")
 REPORTS = re.compile(r"报告|预算|决算|自评|政府工作")
 
 
@@ -102,6 +103,7 @@ def with_full_years(question: str) -> str:
     question = SHORT_YEAR_LIST.sub(
         lambda m: re.sub(r"(?<!\d)([0-3]\d)(?!\d)", r"20\1", COUNTED_YEARS.sub("", m.group())), question
     )
+    question = CLAUSE_SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", question)  # …两家，26年的。
     if not REPORTS.search(question) and len(SHORT_YEARS.findall(question)) < 2:
         return BODY_SHORT_YEAR.sub(lambda m: f"{m.group(1)}20{m.group(2)}年", question)
     return SHORT_YEARS.sub(lambda m: f"20{m.group(1)}年", question)

@@ -422,3 +422,21 @@ def test_vehicles_asked_how_many_is_a_count() -> None:
     assert question_kind("某办公厅2019年部门预算披露的车辆有多少") == "count"
     assert question_kind("某局各有几辆车") == "count"
     assert question_kind("公务用车运行维护费有多少") != "count"
+
+
+def test_a_row_left_at_zero_gives_way_to_the_row_with_the_figure() -> None:
+    """An empty fund's table repeats the body's total row at 0.00 (政府性基金预算支出表): the row
+    with the body's figures answers 项目支出是多少."""
+    from assistant.extractive import pick_sentences
+    from assistant.tokenize import tokenize
+
+    empty = "某省某某办公厅：支出总计0.00万元，基本支出0.00万元，项目支出0.00万元。"
+    total = (
+        "某省某某办公厅：支出总计4,684.30万元，基本支出3,072.01万元，项目支出1,612.29万元，"
+        "事业单位经营支出0.00万元，对附属单位补助支出0.00万元，上缴上级支出0.00万元，"
+        "2017年政府采购项目小计1,100.30万元，其中：政府采购货物小计27.10万元。"
+    )
+    question = "某省某某办公厅项目支出是多少？"
+    hits = [hit(empty, cid="a"), hit(empty, cid="b"), hit(total, cid="c")]
+    picks = pick_sentences(question, tokenize(question), hits, lambda t: 1.0)
+    assert "1,612.29" in picks[0].text

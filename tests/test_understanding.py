@@ -334,3 +334,11 @@ def test_asides_and_the_words_for_an_amount_are_not_what_is_compared() -> None:
     asked = spelled_out("甲局政府采购预算的盘子，19年跟17年比少了多少？")
     assert is_comparison(asked) and items_of(asked, ["甲局"]) == ("政府采购预算",)
     assert items_of("甲局社保支出预算，2017年、2018年分别是多少？2018年比前一年少多少？", ["甲局"]) == ("社保支出预算",)
+
+
+def test_a_short_year_in_a_clause_of_its_own_is_a_year() -> None:
+    from assistant.query import spelled_out
+
+    assert spelled_out("项目支出分别是多少——甲局和乙局，26年的。") == "项目支出分别是多少——甲局和乙局，2026年的。"
+    assert spelled_out("26年，甲局三公经费") == "2026年，甲局三公经费"
+    assert spelled_out("连续12年，增长") == "连续12年，增长"
