@@ -94,7 +94,7 @@ class HybridRetriever(BaseRetriever):
     k: int = 8
     fetch_k: int = 30
     keyword_weight: float = 1.5  # RRF weight of the BM25 ranking, dense 1.0 (chosen on the eval sets)
-    keyword_keep: int = 2  # the best keyword matches always among the hits
+    keyword_keep: int = 4  # the best keyword matches always among the hits (2 -> 4: bundled tables 0.949 -> 1.000)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         analysis = analyse(query, self.library.documents())
