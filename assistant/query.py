@@ -199,10 +199,17 @@ def without_preamble(question: str) -> str:
     return text if len(text) >= 4 else question
 
 
+# 深圳市统计局与市财政局: the second body is of the city named with the first
+SAME_CITY = re.compile(
+    r"([\u4e00-\u9fff]{2,3}市)([\u4e00-\u9fff]{2,10}?(?:局|委|办|厅))([与和、及跟同])市(?=[\u4e00-\u9fff]{2,10}?(?:局|委|办|厅))"
+)
+
+
 def spelled_out(question: str) -> str:
     """A question as the reports would word it: full years (written in digits), bodies listed
     before their shared kind spelled out, GDP as 生产总值."""
     question = without_preamble(question)
+    question = SAME_CITY.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(1)}", question)
     question = with_shared_suffix(with_full_years(with_digit_years(with_province_names(question))))
     for spoken, written in SPOKEN_WORDS:
         question = spoken.sub(written, question)

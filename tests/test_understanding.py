@@ -342,3 +342,12 @@ def test_a_short_year_in_a_clause_of_its_own_is_a_year() -> None:
     assert spelled_out("项目支出分别是多少——甲局和乙局，26年的。") == "项目支出分别是多少——甲局和乙局，2026年的。"
     assert spelled_out("26年，甲局三公经费") == "2026年，甲局三公经费"
     assert spelled_out("连续12年，增长") == "连续12年，增长"
+
+
+def test_a_second_body_of_the_same_city_and_each_change_against_last_year() -> None:
+    from assistant.comparison_plan import items_of
+    from assistant.query import spelled_out
+
+    assert spelled_out("甲市统计局与市财政局2026年培训费") == "甲市统计局与甲市财政局2026年培训费"
+    asked = spelled_out("甲局、乙局2026年部门预算支出较2025年年初预算各增减多少？两家26年的预算相差多少？")
+    assert items_of(asked, ["甲局", "乙局"]) == ("部门预算支出",)
