@@ -25,7 +25,7 @@ YEAR_NAMES_REPORT = re.compile(
 ROW_NUMBERS = frozenset({"行次", "栏次", "序号", "编号"})
 # 多少辆, 多少微克/立方米: a figure of that measure, not an amount spent or another rate
 COUNTED = re.compile(
-    r"多少(?:万|亿)?([辆台套名家所户艘架人]|微克|毫克|公里|千米|平方公里|平方米|公顷|亩|吨|千瓦|立方米)"
+    r"(?:多少|几)(?:万|亿)?([辆台套名家所户艘架人]|微克|毫克|公里|千米|平方公里|平方米|公顷|亩|吨|千瓦|立方米)"
 )
 # asked in so many words: 总量是多少亿元 is not answered by 增长5.2%, 下降目标是百分之几 not by 涨幅2%
 KIND_ASKED = (
@@ -129,7 +129,7 @@ def figure_refusal(question: str, picks: list[Pick], hits: list[Hit]) -> str:
     counted = COUNTED.search(question)  # 多少辆: a count of vehicles, not an amount spent on them
     # a figure keeps two characters of its measure (平方 for 平方米): compare on those
     if counted and not any(f.kind == "count" and f.measure.startswith(counted.group(1)[:2]) for f in figures):
-        return f"报告中有相关内容，但没有给出所问的数量（多少{counted.group(1)}）"
+        return f"报告中有相关内容，但没有给出所问的数量（{counted.group()}）"
     return ""
 
 

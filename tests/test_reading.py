@@ -440,3 +440,13 @@ def test_a_row_left_at_zero_gives_way_to_the_row_with_the_figure() -> None:
     hits = [hit(empty, cid="a"), hit(empty, cid="b"), hit(total, cid="c")]
     picks = pick_sentences(question, tokenize(question), hits, lambda t: 1.0)
     assert "1,612.29" in picks[0].text
+
+
+def test_how_many_vehicles_is_not_answered_with_what_they_cost() -> None:
+    from assistant.offline import figure_refusal
+
+    spent = hit("2．公务用车购置及运行费预算支出411.20万元。")
+    picks = [Pick(0, spent.text, 1.0, 0.8)]
+    assert "几辆" in figure_refusal("某办公厅2017年公务用车一共几辆？", picks, [spent])
+    counted = hit("本部门共有车辆127辆，其中，一般公务用车127辆。")
+    assert figure_refusal("某办公厅2019年公务用车一共几辆？", [Pick(0, counted.text, 1.0, 0.8)], [counted]) == ""
