@@ -166,7 +166,7 @@ def items_of(question: str, departments: Sequence[str], known: Iterable[str] = (
             part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
         if COUNTING.fullmatch(part):  # 两个财政局, 三地: how many are compared, not what
             continue
-        part = re.sub(r"^(?:各自?|分别)(?=.{2})", "", part)  # 各完成预算
+        part = re.sub(r"^(?:各自?|分别|级)(?=.{2})", "", part)  # 各完成预算, 某市级三公经费
         part = re.sub(r"(?<=.{2})(?:[较跟]|的部分)$", "", part)  # 收入预算较2024年, 拟购买服务的部分
         part = re.sub(r"[（(](?![类款项])[^）)]{2,20}[）)]", "", part)  # 补助支出（离退休人员经费）: the same item
         part = re.sub(r"^(?:[说讲给]的|提到的)(?=.{2})|(?<=.{2})(?:安排了|安排)$", "", part)
@@ -222,8 +222,17 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
         plan = _by_department(question, documents, analysis, bodies, items, years)
     elif plan is None:
         plan = _by_year(question, documents, analysis, items, years)
+    if plan is not None and _one_report_states_it(plan, question):
+        return None  # 2026年…多少？比2025年多了多少？ with only the 2026 report: the change it states, quoted
     counted = COUNTED_IN.search(question)  # 各有多少户: each sub-question asks for 户 too
     return replace(plan, asks=f"有多少{counted.group(1)}") if plan is not None and counted else plan
+
+
+def _one_report_states_it(plan: Plan, question: str) -> bool:
+    """A change against a year without a report of its own, asked of the one year that has one,
+    and not each year's level: the single answer quotes the change that report states."""
+    covered = [g for g in plan.groups if not g.missing]
+    return plan.by == "year" and len(covered) == 1 and covered[0] is plan.groups[-1] and not EACH_ASKED.search(question)
 
 
 def _compared_items(question: str, analysis: QueryAnalysis, known: Iterable[str]) -> tuple[str, ...]:

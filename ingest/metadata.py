@@ -57,7 +57,7 @@ LABEL_PREFIX = re.compile(rf"^(?:{LABELS})\s*[:：]?")
 ORGAN_IN_BRACKETS = re.compile(r"([区县市镇乡])[（(](管委会|管理委员会|办事处|人民政府)[）)]")
 # where a title's body name ends and what the document reports of it begins: 某省财政厅一般公共预算…
 CONTENT_START = re.compile(
-    r"一般公共|政府性基金|财政拨款|[“\"]?三公|专项资金|项目支出|整体支出|部门整体|收支|绩效|预算|决算|单位(?=[^\u4e00-\u9fff]|$|预算|决算)"
+    r"一般公共|政府性基金|财政拨款|[“\"]?三公|专项资金|项目支出|整体支出|部门整体|收支|绩效|预算|决算|(?:单位|部门)(?=[^\u4e00-\u9fff]|$|预算|决算)"
 )
 
 

@@ -719,3 +719,20 @@ def test_what_explains_an_item_and_where_it_sits_are_not_other_items() -> None:
     asked = "城乡社区管理事务下面的行政运行（项），甲局2024年、2025年预算分别安排多少？涨了多少？"
     assert items_of(asked, ["甲局"]) == ("城乡社区管理事务下面的行政运行（项）", "预算")  # 预算 qualifies
     assert inner_item("城乡社区管理事务下面的行政运行（项）") == "行政运行（项）"
+
+
+def test_a_change_against_a_year_without_its_report_is_the_one_report_s_to_quote() -> None:
+    plan = plan_comparison("万里街道2025年三公经费预算多少？比2023年多了多少？", DOCS)
+    assert plan is None  # only the 2025 report: its own sentence says the change
+    both = plan_comparison("万里街道2023年和2025年三公经费预算各是多少？", DOCS)
+    assert both is not None and both.groups[0].missing  # each level asked: a comparison, 2023 missing
+
+
+def test_bodies_counted_by_their_kind_and_each_change_in_other_words() -> None:
+    from assistant.compare import EACH_CHANGE
+    from assistant.query import spelled_out
+
+    assert spelled_out("甲林区、乙县两家法院2026年收入") == "甲林区法院、乙县法院2026年收入"
+    assert EACH_CHANGE.search("甲法院和乙法院今年预算收入比去年各变了多少？")
+    assert EACH_CHANGE.search("谁的收入预算多？增幅各多少？")
+    assert items_of("丙市级2026年三公经费预算多少？", ["丙市"]) == ("三公经费预算",)

@@ -76,3 +76,14 @@ def test_a_zone_is_named_by_its_committee_and_a_federation_by_its_short_name() -
     assert meta.department == "甲乙新兴产业集中区管委会"
     assert find_mentions("甲乙新兴产业集中区2024年公务用车运行费", meta.department)  # the zone names its 管委会
     assert find_mentions("丙市工商联2021年三公经费", "丙市工商业联合会")
+
+
+@pytest.mark.parametrize(
+    ("text", "department"),
+    [
+        ("甲乙市人民检察院部门2026年部门预算情况说明\n正文", "甲乙市人民检察院"),  # 部门 after the body
+        ("丙丁市丙丁林场2025年预算情况说明\n正文", "丙丁市丙丁林场"),
+    ],
+)
+def test_more_titles_of_unseen_shapes(text: str, department: str) -> None:
+    assert extract_metadata(text, "report.txt").department == department
