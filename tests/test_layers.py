@@ -59,7 +59,7 @@ STAGES: list[tuple[str, set[str]]] = [
     (
         "understanding",
         {"query", "understanding", "understanding.matching", "understanding.names"}
-        | {"understanding.intent", "followup", "scope"},
+        | {"understanding.intent", "followup", "scope", "compared_items"},
     ),
     ("retrieval", {"retrieval", "reading", "extractive", "recognised", "sources", "rows", "timing"}),
     (
