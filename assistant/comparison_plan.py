@@ -132,19 +132,13 @@ def _by_department(
     for (label, body, _), own_year in zip(ordered, per_body, strict=True):
         own = [d for d in chosen if d.department in body]
         if own_year:  # 甲区2024年和乙县2025年…: each body asked of its own year
-            own = [d for d in documents if d.department in body and own_year in _years_read(d)]
+            read = [d for d in documents if d.year == own_year or d.looks_back_on(own_year)]
+            own = [d for d in read if d.department in body]
             label = f"{label}{own_year}年"
         when = f"{year}年度" if year and not own_year else ""
         reason = "" if own else f"已收录的报告中没有{label}{when}的报告"
         groups.append(Group(label, tuple(d.doc_id for d in own), reason))
     return Plan(tuple(groups), items, tuple(g.label for g in groups), None if own_years else year, "department")
-
-
-def _years_read(document: DocumentInfo) -> tuple[int, ...]:
-    """The years a document answers for: its own, and for a work report the year it reviews."""
-    if document.year is None:
-        return ()
-    return (document.year, document.year - 1) if document.doc_type in LOOKING_BACK else (document.year,)
 
 
 def _own_years(question: str, starts: Sequence[int]) -> list[int]:

@@ -136,19 +136,16 @@ SHARED_SUFFIX = re.compile(
 
 def with_shared_suffix(question: str) -> str:
     """深圳信访、气象、统计、财政四个局 -> 深圳信访局、气象局、统计局、财政局: bodies listed by the
-    words before the kind they share, then counted."""
+    words before the kind they share, then counted; or the kind counted, then the bodies in brackets
+    (这四个局（信访、气象、统计、财政）)."""
+    question = SHARED_SUFFIX.sub(lambda m: _each_with(m.group(1), m.group(2)), question)
+    return LISTED_AFTER.sub(lambda m: _each_with(m.group(2), m.group(1)), question)
 
-    def spelled(match: re.Match[str]) -> str:
-        suffix = match.group(2)
-        names = re.split(r"([、和])", match.group(1))
-        return "".join(n if n in "、和" or n.endswith(suffix) else n + suffix for n in names)
 
-    def listed(match: re.Match[str]) -> str:
-        suffix = match.group(1)
-        names = re.split(r"([、和])", match.group(2))
-        return "".join(n if n in "、和" or n.endswith(suffix) else n + suffix for n in names)
-
-    return LISTED_AFTER.sub(listed, SHARED_SUFFIX.sub(spelled, question))
+def _each_with(listed: str, suffix: str) -> str:
+    """信访、气象和统计 + 局 -> 信访局、气象局和统计局 (a name that already ends so is kept)."""
+    names = re.split(r"([、和])", listed)
+    return "".join(n if n in "、和" or n.endswith(suffix) else n + suffix for n in names)
 
 
 # 这四个局（信访、气象、统计、财政）: the kind counted, then the bodies in brackets
@@ -205,11 +202,16 @@ SAME_CITY = re.compile(
 )
 
 
+def with_same_city(question: str) -> str:
+    """深圳市统计局与市财政局 -> 深圳市统计局与深圳市财政局."""
+    return SAME_CITY.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(1)}", question)
+
+
 def spelled_out(question: str) -> str:
-    """A question as the reports would word it: full years (written in digits), bodies listed
-    before their shared kind spelled out, GDP as 生产总值."""
-    question = without_preamble(question)
-    question = SAME_CITY.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(1)}", question)
+    """A question as the reports would word it: without its preamble and courtesies, years in
+    full digits, provinces and listed bodies spelled out (川、浙两省; 信访、统计两个局; 市财政局 after
+    a body of a city), GDP as 生产总值, 总理's work report as the State Council's."""
+    question = with_same_city(without_preamble(question))
     question = with_shared_suffix(with_full_years(with_digit_years(with_province_names(question))))
     for spoken, written in SPOKEN_WORDS:
         question = spoken.sub(written, question)
