@@ -18,7 +18,7 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel,
 from assistant.cells import CHANGE_BEFORE, CHANGE_ITEM
 from assistant.chain_state import Ask, ChainOutput, ChainState
 from assistant.citations import check_figures, resolve_citations
-from assistant.combine import combine
+from assistant.combine import combine, kept_sentences
 from assistant.compare import Plan, compare, plan_comparison
 from assistant.config import Settings
 from assistant.extractive import expected_kind
@@ -40,7 +40,7 @@ from assistant.timing import (
     TARGET_QUESTION,
     TARGET_WORDS,
 )
-from assistant.understanding.intent import Part, question_parts, states
+from assistant.understanding.intent import Part, gives_any, gives_item, question_parts, states
 from assistant.understanding.names import closest
 
 MAX_CANDIDATES = 4  # an ambiguous name: at most so many bodies answered
@@ -219,11 +219,18 @@ class Assistant:
         unanswered is then asked on its own."""
         whole = self._single(asked, asked, None, scope, None, tick)
         on_topic = any(states(p.item, whole.answer) and states(p.scene, whole.answer) for p in parts)  # not off-topic
-        answered = "" if whole.refused or not on_topic else whole.answer
-        labelled = [("", whole)] if answered else []
+        items = [p.item for p in parts]
+        # only its sentences that give a part's item (not 基本建设项目支出; of 项目支出)
+        kept = kept_sentences(whole, lambda sentence: gives_any(items, sentence)) if on_topic else None
+        answered = "" if whole.refused or kept is None else kept.answer
+        labelled = [("", kept)] if kept is not None and answered else []
         for part, item, scene in parts:
             said = (
-                answered and gives_figure(part, item, answered) and states(item, answered) and states(scene, answered)
+                answered
+                and gives_figure(part, item, answered)
+                and states(item, answered)
+                and gives_item(item, answered, items)
+                and states(scene, answered)
             )
             if said and said_when_asked(part, item, answered):
                 continue

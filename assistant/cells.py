@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.extractive import COUNT_QUESTION, MONEY_QUESTION, PERCENT_QUESTION
 from assistant.figures import MONEY, Figure, cited_after, find_figures
@@ -17,14 +18,22 @@ SYNONYMS = (
     ("国内生产总值", "生产总值"),
 )
 # how a report may say what is asked: 经济增长 (a 2004 State Council report) or 生产总值增长 (most)
-SPOKEN = (("经济增长", "生产总值增长"), ("经济增速", "生产总值增长"))
+SPOKEN = (("经济增长", "生产总值增长"), ("经济增速", "生产总值增长"), ("生产总值增长", "经济增长"))
 NAME_GAP = "[“”\"'‘’「」的]?"  # 面向中小企业预留的政府采购 is 面向中小企业预留政府采购
+
+
+# an item asked in its measure (公务接待批次, 个班): the figure printed with that measure (5批次, 40个教学班)
+MEASURED = re.compile(r"(?:个)?(批次|人次|辆|班)$")
+# between the item's name and a measured figure: another measure of the same item may come first (5批次，39人次)
+MEASURED_GAP = re.compile(r"[^，,；;。！？\[\]]{0,14}(?:[\d.]+[\u4e00-\u9fff]{1,3}(?:[（(][^）)]{0,20}[）)])?[，,、])?")
 
 
 MONEY_TAIL = re.compile(r"(?:经费|资金|支出|收入|拨款|费用?|金额|预算数?|决算数?|元)$")
 
 
 def expected_kind(item: str, question: str) -> str:
+    if MEASURED.search(item):
+        return "count"
     if PERCENT_QUESTION.search(item) or re.search(
         r"增速|增幅|增长目标|增长预期|降低目标|下降目标|强度|占比|(?:增长|上涨|下降)$", item
     ):
@@ -52,6 +61,18 @@ FROM_TO = re.compile(r"^(?:元|万元|亿元)?(?:增加|增长|提高|上升|扩
 PickedValue = tuple[Figure, Citation] | None
 
 
+def measured(item: str) -> tuple[str, str]:
+    """The item's name and the measure it is asked in: 公务接待批次 -> (公务接待, 批次); ("", "") when none."""
+    match = MEASURED.search(item)
+    return (item[: match.start()], match.group(1)) if match else ("", "")
+
+
+def printed_measure(text: str, figure: Figure, measure: str) -> str:
+    """The words after ``figure`` that end in ``measure`` (40个教学班 -> 个教学班); "" when none."""
+    match = re.match(rf"个?[\u4e00-\u9fff]{{0,2}}?{measure}", text[figure.end : figure.end + 6])
+    return match.group() if match else ""
+
+
 def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
     """The figure a sub-answer gives for ``item``: the first of the expected kind right after a
     place that names the item (quotes such as “三公”经费 ignored; the item's whole name before its
@@ -64,6 +85,13 @@ def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
     units = {c.table_unit for c in answer.citations}
     unit = units.pop() if len(units) == 1 else ""  # 项目支出 86,246.64: in the cited table's unit
     figures = [f for f in find_figures(text, unit if unit in MONEY else "") if not kind or f.kind == kind]
+    name, measure = measured(item)
+    if measure:  # 公务接待人次: the figure printed in 人次, named by 公务接待 (or by nothing: 个班)
+        # the measure asked, so that 40个教学班 and 18个班级 compare
+        figures = [
+            replace(f, measure=measure) for f in figures if f.kind == "count" and printed_measure(text, f, measure)
+        ]
+        return _measured_value(text, figures, name, answer) if len(name) >= 2 else _first_cited(text, figures, answer)
     if kind == "count" and re.search(r"人", item):  # 人数, 常住人口: people, not any count
         figures = [f for f in figures if "人" in f.measure]
     if not CHANGE_ITEM.search(item):  # a level asked: 增加2043.58万元 is the change, not the total
@@ -94,6 +122,24 @@ def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
         cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
         if cited and _worded_otherwise(item, text[: figure.start]):  # said of much the same words
             return figure, cited[0]
+    return None
+
+
+def _first_cited(text: str, figures: Sequence[Figure], answer: Answer) -> PickedValue:
+    by_number = {c.n: c for c in answer.citations}
+    for figure in figures:
+        cited = [by_number[n] for n in cited_after(text, figure.end) if n in by_number]
+        if cited:
+            return figure, cited[0]
+    return None
+
+
+def _measured_value(text: str, figures: Sequence[Figure], name: str, answer: Answer) -> PickedValue:
+    """The first figure in the measure right after a place naming the item (国内公务接待5批次，39人次)."""
+    for place in (m for n in item_names(name) for m in _mentions(n, text)):
+        figure = next((f for f in figures if f.start >= place.end()), None)
+        if figure is not None and MEASURED_GAP.fullmatch(text[place.end() : figure.start]):
+            return _first_cited(text, [figure], answer)
     return None
 
 
@@ -222,7 +268,18 @@ def whole_names(item: str) -> list[str]:
 CHANGE_END = re.compile(r"(?:增长|上涨|下降|增加|减少|增速|增幅)$")
 
 
+# an average asked (平均每辆的运行费): a name without the average (运行费) names the total
+PER_ONE = re.compile(r"^(?:平均每[\u4e00-\u9fff]|人均|每[\u4e00-\u9fff])")
+
+
 def _names_of(item: str) -> list[str]:
+    per = PER_ONE.match(item)
+    if per:
+        return [n for n in _all_names_of(item) if n.startswith(per.group())]
+    return _all_names_of(item)
+
+
+def _all_names_of(item: str) -> list[str]:
     core = ITEM_TAIL.sub("", item) or item
     tail = item[len(core) :].lstrip("的")
     names = [item] + ([tail] if tail in NAMED_COLUMNS else []) + [core]

@@ -5,6 +5,7 @@ passage cited twice keeps one number); figures keep the check each part passed. 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 
 from assistant.records import Answer, AnswerMode, CheckedFigure, Citation
@@ -50,3 +51,23 @@ def combine(
         reason = next((a.reason for _, a in labelled if a.reason), "")
         return Answer(question, refuse(reason), True, reason, (), (), mode)
     return Answer(question, separator.join(texts), False, "", tuple(citations), tuple(figures), mode)
+
+
+JOINED = re.compile(r"(?<=\])；")  # where an answer's sentences, each citing its source, are joined
+
+
+def kept_sentences(answer: Answer, keep: Callable[[str], bool]) -> Answer | None:
+    """``answer`` with only the sentences ``keep`` accepts, and the citations and figures they
+    still use; None when none is kept. A refused answer is returned as it is."""
+    if answer.refused:
+        return answer
+    sentences = [s for s in JOINED.split(answer.answer) if keep(s)]
+    if not sentences:
+        return None
+    text = "；".join(sentences)
+    label = SOURCE_LABEL.match(answer.answer)  # （某局，2026年） stays in front
+    text = text if label is None or text.startswith(label.group()) else label.group() + text
+    used = {int(n) for n in MARKER.findall(text)}
+    citations = tuple(c for c in answer.citations if c.n in used)
+    figures = tuple(f for f in answer.figures if f.text in text)
+    return dataclasses.replace(answer, answer=text, citations=citations, figures=figures)

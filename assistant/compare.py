@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.cells import expected_kind, inner_item, item_names, pick_value
+from assistant.cells import expected_kind, inner_item, item_names, measured, pick_value, printed_measure
 from assistant.comparison_plan import Group, Plan, is_comparison, items_of, plan_comparison, sub_question
 from assistant.differences import describe_change, in_wan
 from assistant.figures import Figure, cited_after, find_figures, states_value
@@ -210,6 +210,8 @@ def _cell(
     figure, citation = picked
     same = _cited(citation, citations)
     shown = figure.text + (figure.measure if figure.kind == "count" else "")  # 46947万吨, 36台
+    if measured(item)[1]:  # as printed: 40个教学班
+        shown = figure.text + printed_measure(answer.answer, figure, figure.measure)
     part = f"{group.label}{shown}{in_wan(figure)}[{same.n}]"
     return _Cell(ComparisonCell(group.label, shown, same.n), part, figure, answer.answer[figure.end :])
 

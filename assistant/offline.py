@@ -42,6 +42,7 @@ NAMED_ITEMS = (
     "三公经费", "机关运行经费", "政府采购", "公务接待费", "公务用车", "因公出国", "基本支出", "项目支出",
     "人员经费", "公用经费", "生产总值", "居民人均可支配收入", "城镇调查失业率",
 )  # fmt: skip
+ECONOMY_GROWTH = re.compile(r"经济增长|经济增速")
 PLAIN = re.compile(r"[“”\"'‘’「」\s]")
 BUDGET_TYPES = ("部门预算", "单位预算")
 
@@ -141,14 +142,29 @@ def missing_item(question: str, picks: list[Pick], hits: list[Hit]) -> str:
     plain = PLAIN.sub("", question)
     asked = [item for item in NAMED_ITEMS if item in plain]
     said = "".join(PLAIN.sub("", _lead_in(pick, hits) + "".join(hits[pick.hit_index].headings)) for pick in picks)
+    said = ECONOMY_GROWTH.sub("生产总值增长", said)  # 经济增长预期目标 is the growth of 生产总值
     return "" if any(item in said for item in asked) else "、".join(asked)
 
 
-def _lead_in(pick: Pick, hits: list[Hit], width: int = 30) -> str:
-    """A chosen sentence with the words before it in its passage."""
+ENUMERATED = re.compile(
+    r"\n|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|(?<![\d.])\d{1,2}[、.．](?!\d)"
+)
+
+
+def _lead_in(pick: Pick, hits: list[Hit], width: int = 30, paragraph: int = 150) -> str:
+    """A chosen sentence with the words before it in its passage: back to where its paragraph or
+    numbered point starts (一、2017年因公出国（境）费决算7.8万元…。…出国2人次。), at least ``width``."""
     text = hits[pick.hit_index].text
     at = text.find(pick.text[:20])
-    return (text[max(0, at - width) : at] if at > 0 else "") + pick.text
+    if at <= 0:
+        return pick.text
+    before = text[max(0, at - paragraph) : at]
+    starts = [m.start() for m in ENUMERATED.finditer(before)]
+    if starts and not ENUMERATED.match(pick.text):
+        before = before[starts[-1] :] if len(before) - starts[-1] > width else before[-width:]
+    else:
+        before = before[-width:]
+    return before + pick.text
 
 
 def states_target(sentence: str, hit: Hit) -> bool:

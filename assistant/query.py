@@ -89,10 +89,10 @@ REPORT_OF_YEAR = re.compile(
 REPORT_SAYS_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府工作)?报告(?:里|中)?(?:说|讲|提到|显示|回顾)")
 SHORT_YEARS = re.compile(r"(?<![\d.．%％近续第共这那多几每个])([0-3]\d)\s*年(?![来间内以])")
 SHORT_YEAR_LIST = re.compile(
-    r"(?<![第\d.．%％])[0-3]\d(?:\s*[、和及与到至—–~-]\s*[0-3]\d)+(?:[两三四五]个?)?(?=\s*年)"
+    r"(?<![第\d.．%％])[0-3]\d(?:\s*[、和及与到至—–~-]\s*[0-3]\d)+(?:这?[两三四五]个?)?(?=\s*年)"
 )  # 05、06、07年
-COUNTED_YEARS = re.compile(r"[两三四五]个?$")  # 17、18、19三年: the years listed, counted
-BODY_SHORT_YEAR = re.compile(r"(^|[局委办院厅府室处所站队心部署行馆])([0-3]\d)\s*年(?![来间内以])")
+COUNTED_YEARS = re.compile(r"这?[两三四五]个?$")  # 17、18、19三年: the years listed, counted
+BODY_SHORT_YEAR = re.compile(r"(^|[局委办院厅府室处所站队心部署行馆区县市州镇乡道学园中])([0-3]\d)\s*年(?![来间内以])")
 CLAUSE_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[，,：:；;\s]))([0-3]\d)\s*年(?=的?(?:[，,。？?！!；;]|$))")
 REPORTS = re.compile(r"报告|预算|决算|自评|政府工作")
 
@@ -161,6 +161,7 @@ SPOKEN_WORDS = (  # what reports write for what people say
         re.compile(r"(?:国务院)?总理的?(?=[^，,。？?]{0,24}政府工作报告)"),
         "国务院",
     ),  # the Premier gives the State Council's
+    (re.compile(r"社保(?![局卡费基金中心所处])"), "社会保障"),  # 社保和就业支出: the budget's 社会保障和就业支出
 )
 
 

@@ -35,7 +35,7 @@ SCOPE_WORDS = re.compile(r"[（(](本级|汇总|机关|部门|单位)[）)]")
 TITLE_NOISE = re.compile(
     r"(?:19|20)\d{2}\s*年?度?|部门整体支出绩效自评报告|部门整体绩效自评表|绩效自评报告|绩效评价报告|绩效自评|"
     r"部门预算|单位预算|部门决算|单位决算|预算|决算|公开|文件|表格|公开表|情况说明|说明|报告|[（(][^）)]*[）)]|"
-    r"[._\-—·\s]+|年度|年"
+    r"[._\-—·\s]+|年度|年|^关于"
 )
 DOC_TYPE_RULES = (
     ("自评", "绩效自评报告"),
@@ -53,6 +53,8 @@ NOT_TITLE = re.compile(
 )
 # where a title running into a form's fields stops: 部门整体绩效自评表（2024年度）专项名称…
 TITLE_STOP = re.compile(r"专项名称|项目名称|部门名称|单位名称|部门[（(]单位[）)]名称|单位[:：]|部门[:：]")
+# where a title glued to the text after it stops: …决算情况根据中央…的决策部署 (a sentence begins)
+SENTENCE_START = re.compile(r"(?<=[况明告表算])(?:根据|按照|现将|为了|为进一步|依据|目录)")
 LABEL_PREFIX = re.compile(rf"^(?:{LABELS})\s*[:：]?")
 ORGAN_IN_BRACKETS = re.compile(r"([区县市镇乡])[（(](管委会|管理委员会|办事处|人民政府)[）)]")
 # where a title's body name ends and what the document reports of it begins: 某省财政厅一般公共预算…
@@ -103,7 +105,11 @@ def extract_title(lines: list[str]) -> str:
             break
     title = re.sub(r"\s+", "", "".join(parts))
     stop = TITLE_STOP.search(title)
-    return (title[: stop.start()] if stop and stop.start() >= 6 else title)[:TITLE_MAX].lstrip(".．·、,，")
+    title = title[: stop.start()] if stop and stop.start() >= 6 else title
+    begins = SENTENCE_START.search(title)
+    title = title[: begins.start()] if begins and begins.start() >= 10 else title
+    again = title.find(title[:10], 10) if len(title) >= 20 else -1  # the title, then its text opening with it
+    return (title[:again] if again > 0 else title)[:TITLE_MAX].lstrip(".．·、,，")
 
 
 def plausible_title(title: str) -> bool:

@@ -736,3 +736,26 @@ def test_bodies_counted_by_their_kind_and_each_change_in_other_words() -> None:
     assert EACH_CHANGE.search("甲法院和乙法院今年预算收入比去年各变了多少？")
     assert EACH_CHANGE.search("谁的收入预算多？增幅各多少？")
     assert items_of("丙市级2026年三公经费预算多少？", ["丙市"]) == ("三公经费预算",)
+
+
+def test_an_event_asked_in_its_measures_is_one_item_per_measure() -> None:
+    asked = "17年公务接待，甲法院和乙法院各接待了多少批次、多少人次？"
+    assert items_of(asked, ["甲法院", "乙法院"]) == ("公务接待批次", "公务接待人次")
+    passage = "2017年甲县人民法院国内公务接待共330批次(其中外事接待0批次),1950人次(其中外事接待0人次)。"
+    text = f"（甲县人民法院，2017年）{passage}[1]"
+    assert picked_from(text, passage, "公务接待批次", "count")[0].value == 330  # type: ignore[index]
+    assert picked_from(text, passage, "公务接待人次", "count")[0].value == 1950  # type: ignore[index]
+    # a thing counted by its measure (个班): the figure printed with it, not the first count
+    classes = "学校现有40个教学班，在校学生2056人。"
+    picked = picked_from(f"{classes}[1]", classes, "个班", "count")
+    assert picked is not None and picked[0].value == 40
+
+
+def test_an_average_is_not_the_total_it_is_worked_out_from() -> None:
+    passage = "公务用车保有量为11辆，全年运行费支出25.65万元，平均每辆2.33万元。"
+    picked = picked_from(f"{passage}[1]", passage, "平均每辆的运行费", "money")
+    assert picked is not None and picked[0].text == "2.33万元"
+    assert picked_from(f"{passage}[1]", passage, "运行费", "money")[0].text == "25.65万元"  # type: ignore[index]
+    assert items_of("海口中院21年末公车保有量和红桥区法院17年公车保有量各几辆？", ["海口中院", "红桥区法院"]) == (
+        "公车保有量",
+    )

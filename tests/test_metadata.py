@@ -87,3 +87,27 @@ def test_a_zone_is_named_by_its_committee_and_a_federation_by_its_short_name() -
 )
 def test_more_titles_of_unseen_shapes(text: str, department: str) -> None:
     assert extract_metadata(text, "report.txt").department == department
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "department"),
+    [
+        # a title glued to the sentence after it
+        (
+            "2019年度甲县“三公”经费支出决算情况根据中央和自治区关于推进政府预算信息公开的决策部署，经汇总\n正文",
+            "2019年度甲县“三公”经费支出决算情况",
+            "甲县",
+        ),
+        # a title glued to its text opening with the same words
+        (
+            "乙市丙区人民法院2017年度“三公”经费决算情况说明乙市丙区人民法院2017年度一般公共预算财政拨款",
+            "乙市丙区人民法院2017年度“三公”经费决算情况说明",
+            "乙市丙区人民法院",
+        ),
+        # 关于…的报告, glued to its table of contents
+        ("关于丁区2023年财政决算情况的报告目录第一部分报告", "关于丁区2023年财政决算情况的报告", "丁区"),
+    ],
+)
+def test_run_on_titles_are_cut_and_关于_is_not_a_name(text: str, title: str, department: str) -> None:
+    meta = extract_metadata(text, "report.txt")
+    assert (meta.title, meta.department) == (title, department)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from assistant.answering import is_cell
 from assistant.cells import expected_kind, inner_item, pick_value, whole_names
 from assistant.chain_state import ChainState
+from assistant.combine import kept_sentences
 from assistant.compare import is_comparison, plan_comparison
 from assistant.extractive import TABLE_HEAD, Pick, asking_clause, focused
 from assistant.figures import find_figures
@@ -18,7 +19,7 @@ from assistant.records import Answer, Chunk, DocumentInfo, Hit
 from assistant.retrieval import PER_TABLE, spread
 from assistant.rows import record_bonus
 from assistant.timing import TARGET_QUESTION
-from assistant.understanding.intent import part_item, question_parts, states
+from assistant.understanding.intent import gives_any, gives_item, part_item, question_parts, states
 from tests.conftest import make_citation
 
 WORK_REPORT = DocumentInfo("w", "work_2005.txt", "政府工作报告", "国务院", 2005, "政府工作报告", 1)
@@ -95,6 +96,30 @@ def test_parts_sharing_a_lead_are_told_apart_by_their_own_item() -> None:
     assert [p.item for p in parts] == ["基本支出", "项目支出"]
     assert part_item("某局2026年奖金占了多少", "某局2026年") == "奖金"
     assert not states("基本支出", "项目支出 86,246.64 其他资金 0.00")
+
+
+def test_a_list_with_de_inside_an_item_and_a_part_without_an_item_of_its_own() -> None:
+    parts = question_parts("甲中学2023年收入预算多少？财政拨款、专户管理的事业收入各多少？")
+    assert [p.item for p in parts][1:] == ["财政拨款", "专户管理的事业收入"]
+    parts = question_parts("甲法院2017年因公出国花了多少？去了几人次？")
+    assert parts[1].item == parts[0].item and parts[0].item.endswith("因公出国") and "因公出国" in parts[1].text
+
+
+def test_a_part_is_given_only_by_a_figure_said_of_its_own_item() -> None:
+    items = ["收入", "财政拨款", "专户管理的事业收入"]
+    assert not gives_item("收入", "2、专户管理的事业收入434万元;", items)  # another part's item
+    assert gives_item("收入", "(一)2023年收入预算3814.61万元", items)
+    assert not gives_item("项目支出", "“一般行政管理事务”1140.0万元,主要用于:基本建设项目支出;")
+    assert not gives_any(["基本支出", "项目支出"], "“一般行政管理事务”1140.0万元,主要用于:基本建设项目支出;[1]")
+    assert gives_any(["基本支出", "项目支出"], "（甲法院，2017年）其中:基本支出4904.4万元,占34.80%[1]")
+    whole = "（甲法院，2017年）“一般行政管理事务”1140.0万元,主要用于:基本建设项目支出;[1]；其中:基本支出4904.4万元;[2]"
+    cited = tuple(make_citation(n, "a.txt", "a", 1, "第1段", "x", 1.0, f"c{n}") for n in (1, 2))
+    kept = kept_sentences(
+        Answer("q", whole, False, "", cited, (), "extractive"),
+        lambda s: gives_any(["基本支出", "项目支出"], s),
+    )
+    assert kept is not None and kept.answer == "（甲法院，2017年）其中:基本支出4904.4万元;[2]"
+    assert [c.n for c in kept.citations] == [2]
 
 
 def test_a_bare_number_is_an_amount_only_as_a_table_cell() -> None:
@@ -263,6 +288,20 @@ def test_a_budget_item_asked_by_name_must_be_named_by_the_passage() -> None:
     quoted = hit("“三公”经费财政拨款支出决算0.16万元。")
     assert missing_item("三公经费花了多少？", [Pick(0, quoted.text, 1.0, 0.8)], [quoted]) == ""
     assert missing_item("垃圾分类投入多少？", picks, [other]) == ""  # no budget item named: nothing to require
+
+
+def test_an_item_named_where_the_numbered_point_starts_names_its_later_sentences() -> None:
+    point = hit(
+        "一、2017年因公出国(境)费决算7.8万元,与2016年决算相比减少1.3万元,主要原因是落实八项规定,加强管理,控制支出。2017年本部门组织的出国团组0个,出国2人次。"
+    )
+    later = Pick(0, "2017年本部门组织的出国团组0个,出国2人次。", 1.0, 0.8)
+    assert missing_item("某法院2017年因公出国去了几人次", [later], [point]) == ""
+    # a point of its own: the item named in the point before does not name it
+    listed = hit(
+        "1、因公出国(境)费决算7.8万元,比上年减少1.3万元,主要是严格控制出国团组。2、公务接待费决算0.5万元,接待5批次。"
+    )
+    other = Pick(0, "2、公务接待费决算0.5万元,接待5批次。", 1.0, 0.8)
+    assert missing_item("某法院因公出国费决算多少", [other], [listed]) == "因公出国"
 
 
 def test_a_change_from_last_year_is_not_read_from_a_row_of_this_years_amounts() -> None:

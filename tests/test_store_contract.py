@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from chromadb.errors import ChromaError
@@ -174,7 +175,7 @@ def test_a_chroma_error_leaves_the_adapter_as_the_projects_own(store: ChromaStor
 
 
 def test_the_cli_says_the_store_is_busy_and_exits_2(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     from assistant import cli
     from assistant.cli import library
@@ -182,8 +183,9 @@ def test_the_cli_says_the_store_is_busy_and_exits_2(
     def busy(settings: object, create: bool = True) -> None:
         raise StoreUnavailableError("InternalError")
 
+    (tmp_path / "chroma").mkdir()  # a store on disk, whatever this machine's default store holds
     monkeypatch.setattr(library, "open_library", busy)
-    assert cli.main(["list"]) == 2
+    assert cli.main(["list", "--store", str(tmp_path)]) == 2
     assert capsys.readouterr().err == "错误：资料库暂时无法读取（可能正在导入），请稍后重试。（InternalError）\n"
 
 

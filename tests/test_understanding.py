@@ -85,6 +85,15 @@ def test_a_place_named_must_agree() -> None:
         assert analysis.unknown_orgs, question
 
 
+def test_a_body_named_after_a_place_is_not_the_places_own_accounts() -> None:
+    county = [DocumentInfo("aa" * 32, "a.txt", "2019年度甲乙县“三公”经费支出决算情况", "甲乙县", 2019, "部门决算", 1)]
+    assert analyse("甲乙县19年三公经费决算多少？", county).departments == ("甲乙县",)
+    assert analyse("甲乙县本级的公务接待费", county).departments == ("甲乙县",)
+    analysis = analyse("甲乙县卫健局19年三公经费决算多少？", county)
+    assert not analysis.departments
+    assert analysis.unknown_orgs == ("甲乙县卫健局",)
+
+
 def test_words_of_a_question_are_not_names() -> None:
     for question in ("财政拨款收入是多少", "统计口径有没有变化", "其中市本级是多少", "报告里说县政协的提案办了多少"):
         names = analyse(question, DOCS)
@@ -262,6 +271,12 @@ def test_parts_know_their_items_and_carry_the_table_they_are_asked_in() -> None:
     )
 
 
+def test_a_short_year_right_after_a_place_or_a_school_is_a_year() -> None:
+    assert with_full_years("甲区20年教育支出多少？") == "甲区2020年教育支出多少？"
+    assert with_full_years("乙七中23年收入") == "乙七中2023年收入"
+    assert with_full_years("某县20年来的变化") == "某县20年来的变化"
+
+
 def test_a_short_year_right_after_the_body_is_a_year() -> None:
     assert (
         with_full_years("深圳气象局26年收支总表里气象服务安排了多少") == "深圳气象局2026年收支总表里气象服务安排了多少"
@@ -330,7 +345,7 @@ def test_asides_and_the_words_for_an_amount_are_not_what_is_compared() -> None:
     assert asked == "“三公”经费预算，甲局同乙局，2026年的，差多少。"
     assert items_of(asked, ["甲局", "乙局"]) == ("三公经费预算",)
     asked = spelled_out("甲局26年部门预算是不是比乙局多？多多少？两家各是多少也说一下。")
-    assert items_of(asked, ["甲局", "乙局"]) == ("部门预算",)
+    assert items_of(asked, ["甲局", "乙局"]) == ("收入预算",)  # the whole budget: its income total
     asked = spelled_out("甲局政府采购预算的盘子，19年跟17年比少了多少？")
     assert is_comparison(asked) and items_of(asked, ["甲局"]) == ("政府采购预算",)
     assert items_of("甲局社保支出预算，2017年、2018年分别是多少？2018年比前一年少多少？", ["甲局"]) == ("社保支出预算",)

@@ -13,9 +13,14 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from assistant.understanding.names import Mention
+from assistant.zh import MARKER, SOURCE_LABEL
 
 CLAUSE_END = re.compile(r"[？?；;]+")
 THEN = re.compile(r"[，,]\s*(?=其中|另外|以及|还有|同时)")
+# 编制多少人，年初在职多少，…: a clause that ends asking, then another
+ASKED_THEN = re.compile(
+    r"(?:(?<=多少)|(?<=多少[人个项次名家辆台批元])|(?<=几[个人项次名家辆台批]))[，,]\s*(?=[\u4e00-\u9fff])"
+)
 EACH = re.compile(r"(各|分别)(?=(?:是|为|有|安排|花|预算|支出|占|达到|增加|减少|下降|增长|多少|了|都))")
 COUNTED = re.compile(r"(?:这|那)?[两二三四五六七八九几]+(?:项|个|类|部分|笔|者)$")  # X和Y两项各…
 LIST_SPLIT = re.compile(r"[和及与]|以及")
@@ -45,7 +50,9 @@ def split_parts(question: str, mentions: Sequence[Mention] = ()) -> list[str]:
 
 def question_parts(question: str, mentions: Sequence[Mention] = ()) -> list[Part]:
     """The parts of a question, each with its item; one part (the question) when it has one."""
-    clauses = [c.strip(" ，,") for c in CLAUSE_END.split(THEN.sub("？", question)) if c.strip(" ，,")]
+    clauses = [
+        c.strip(" ，,") for c in CLAUSE_END.split(THEN.sub("？", ASKED_THEN.sub("？", question))) if c.strip(" ，,")
+    ]
     split: list[tuple[str, str]] = []  # (clause, item listed before 各) per part
     for clause in clauses:
         split += _each(clause)
@@ -60,9 +67,11 @@ def question_parts(question: str, mentions: Sequence[Mention] = ()) -> list[Part
     parts = [Part(split[0][0], first_item, named)]
     for text, listed in split[1:]:
         listed = _bare(listed, context)
-        if DEPENDENT.match(text):  # 其中…, 主要原因…, 增长多少: of the first part's item
-            own = listed or part_item(text, "")
-            parts.append(Part(f"{first}，{text}", first_item if CHANGE_ONLY.fullmatch(own) else own, named))
+        own = listed or part_item(text, "")
+        # 其中…, 主要原因…, 增长多少, 去了几人次 (no item of its own): of the first part's item
+        garbled = len(own) <= 2 and own not in text
+        if DEPENDENT.match(text) or garbled:
+            parts.append(Part(f"{first}，{text}", first_item if CHANGE_ONLY.fullmatch(own) or garbled else own, named))
         else:
             text, listed = _same_item(text, listed, first_item)
             whole = text if _has_context(text, context) else scene + text
@@ -91,7 +100,8 @@ def _each(clause: str) -> list[tuple[str, str]]:
         return [(clause, "")]
     head, tail = clause[: each.start()], clause[each.end() :]
     head = COUNTED.sub("", head)
-    cut = max(head.rfind(c) for c in "，,：:里中的") + 1
+    listed_from = head.find("、") if "、" in head else len(head)  # 专户管理的事业收入: 的 inside the list
+    cut = max(head.rfind(c, 0, listed_from) for c in "，,：:里中的") + 1
     row = re.search(r".*(?:这一?行|一行|这一?项)", head)  # “公立医院”这一行全年预算数、执行数…
     cut = max(cut, row.end() if row else 0)
     lead, listed = head[:cut], head[cut:]
@@ -215,3 +225,24 @@ def states(item: str, text: str) -> bool:
     least = max(2, math.ceil(len(item) * 0.6))  # 基本支出 is not stated by 项目支出
     text = re.sub(r"[“”\"「」『』的]|预算数?", "", text)  # “三公”经费 states 三公经费, as items drop 的/预算
     return any(item[i : i + n] in text for n in range(len(item), least - 1, -1) for i in range(len(item) - n + 1))
+
+
+def gives_item(item: str, text: str, others: Sequence[str] = ()) -> bool:
+    """Whether ``text`` gives a figure for ``item``: a share of it, as ``states`` reads it, with a
+    figure soon after in the same clause list (基本建设项目支出; gives no 项目支出). ``others``: the
+    items of the other parts, which do not give this one (专户管理的事业收入434万元 is not 收入)."""
+    if not item:
+        return True
+    text = re.sub(r"[“”\"「」『』的]|预算数?", "", text)
+    for other in sorted((o for o in others if item in o and o != item), key=len, reverse=True):
+        text = text.replace(re.sub(r"[“”\"「」『』的]|预算数?", "", other), "#")
+    least = min(max(2, math.ceil(len(item) * 0.6)), 4)  # a long item (某表合计): any four of it
+    pieces = (item[i : i + n] for n in range(len(item), least - 1, -1) for i in range(len(item) - n + 1))
+    return any(re.search(re.escape(piece) + r"[^。；;！？!?\n\[]{0,16}?\d", text) for piece in pieces)
+
+
+def gives_any(items: Sequence[str], sentence: str) -> bool:
+    """Whether ``sentence`` gives one of ``items``, or gives no figure at all (基本建设项目支出; gives
+    neither 基本支出 nor 项目支出)."""
+    plain = SOURCE_LABEL.sub("", MARKER.sub("", sentence))
+    return not re.search(r"\d", plain) or any(gives_item(i, plain, items) for i in items)

@@ -10,6 +10,7 @@ documents, as a decision with a confidence. Pure.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,9 +25,13 @@ from assistant.understanding.matching import (
     places_agree,
     same_body,
 )
-from assistant.understanding.orgs import parse_org, stem
+from assistant.understanding.orgs import leading_places, parse_org, stem
 
 TIE = 0.02  # scores this close are the same answer to "which body?"
+# a body of a place, named right after the place: 某县卫健局 is not the whole county's accounts
+BODY_AFTER_PLACE = re.compile(
+    r"^[\u4e00-\u9fff]{0,6}?(?:委员会|检察院|法院|医院|卫生院|学校|中学|小学|幼儿园|中心|政协|人大|局|委|办|厅)"
+)
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,12 @@ def _resolve(question: str, book: Directory) -> Names:
         org = parse_org(name)
         if len(set(org.body) & chars) < 2 and not (org.places and org.places[-1][:2] in question):
             continue
+        place_only = not leading_places(name, whole=True)[1]
         for span in find_mentions(question, name):
+            after = BODY_AFTER_PLACE.match(question[span.end :]) if place_only else None
+            if after and not re.search(r"[的和与及年]", after.group()):
+                unknown.append(question[span.start : span.end + after.end()])
+                continue
             if not span.placed:  # 广州市统计局: the 市 may open the match (as in 市信访办)
                 at = span.start + (question[span.start] in SUFFIX_CHARS)
                 named = place_before(question, at, book.places)
