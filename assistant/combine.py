@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from assistant.records import Answer, AnswerMode, CheckedFigure, Citation
 from assistant.zh import MARKER, NOT_FOUND, SOURCE_LABEL
 
+JOINED = re.compile(r"(?<=\])；")  # where an answer's sentences, each citing its source, are joined
+
 
 def renumbered(text: str, numbers: dict[int, int]) -> str:
     return MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), int(m.group(1)))}]", text)
@@ -43,7 +45,9 @@ def combine(
         said = SOURCE_LABEL.match(text)
         if said and any(said.group() in t for t in texts):  # （某局，2026年） once is enough
             text = text[said.end() :]
-        if not any(f"{label}{text}" in t for t in texts):  # a part the whole already answered so
+        given = "".join(texts)  # a sentence an earlier part already gave is not said twice
+        text = "；".join(p for p in JOINED.split(text) if SOURCE_LABEL.sub("", p) not in given)
+        if text and not any(f"{label}{text}" in t for t in texts):  # a part the whole already answered so
             texts.append(f"{label}{text}")
             figures += answer.figures
     answered = [a for _, a in labelled if not a.refused]
@@ -51,9 +55,6 @@ def combine(
         reason = next((a.reason for _, a in labelled if a.reason), "")
         return Answer(question, refuse(reason), True, reason, (), (), mode)
     return Answer(question, separator.join(texts), False, "", tuple(citations), tuple(figures), mode)
-
-
-JOINED = re.compile(r"(?<=\])；")  # where an answer's sentences, each citing its source, are joined
 
 
 def kept_sentences(answer: Answer, keep: Callable[[str], bool]) -> Answer | None:

@@ -324,26 +324,44 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
 
 
 def prefer_narrative(best: Pick, ranked: Sequence[Pick], hits: Sequence[Hit]) -> Pick:
-    """A table row in 元 gives way to a sentence of the report stating the same item and amount
-    in 万元: that is how officials quote it, and the sentence says what the amount is."""
-    if not is_table_row(best.text) or hits[best.hit_index].table_unit != "元":
+    """A table row gives way to a sentence of a report stating the same item and amount (in 万元
+    for a row in 元; 3．住房保障支出1856.69万元 for the row 住房保障支出：…1,856.69): that is how
+    officials quote it, and the sentence says what the amount is."""
+    record = parse_record(best.text)  # a record (十八、住房保障支出：功能分类金额1,856.69万元。) or a raw row
+    if record is None and not is_table_row(best.text):
         return best
-    label = row_label(best.text)
-    amounts = find_figures(CODE.sub("", best.text))
-    if not label or not amounts:
+    unit = hits[best.hit_index].table_unit
+    if record is not None and (unit == "元" or len(record.cells) > 1):  # quoted as the table prints it,
+        return best  # and a record of several columns says more than the sentence
+    label = _plain_label(record_item(record) if record is not None else row_label(best.text))
+    amounts = find_figures(CODE.sub("", best.text), unit if unit in MONEY else "")
+    if len(label) < 2 or not amounts or amounts[0].kind != "money":
         return best
-    yuan = amounts[0].value
+    amount = amounts[0].value
     for other in ranked[:40]:
-        if is_table_row(other.text) or label not in other.text:
+        # the sentence as it reads (住 房 保 障 spaced out is no sentence to quote), the amount right
+        # after the item's name (not a table's title …基本支出预算表…金额10,403.11万元)
+        plain = CLASS_MARK.sub("", other.text)
+        named = plain.find(label)
+        if is_table_row(other.text) or parse_record(other.text) or named < 0:
             continue
-        for figure in find_figures(other.text):
-            if (
-                figure.kind == "money"
-                and figure.unit in MONEY
-                and converted(yuan, figure.unit, figure.value) == figure.value
-            ):
+        for figure in find_figures(plain):
+            if figure.kind != "money" or figure.unit not in MONEY:
+                continue
+            if unit == "元" and converted(amount, figure.unit, figure.value) == figure.value:
+                return other
+            right_after = re.fullmatch(r"[^：:，,；;。]{0,6}", plain[named + len(label) : figure.start])
+            if right_after and figure.unit == (amounts[0].unit or unit) and figure.value == amount:
                 return other
     return best
+
+
+CLASS_MARK = re.compile(r"[（(]\s*[类款项]\s*[）)]")
+
+
+def _plain_label(text: str) -> str:
+    """住房保障（类）支出 -> 住房保障支出."""
+    return CLASS_MARK.sub("", re.sub(r"\s+", "", text))
 
 
 def pick_sentences(

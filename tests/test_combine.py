@@ -25,6 +25,14 @@ def test_parts_of_one_body_name_it_once_and_a_part_said_twice_is_said_once() -> 
     assert "（另一局，2026年）" in combine("q", [("", first), ("", other)], lambda r: r, "extractive").answer
 
 
+def test_a_sentence_an_earlier_part_gave_is_not_said_again() -> None:
+    row = _answer("（某局，2018年）合计1,471.70万元，会议费933.50万元", 1, "c1")
+    cited = (row.citations[0], make_citation(2, "b.pdf", "b", 4, "第4页", "会议费", 1.0, "c2"))
+    both = Answer("q", f"{row.answer}；会议费预算支出933.50万元。[2]", False, "", cited, (), "extractive")
+    done = combine("q", [("", row), ("", both)], lambda r: r, "extractive")
+    assert done.answer == "（某局，2018年）合计1,471.70万元，会议费933.50万元[1]；会议费预算支出933.50万元。[2]"
+
+
 def test_a_form_line_left_at_zero_is_told_from_one_that_says_something() -> None:
     assert all_zero("组织对2019年度0个政府性基金预算项目开展绩效自评，共涉及资金0万元，占总额的0%。")
     assert not all_zero("组织对7个一般公共预算项目支出开展绩效自评，共涉及资金940.15万元。")

@@ -489,3 +489,24 @@ def test_how_many_vehicles_is_not_answered_with_what_they_cost() -> None:
     assert "几辆" in figure_refusal("某办公厅2017年公务用车一共几辆？", picks, [spent])
     counted = hit("本部门共有车辆127辆，其中，一般公务用车127辆。")
     assert figure_refusal("某办公厅2019年公务用车一共几辆？", [Pick(0, counted.text, 1.0, 0.8)], [counted]) == ""
+
+
+def test_a_one_figure_record_gives_way_to_the_report_s_sentence_of_the_same_item_and_amount() -> None:
+    from assistant.extractive import prefer_narrative
+
+    row = hit("十八、住房保障支出：功能分类金额1,856.69万元。", cid="row")
+    said = hit("3．住房保障（类）支出1856.69万元，主要用于住房公积金和提租补贴。", cid="said")
+    ranked = [Pick(0, row.text, 1.0, 0.8), Pick(1, said.text, 0.9, 0.8)]
+    assert prefer_narrative(ranked[0], ranked, [row, said]) == ranked[1]
+    spaced = hit("3．住 房 保 障（ 类 ）支 出 1856.69 万元，主要用于住房公积金。", cid="spaced")  # no sentence to quote
+    assert prefer_narrative(ranked[0], [ranked[0], Pick(1, spaced.text, 0.9, 0.8)], [row, spaced]) == ranked[0]
+    title = hit(
+        "合计：一般公共预算住房保障支出预算表部门：某厅单位：万元金额1,856.69万元", cid="title"
+    )  # not said of it
+    assert prefer_narrative(ranked[0], [ranked[0], Pick(1, title.text, 0.9, 0.8)], [row, title]) == ranked[0]
+    other = hit("3．住房保障支出1900.00万元，主要用于住房公积金。", cid="other")  # another amount: not the same
+    assert prefer_narrative(ranked[0], [ranked[0], Pick(1, other.text, 0.9, 0.8)], [row, other]) == ranked[0]
+    wide = hit("合计：本年收入合计2,946.25万元，财政拨款收入2,940.05万元，其他收入6.20万元。", cid="wide")
+    narrow = hit("本年收入合计2946.25万元，其中：财政拨款收入2940.05万元。", cid="narrow")
+    picks = [Pick(0, wide.text, 1.0, 0.8), Pick(1, narrow.text, 0.9, 0.8)]
+    assert prefer_narrative(picks[0], picks, [wide, narrow]) == picks[0]  # several columns say more
