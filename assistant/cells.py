@@ -92,10 +92,7 @@ def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
             replace(f, measure=measure) for f in figures if f.kind == "count" and printed_measure(text, f, measure)
         ]
         return _measured_value(text, figures, name, answer) if len(name) >= 2 else _first_cited(text, figures, answer)
-    if kind == "count" and re.search(r"人", item):  # 人数, 常住人口: people, not any count
-        figures = [f for f in figures if "人" in f.measure]
-    if not CHANGE_ITEM.search(item):  # a level asked: 增加2043.58万元 is the change, not the total
-        figures = [f for f in figures if not CHANGE_BEFORE.search(text[max(0, f.start - 6) : f.start])]
+    figures = _of_the_kind_asked(text, figures, item, kind)
     if inner_item(item) != item and not any(_mentions(n, text) for n in _item_names(inner_item(item))):
         return None  # 基本支出里的公用经费: an answer that never names 公用经费 does not give it
     by_number = {c.n: c for c in answer.citations}
@@ -123,6 +120,18 @@ def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
         if cited and _worded_otherwise(item, text[: figure.start]):  # said of much the same words
             return figure, cited[0]
     return None
+
+
+def _of_the_kind_asked(text: str, figures: list[Figure], item: str, kind: str) -> list[Figure]:
+    """The figures that may be ``item``'s: a level, not its growth (生产总值总量); people, not any
+    count (人数); not a change when a level is asked (增加2043.58万元)."""
+    if re.search(r"总量|总额|总规模", item) and kind != "percent":
+        figures = [f for f in figures if f.kind != "percent"]
+    if kind == "count" and re.search(r"人", item):
+        figures = [f for f in figures if "人" in f.measure]
+    if not CHANGE_ITEM.search(item):
+        figures = [f for f in figures if not CHANGE_BEFORE.search(text[max(0, f.start - 6) : f.start])]
+    return figures
 
 
 def _first_cited(text: str, figures: Sequence[Figure], answer: Answer) -> PickedValue:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.figures import MONEY, converted, find_figures
+from assistant.figures import find_figures
 from assistant.hostile import is_hostile
 from assistant.reading import (
     NOT_TEXT,
@@ -23,7 +23,7 @@ from assistant.reading import (
     sentences,
 )
 from assistant.records import Hit
-from assistant.rows import CODE, QUOTES, record_bonus, record_item, row_label
+from assistant.rows import QUOTES, narrative_for, record_bonus, record_item, row_label
 from assistant.timing import (
     ACTUAL_ASKED,
     ASKS_CHANGE,
@@ -292,6 +292,14 @@ PHRASE_BONUS = 0.1
 ZERO_FORM_PENALTY = 0.3
 
 
+LEVEL_ASKED = re.compile(r"总量|总额|总规模")
+
+
+def only_rates(sentence: str) -> bool:
+    figures = find_figures(sentence)
+    return bool(figures) and all(f.kind == "percent" for f in figures)
+
+
 def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset[int]) -> float:
     """The question's phrases, a change or a target when one is asked, the right figure of a
     contrast (预算 vs 决算), and the year asked."""
@@ -313,6 +321,8 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
     score += as_asked(asking, sentence, spoken)
     if GROWTH_ASKED.search(question) and distant_base(sentence, asking.years):
         score -= 0.25  # 2005年与2000年相比，增长57.3%: not the growth of 2005
+    if LEVEL_ASKED.search(question) and asking.kind != "percent" and only_rates(sentence):
+        score -= 0.25  # 生产总值总量 asked: 增长9.9% is another figure
     record = parse_record(sentence)
     if record is not None and record.label:  # a row: named by its label (住房公积金（科目221 02 01）：…)
         named = any(g in NOT_TEXT.sub("", record.label[-1]) for g in asking.item)
@@ -324,44 +334,10 @@ def how_it_reads(asking: Asking, sentence: str, previous: str, spoken: frozenset
 
 
 def prefer_narrative(best: Pick, ranked: Sequence[Pick], hits: Sequence[Hit]) -> Pick:
-    """A table row gives way to a sentence of a report stating the same item and amount (in 万元
-    for a row in 元; 3．住房保障支出1856.69万元 for the row 住房保障支出：…1,856.69): that is how
-    officials quote it, and the sentence says what the amount is."""
-    record = parse_record(best.text)  # a record (十八、住房保障支出：功能分类金额1,856.69万元。) or a raw row
-    if record is None and not is_table_row(best.text):
-        return best
-    unit = hits[best.hit_index].table_unit
-    if record is not None and (unit == "元" or len(record.cells) > 1):  # quoted as the table prints it,
-        return best  # and a record of several columns says more than the sentence
-    label = _plain_label(record_item(record) if record is not None else row_label(best.text))
-    amounts = find_figures(CODE.sub("", best.text), unit if unit in MONEY else "")
-    if len(label) < 2 or not amounts or amounts[0].kind != "money":
-        return best
-    amount = amounts[0].value
-    for other in ranked[:40]:
-        # the sentence as it reads (住 房 保 障 spaced out is no sentence to quote), the amount right
-        # after the item's name (not a table's title …基本支出预算表…金额10,403.11万元)
-        plain = CLASS_MARK.sub("", other.text)
-        named = plain.find(label)
-        if is_table_row(other.text) or parse_record(other.text) or named < 0:
-            continue
-        for figure in find_figures(plain):
-            if figure.kind != "money" or figure.unit not in MONEY:
-                continue
-            if unit == "元" and converted(amount, figure.unit, figure.value) == figure.value:
-                return other
-            right_after = re.fullmatch(r"[^：:，,；;。]{0,6}", plain[named + len(label) : figure.start])
-            if right_after and figure.unit == (amounts[0].unit or unit) and figure.value == amount:
-                return other
-    return best
-
-
-CLASS_MARK = re.compile(r"[（(]\s*[类款项]\s*[）)]")
-
-
-def _plain_label(text: str) -> str:
-    """住房保障（类）支出 -> 住房保障支出."""
-    return CLASS_MARK.sub("", re.sub(r"\s+", "", text))
+    """A table row gives way to a sentence of a report stating the same item and amount
+    (``rows.narrative_for``): that is how officials quote it, and the sentence says what it is."""
+    at = narrative_for(best.text, hits[best.hit_index].table_unit, [p.text for p in ranked[:40]])
+    return best if at is None else ranked[at]
 
 
 def pick_sentences(

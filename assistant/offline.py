@@ -112,10 +112,19 @@ def figure_refusal(question: str, picks: list[Pick], hits: list[Hit]) -> str:
     if missing:
         return f"报告中有相关内容，但没有提到所问的{missing}"
     # the figures of passages about the question: not 200万亩 of a forest beside 高标准农田 without one
-    figures = [f for p in picks if p.coverage >= MIN_COVERAGE for f in find_figures(p.text)]
+    figures = [
+        f
+        for p in picks
+        if p.coverage >= MIN_COVERAGE
+        for f in find_figures(p.text)
+        if not (
+            f.kind == "count" and not f.measure and p.text[f.end : f.end + 1] in ("、", "．")
+        )  # 11、: a point's number
+    ]
     if FIGURE_QUESTION.search(question) and not figures:
         return "报告中有相关内容，但没有给出所问的数字"
-    if expected_kind(question) == "count" and not any(f.kind == "count" for f in figures):
+    counted = COUNTED.search(question)  # 多少辆: a count of vehicles, not an amount spent on them
+    if expected_kind(question) == "count" and not counted and not any(f.kind == "count" for f in figures):
         return "报告中有相关内容，但没有给出所问的数量"
     rows = any(is_table_row(p.text) or parse_record(p.text) is not None for p in picks)  # bare amounts
     for kind, asked, what in KIND_ASKED:
@@ -127,7 +136,6 @@ def figure_refusal(question: str, picks: list[Pick], hits: list[Hit]) -> str:
         return "报告中有相关内容，但只有目标数，没有给出所问的实际数"
     if SCORE_ASKED.search(question) and not any(SCORE_SAID.search(p.text) for p in picks):
         return "报告中有相关内容，但没有给出所问的得分"  # 自评良好 is a grade, not a score
-    counted = COUNTED.search(question)  # 多少辆: a count of vehicles, not an amount spent on them
     # a figure keeps two characters of its measure (平方 for 平方米): compare on those
     if counted and not any(f.kind == "count" and f.measure.startswith(counted.group(1)[:2]) for f in figures):
         return f"报告中有相关内容，但没有给出所问的数量（{counted.group()}）"

@@ -4,8 +4,10 @@ match what a question names (城管执法, not the 款 above it; 基本支出 an
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from assistant.reading import Record
+from assistant.figures import MONEY, converted, find_figures
+from assistant.reading import Record, is_table_row, parse_record
 from assistant.tables import bare_header
 
 CODE = re.compile(r"^\d{3}(?: \d{2}){0,2} ")
@@ -46,3 +48,44 @@ def record_item(record: Record) -> str:
     """The row's own item, without enumeration and quotes: 八、城乡社区支出 -> 城乡社区支出."""
     item = QUOTES.sub("", record.label[-1]) if record.label else ""
     return re.sub(r"^[一二三四五六七八九十]+、|^\d+[.．]", "", item)
+
+
+CLASS_MARK = re.compile(r"[（(]\s*[类款项]\s*[）)]")
+
+
+def narrative_for(row: str, unit: str, sentences: Sequence[str]) -> int | None:
+    """Which of ``sentences`` states the item and amount of the table ``row`` as a report's
+    sentence (in 万元 for a row in 元; 3．住房保障支出1856.69万元 for the record 住房保障支出：功能分类
+    金额1,856.69万元); None when none does. A record in 元 or of several columns stays: it is quoted
+    as the table prints it, and says more than the sentence."""
+    record = parse_record(row)
+    if record is None and not is_table_row(row):
+        return None
+    if record is not None and (unit == "元" or len(record.cells) > 1):
+        return None
+    label = _plain_label(record_item(record) if record is not None else row_label(row))
+    amounts = find_figures(CODE.sub("", row), unit if unit in MONEY else "")
+    if len(label) < 2 or not amounts or amounts[0].kind != "money":
+        return None
+    amount = amounts[0]
+    for at, sentence in enumerate(sentences):
+        # as it reads (住 房 保 障 spaced out is no sentence to quote), the amount right after the
+        # item's name (not a table's title …基本支出预算表…金额10,403.11万元)
+        plain = CLASS_MARK.sub("", sentence)
+        named = plain.find(label)
+        if is_table_row(sentence) or parse_record(sentence) or named < 0:
+            continue
+        for figure in find_figures(plain):
+            if figure.kind != "money" or figure.unit not in MONEY:
+                continue
+            if unit == "元" and converted(amount.value, figure.unit, figure.value) == figure.value:
+                return at
+            right_after = re.fullmatch(r"[^：:，,；;。]{0,6}", plain[named + len(label) : figure.start])
+            if right_after and figure.unit == (amount.unit or unit) and figure.value == amount.value:
+                return at
+    return None
+
+
+def _plain_label(text: str) -> str:
+    """住房保障（类）支出 -> 住房保障支出."""
+    return CLASS_MARK.sub("", re.sub(r"\s+", "", text))

@@ -510,3 +510,12 @@ def test_a_one_figure_record_gives_way_to_the_report_s_sentence_of_the_same_item
     narrow = hit("本年收入合计2946.25万元，其中：财政拨款收入2940.05万元。", cid="narrow")
     picks = [Pick(0, wide.text, 1.0, 0.8), Pick(1, narrow.text, 0.9, 0.8)]
     assert prefer_narrative(picks[0], picks, [wide, narrow]) == picks[0]  # several columns say more
+
+
+def test_the_number_of_a_point_is_no_count() -> None:
+    from assistant.offline import figure_refusal
+
+    duty = hit("11、按照规定对主要领导干部进行经济责任审计。")
+    assert figure_refusal("某局实有人数多少", [Pick(0, duty.text, 1.0, 0.9)], [duty])
+    staffed = hit("截至年底，实有人员86人。")
+    assert figure_refusal("某局实有人数多少", [Pick(0, staffed.text, 1.0, 0.9)], [staffed]) == ""
