@@ -172,8 +172,9 @@ def _cleaned(part: str, question: str) -> str:
     part = re.sub(r"[“”\"'‘’「」]", "", part).strip("的之与")
     part = re.sub(r"^全[国省市区县](?=.{2})", "", part)  # 全省经营主体: the body is the province
     part = re.sub(r"(?<![占同环])比$", "", part)  # X预算比Y多多少: 比 is left of the comparison
-    if WHICH.search(question):  # 谁的政府采购预算多
+    if WHICH.search(question):  # 谁的政府采购预算多; 哪家花得多, 哪年增得多: how, not what
         part = re.sub(r"(?<=.{2})[多高大少低]$", "", part)
+        part = re.sub(r"^[\u4e00-\u9fff]得$", "", part)
     if COUNTING.fullmatch(part):
         return part
     part = re.sub(r"^(?:各自?|分别|级)(?=.{2})", "", part)  # 各完成预算, 某市级三公经费

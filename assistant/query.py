@@ -92,7 +92,9 @@ SHORT_YEAR_LIST = re.compile(
     r"(?<![第\d.．%％])[0-3]\d(?:\s*[、和及与到至—–~-]\s*[0-3]\d)+(?:这?[两三四五]个?)?(?=\s*年)"
 )  # 05、06、07年
 COUNTED_YEARS = re.compile(r"这?[两三四五]个?$")  # 17、18、19三年: the years listed, counted
-BODY_SHORT_YEAR = re.compile(r"(^|[局委办院厅府室处所站队心部署行馆区县市州镇乡道学园中])([0-3]\d)\s*年(?![来间内以])")
+BODY_SHORT_YEAR = re.compile(
+    r"(^|[局委办院厅府室处所站队心部署行馆区县市州镇乡道学园中协关])([0-3]\d)\s*年(?![来间内以])"
+)
 CLAUSE_SHORT_YEAR = re.compile(r"(?:(?<=^)|(?<=[，,：:；;\s]))([0-3]\d)\s*年(?=的?(?:[，,。？?！!；;]|$))")
 REPORTS = re.compile(r"报告|预算|决算|自评|政府工作")
 
@@ -199,13 +201,28 @@ def without_preamble(question: str) -> str:
 
 # 深圳市统计局与市财政局: the second body is of the city named with the first
 SAME_CITY = re.compile(
-    r"([\u4e00-\u9fff]{2,3}市)([\u4e00-\u9fff]{2,10}?(?:局|委|办|厅))([与和、及跟同])市(?=[\u4e00-\u9fff]{2,10}?(?:局|委|办|厅))"
+    r"([\u4e00-\u9fff]{2,3}([市县区]))([\u4e00-\u9fff]{0,10}?(?:局|委|办|厅|政协|人大|机关|馆|院|中心))([与和、及跟同])\2"
+    r"(?=[\u4e00-\u9fff]{1,10}?(?:局|委|办|厅|政协|人大|馆|院|中心))"
+)
+# 县政协(寻甸), 人社局（昆明市）: the body, then its place in brackets
+PLACE_AFTER = re.compile(
+    r"(?<![\u4e00-\u9fff])([省市区县]?)([\u4e00-\u9fff]{0,10}?(?:局|委|办|厅|政协|人大|馆|院|中心|监委))"
+    r"[（(]([\u4e00-\u9fff]{2,4}?)([省市区县]?)[）)]"
 )
 
 
 def with_same_city(question: str) -> str:
-    """深圳市统计局与市财政局 -> 深圳市统计局与深圳市财政局."""
-    return SAME_CITY.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(1)}", question)
+    """深圳市统计局与市财政局 -> 深圳市统计局与深圳市财政局 (and 某县政协和县文旅局); 县政协(寻甸) ->
+    寻甸县政协."""
+    question = SAME_CITY.sub(lambda m: f"{m.group(1)}{m.group(3)}{m.group(4)}{m.group(1)}", question)
+    return PLACE_AFTER.sub(_place_first, question)
+
+
+def _place_first(match: re.Match[str]) -> str:
+    level, body, place, suffix = match.groups()
+    if place in ("本级", "汇总", "机关", "部门", "单位", "含") or place.startswith("含"):
+        return match.group()
+    return f"{place}{suffix or level}{body}"
 
 
 def spelled_out(question: str) -> str:

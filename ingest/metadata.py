@@ -150,6 +150,7 @@ def place_in_title(title: str) -> str:
     for part in re.split(r"(?:19|20)\d{2}\s*年?度?", title):
         cut = CONTENT_START.search(part)
         head = TITLE_NOISE.sub(" ", part[: cut.start()] if cut else part).split()
+        head = [re.sub(r"(?<=.{2})(?:[省市区县]级|本级)$", "", head[0])] if head else []  # 某区区级: the district's own
         places, rest = leading_places(head[0], whole=True) if head else ((), "x")
         if places and not rest:
             return head[0]

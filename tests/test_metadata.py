@@ -83,6 +83,8 @@ def test_a_zone_is_named_by_its_committee_and_a_federation_by_its_short_name() -
     [
         ("甲乙市人民检察院部门2026年部门预算情况说明\n正文", "甲乙市人民检察院"),  # 部门 after the body
         ("丙丁市丙丁林场2025年预算情况说明\n正文", "丙丁市丙丁林场"),
+        ("戊己县人大机关2018年度“三公”经费决算公开\n一、总体情况", "戊己县人大机关"),  # 机关 ends a body
+        ("2021年度庚辛区区级“三公”经费决算情况说明\n\n根据…", "庚辛区"),  # a district's own level
     ],
 )
 def test_more_titles_of_unseen_shapes(text: str, department: str) -> None:

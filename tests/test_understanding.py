@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from assistant.answering import Assistant
 from assistant.compare import plan_comparison
 from assistant.library import Library
-from assistant.query import analyse, with_full_years
+from assistant.query import analyse, spelled_out, with_full_years
 from assistant.records import DocumentInfo
 from assistant.understanding.intent import question_parts, split_parts
 from assistant.understanding.names import closest, resolve
@@ -92,6 +92,22 @@ def test_a_body_named_after_a_place_is_not_the_places_own_accounts() -> None:
     analysis = analyse("甲乙县卫健局19年三公经费决算多少？", county)
     assert not analysis.departments
     assert analysis.unknown_orgs == ("甲乙县卫健局",)
+
+
+def test_another_organ_of_the_same_place_is_another_body() -> None:
+    court = [DocumentInfo("ab" * 32, "a.txt", "甲县人民法院2020年部门决算", "甲县人民法院", 2020, "部门决算", 1)]
+    assert analyse("甲县法院20年收入总计", court).departments == ("甲县人民法院",)
+    assert analyse("甲县人民法院机关运行经费多少", court).departments == ("甲县人民法院",)  # 机关 of what follows
+    analysis = analyse("甲县人民检察院2020年部门决算收入总计多少", court)
+    assert not analysis.departments and analysis.unknown_orgs == ("甲县人民检察院",)
+
+
+def test_a_place_said_after_the_body_or_once_for_two_bodies_is_each_body_s() -> None:
+    assert spelled_out("县政协(甲乙)22年公务接待花了多少") == "甲乙县政协2022年公务接待花了多少"
+    assert spelled_out("人社局（丙丁市）公车费用") == "丙丁市人社局公车费用"
+    assert spelled_out("某局（本级）2024年预算") == "某局（本级）2024年预算"
+    assert spelled_out("甲乙县政协和县文旅局22年三公") == "甲乙县政协和甲乙县文旅局2022年三公"
+    assert spelled_out("丙丁市纪委监委和市图书馆21年三公") == "丙丁市纪委监委和丙丁市图书馆2021年三公"
 
 
 def test_words_of_a_question_are_not_names() -> None:

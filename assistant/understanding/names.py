@@ -25,7 +25,7 @@ from assistant.understanding.matching import (
     places_agree,
     same_body,
 )
-from assistant.understanding.orgs import leading_places, parse_org, stem
+from assistant.understanding.orgs import ORGAN_WORDS, leading_places, parse_org, stem
 
 TIE = 0.02  # scores this close are the same answer to "which body?"
 # a body of a place, named right after the place: 某县卫健局 is not the whole county's accounts
@@ -140,6 +140,10 @@ def _resolve(question: str, book: Directory) -> Names:
             continue
         place_only = not leading_places(name, whole=True)[1]
         for span in find_mentions(question, name):
+            said, stop = spoken_organ(question, span.start, span.end)
+            if said and not in_order(said, name):  # 某县人民检察院 is not 某县人民法院; 管委会 is 管理委员会
+                unknown.append(question[span.start : stop])
+                continue
             after = BODY_AFTER_PLACE.match(question[span.end :]) if place_only else None
             if after and not re.search(r"[的和与及年]", after.group()):
                 unknown.append(question[span.start : span.end + after.end()])
@@ -156,6 +160,25 @@ def _resolve(question: str, book: Directory) -> Names:
     covered = {i for m in mentions for i in range(m.start, m.end)}
     strays = [u for u in dict.fromkeys(unknown) if not any(question.find(u) + k in covered for k in range(len(u)))]
     return Names(tuple(mentions), tuple(strays))
+
+
+def spoken_organ(question: str, start: int, end: int) -> tuple[str, int]:
+    """The organ word the body named at ``start`` ends in, the mention or a few characters after it
+    (永丰县人民 + 检察院), longest first, and where it ends; ("", end) when none is said."""
+    tail = re.match(r"[^和与及跟同的、，,。？?！!：:\s\d]{0,4}", question[end:])
+    for stop in range(end, end + (len(tail.group()) if tail else 0) + 1):
+        # at the mention's end any organ (普陀区财政局, then 机关运行经费); past it, a word of two
+        # characters or more (检察院), not the 镇 of 城镇新增就业
+        said = [w for w in ORGAN_WORDS if question[start:stop].endswith(w) and (stop == end or len(w) >= 2)]
+        if said:
+            return max(said, key=len), stop
+    return "", end
+
+
+def in_order(short: str, long: str) -> bool:
+    """Whether the characters of ``short`` occur in ``long`` in order (法院 in 人民法院)."""
+    rest = iter(long)
+    return all(char in rest for char in short)
 
 
 def _by_named_places(question: str, mention: Mention, book: Directory) -> list[Mention]:

@@ -46,6 +46,7 @@ ORGAN_WORDS = (
     "农场",
     "管理局",
     "中心",
+    "机关",
     "政府",
     "街道",
     "局",
@@ -89,9 +90,15 @@ class Org:
         return next((s for s in PLACE_SUFFIXES if self.places and self.places[-1].endswith(s)), "")
 
 
+ETHNIC_AUTONOMY = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:[\u4e00-\u9fff]{1,4}?族)+自治[区州县旗]$")
+
+
 def stem(place: str) -> str:
     if place.endswith("回族自治区") or place.endswith("维吾尔自治区") or place.endswith("壮族自治区"):
         return place[:2]
+    autonomous = ETHNIC_AUTONOMY.match(place)  # 寻甸回族彝族自治县 is 寻甸
+    if autonomous:
+        return autonomous.group(1)
     for suffix in PLACE_SUFFIXES:
         if place.endswith(suffix) and len(place) - len(suffix) >= 2:
             return place[: -len(suffix)]
@@ -120,7 +127,7 @@ def parse_org(name: str) -> Org:
     committee = COMMITTEE.match(text)
     if committee:
         places, rest = leading_places(committee.group(2), whole=True)
-        body = committee.group(1)[:2] + rest + committee.group(3) + committee.group(4)
+        body = "政协" + rest + committee.group(3) + committee.group(4)  # 中国人民政治协商会议… is 政协…
     else:
         places, body = leading_places(text)
         if body.startswith("人民政府") and body.endswith(("办事处", "镇", "乡")):  # 普陀区人民政府万里街道办事处
