@@ -336,7 +336,7 @@ class Assistant:
         return rewritten if 4 <= len(rewritten) <= 120 else question
 
 
-ASKED_CHANGE = re.compile(r"增长|增加|减少|下降|增幅|降幅|变化|提高|降低")  # …规模，增长多少
+ASKED_CHANGE = re.compile(r"增长|增加|减少|下降|增幅|降幅|变化|提高|降低|[多少]了|[多少]出")  # …规模，增长多少
 
 
 def said_when_asked(part: str, item: str, answered: str) -> bool:

@@ -42,6 +42,7 @@ NAMED_ITEMS = (
     "三公经费", "机关运行经费", "政府采购", "公务接待费", "公务用车", "因公出国", "基本支出", "项目支出",
     "人员经费", "公用经费", "生产总值", "居民人均可支配收入", "城镇调查失业率",
 )  # fmt: skip
+PEOPLE_ASKED = re.compile(r"(?:人次|人数)(?:是|有|为|共|一共)?多少|多少(?:人次|人)(?![民均])")
 ECONOMY_GROWTH = re.compile(r"经济增长|经济增速")
 PLAIN = re.compile(r"[“”\"'‘’「」\s]")
 BUDGET_TYPES = ("部门预算", "单位预算")
@@ -123,6 +124,9 @@ def figure_refusal(question: str, picks: list[Pick], hits: list[Hit]) -> str:
     ]
     if FIGURE_QUESTION.search(question) and not figures:
         return "报告中有相关内容，但没有给出所问的数字"
+    people = [f for f in figures if f.kind == "count" and ("人" in f.measure or f.measure.startswith(("名", "位")))]
+    if PEOPLE_ASKED.search(question) and not people:
+        return "报告中有相关内容，但没有给出所问的人数"  # 门急诊总人次: not 每门急诊人次平均收费 171.7
     counted = COUNTED.search(question)  # 多少辆: a count of vehicles, not an amount spent on them
     if expected_kind(question) == "count" and not counted and not any(f.kind == "count" for f in figures):
         return "报告中有相关内容，但没有给出所问的数量"

@@ -24,6 +24,12 @@ STOPWORDS = frozenset(
         "了",
         "和",
         "跟",
+        # the whole of a county, district or town (全县“三公”经费汇总数): where, not what is asked; 全省 and
+        # 全市 stay, as a province's or city's work report names its figures by them (全省常住人口)
+        "全县",
+        "全区",
+        "全镇",
+        "全乡",
         "与",
         "及",
         "是",

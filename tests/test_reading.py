@@ -519,3 +519,12 @@ def test_the_number_of_a_point_is_no_count() -> None:
     assert figure_refusal("某局实有人数多少", [Pick(0, duty.text, 1.0, 0.9)], [duty])
     staffed = hit("截至年底，实有人员86人。")
     assert figure_refusal("某局实有人数多少", [Pick(0, staffed.text, 1.0, 0.9)], [staffed]) == ""
+
+
+def test_people_asked_are_not_given_by_a_fee_per_visit() -> None:
+    from assistant.offline import figure_refusal
+
+    fee = hit("二、每门急诊人次平均收费水平 171.7 225.41 53.71 31.28%")
+    assert "人数" in figure_refusal("某医院17年门急诊总人次是多少", [Pick(0, fee.text, 1.0, 0.9)], [fee])
+    visits = hit("全年门急诊总人次12.5万人次。")
+    assert figure_refusal("某医院门急诊总人次是多少", [Pick(0, visits.text, 1.0, 0.9)], [visits]) == ""
