@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.understanding.orgs import is_org_name, leading_places, parse_org
+from assistant.understanding.orgs import in_order, is_org_name, leading_places, parse_org
 from ingest.chunk import heading_level
 from ingest.clean import LABEL_START
 
@@ -171,12 +171,6 @@ def cover_names(lines: list[str]) -> list[str]:
     """A line that is nothing but a body's name (the cover's 西安市卫生健康委员会)."""
     names = (LABEL_PREFIX.sub("", line) for line in lines)
     return [n for n in names if 4 <= len(n) <= 30 and is_org_name(n) and parse_org(n).places]
-
-
-def in_order(short: str, long: str) -> bool:
-    """Whether the characters of ``short`` occur in ``long`` in order (an abbreviation's rule)."""
-    rest = iter(long)
-    return all(char in rest for char in short)
 
 
 def work_report_name(title: str, text: str) -> str:

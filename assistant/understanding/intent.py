@@ -218,12 +218,15 @@ def asked_phrase(question: str, names: Sequence[str] = ()) -> str:
     return phrase if len(phrase) >= 4 else ""
 
 
+ITEM_NOISE = re.compile(r"[“”\"「」『』的]|预算数?")  # what items drop: quotes, 的, 预算
+
+
 def states(item: str, text: str) -> bool:
     """Whether an answer speaks of ``item``: a good share of it, in one piece."""
     if not item:
         return True
     least = max(2, math.ceil(len(item) * 0.6))  # 基本支出 is not stated by 项目支出
-    text = re.sub(r"[“”\"「」『』的]|预算数?", "", text)  # “三公”经费 states 三公经费, as items drop 的/预算
+    text = ITEM_NOISE.sub("", text)  # “三公”经费 states 三公经费, as items drop 的/预算
     return any(item[i : i + n] in text for n in range(len(item), least - 1, -1) for i in range(len(item) - n + 1))
 
 
@@ -233,16 +236,16 @@ def gives_item(item: str, text: str, others: Sequence[str] = ()) -> bool:
     items of the other parts, which do not give this one (专户管理的事业收入434万元 is not 收入)."""
     if not item:
         return True
-    text = re.sub(r"[“”\"「」『』的]|预算数?", "", text)
+    text = ITEM_NOISE.sub("", text)
     for other in sorted((o for o in others if item in o and o != item), key=len, reverse=True):
-        text = text.replace(re.sub(r"[“”\"「」『』的]|预算数?", "", other), "#")
+        text = text.replace(ITEM_NOISE.sub("", other), "#")
     least = min(max(2, math.ceil(len(item) * 0.6)), 4)  # a long item (某表合计): any four of it
     pieces = (item[i : i + n] for n in range(len(item), least - 1, -1) for i in range(len(item) - n + 1))
     return any(re.search(re.escape(piece) + r"[^。；;！？!?\n\[]{0,16}?\d", text) for piece in pieces)
 
 
 def gives_any(items: Sequence[str], sentence: str) -> bool:
-    """Whether ``sentence`` gives one of ``items``, or gives no figure at all (基本建设项目支出; gives
-    neither 基本支出 nor 项目支出)."""
+    """Whether ``sentence`` gives a figure of one of ``items`` (not `…1140.0万元,主要用于:基本建设项目
+    支出;` when 基本支出 and 项目支出 are asked); a sentence with no figure has nothing to give and passes."""
     plain = SOURCE_LABEL.sub("", MARKER.sub("", sentence))
     return not re.search(r"\d", plain) or any(gives_item(i, plain, items) for i in items)

@@ -25,7 +25,7 @@ from assistant.understanding.matching import (
     places_agree,
     same_body,
 )
-from assistant.understanding.orgs import ORGAN_WORDS, leading_places, parse_org, stem
+from assistant.understanding.orgs import ORGAN_WORDS, in_order, leading_places, parse_org, stem
 
 TIE = 0.02  # scores this close are the same answer to "which body?"
 # a body of a place, named right after the place: 某县卫健局 is not the whole county's accounts
@@ -173,12 +173,6 @@ def spoken_organ(question: str, start: int, end: int) -> tuple[str, int]:
         if said:
             return max(said, key=len), stop
     return "", end
-
-
-def in_order(short: str, long: str) -> bool:
-    """Whether the characters of ``short`` occur in ``long`` in order (法院 in 人民法院)."""
-    rest = iter(long)
-    return all(char in rest for char in short)
 
 
 def _by_named_places(question: str, mention: Mention, book: Directory) -> list[Mention]:

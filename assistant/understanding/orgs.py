@@ -143,6 +143,13 @@ def parse_org(name: str) -> Org:
     return Org(plain, places, body, organ)
 
 
+def in_order(short: str, long: str) -> bool:
+    """Whether the characters of ``short`` occur in ``long`` in order: an abbreviation's rule (省委办 in
+    中共江苏省委办公厅), and one organ word of another (法院 in 人民法院, not 检察院)."""
+    rest = iter(long)
+    return all(char in rest for char in short)
+
+
 def is_org_name(text: str) -> bool:
     """Whether ``text`` reads as an organisation's name: a body that ends in an organ word."""
     org = parse_org(text)
