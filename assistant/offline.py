@@ -11,7 +11,7 @@ from assistant.chain_state import ChainState
 from assistant.extractive import FIGURE_QUESTION, ITEM, Pick, expected_kind, pick_sentences, trim, weights
 from assistant.figures import MONEY, find_figures, yuan_in_wan
 from assistant.query import named_report_years, short_name
-from assistant.reading import LAST_YEAR, Record, is_table_row, parse_record, table_title
+from assistant.reading import LAST_YEAR, POINT_NUMBER, Record, is_table_row, parse_record, table_title
 from assistant.records import Draft, Hit
 from assistant.rows import CODE
 from assistant.timing import ACTUAL_ASKED, PAST_ASKED, TARGET_QUESTION, TARGET_WORDS, under_plan
@@ -158,9 +158,7 @@ def missing_item(question: str, picks: list[Pick], hits: list[Hit]) -> str:
     return "" if any(item in said for item in asked) else "、".join(asked)
 
 
-ENUMERATED = re.compile(
-    r"\n|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|(?<![\d.])\d{1,2}[、.．](?!\d)"
-)
+ENUMERATED = re.compile(rf"\n|{POINT_NUMBER}")  # where a paragraph or a numbered point starts
 
 
 def _lead_in(pick: Pick, hits: list[Hit], width: int = 30, paragraph: int = 150) -> str:

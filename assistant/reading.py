@@ -56,7 +56,10 @@ def _named(text: str) -> frozenset[int] | None:
     return frozenset(years) if years else None
 
 
-HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
+POINT_NUMBER = (
+    r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|(?<![\d.])\d{1,2}[.．、](?!\d)"  # 一、 （2） 3．
+)
+HEADING_START = re.compile(rf"^(?:{POINT_NUMBER})")
 
 
 @dataclass(frozen=True)
