@@ -67,7 +67,14 @@ def compare(
         for index, group in enumerate(plan.groups):
             cell = _cell(plan, group, item, kind, ask_one, citations)
             cells.append(cell.cell)
-            before = _year_before(plan, index)  # 今年比去年多了还是少了, with no report of last year
+            before = _year_before(plan, index, cells)  # 今年比去年多了还是少了, last year not found
+            printed = _printed_before(cell, before) if before else None
+            if printed is not None and before is not None:  # 决算数507.98万元，较2022年决算数427.83万元
+                cells[-2] = ComparisonCell(before.label, printed.text, cell.cell.n)
+                parts[-1] = f"{before.label}{printed.text}{in_wan(printed)}[{cell.cell.n}]"
+                worked_out.append(f"{before.label}的数字为{group.label}报告所列的上年数")
+                found.append((before.label, printed))
+                before = None
             stated = None
             if cell.figure is not None and (EACH_CHANGE.search(question) or before):
                 stated = _stated_change(cell, plan, group, item, ask_one, citations)
@@ -115,17 +122,37 @@ EACH_CHANGE = re.compile(
     r"哪[个家些]是?(?:增加|减少|增长|下降)的"
 )
 STATED_CHANGE = re.compile(
-    r"^[，,]\s*((?:较|比|同比)[^，,。；;\[]{0,16}?(?:增加|减少|增长|下降|持平)[^，,。；;\[]{0,12}"
+    r"^[，,]\s*((?:较|比|同比)[^，,。；;\[]{0,16}?(?:增加|减少|增长|下降|持平)(?:\d,\d|[^，,。；;\[]){0,12}"
     r"(?:[，,]\s*(?:增长|下降)[\d.]+%)?)"
 )
 
 
-def _year_before(plan: Plan, index: int) -> Group | None:
-    """The group of the year just before ``index`` when no report covers it."""
-    if plan.by != "year" or index == 0 or not plan.groups[index - 1].missing:
+# 决算数为507.98万元，较2022年决算数427.83万元: the year before, printed beside this year's figure
+PRINTED_BEFORE = re.compile(
+    r"^[，,]?\s*(?:较|比|同比)(上年|去年|上一年|(?:19|20)\d{2}年)度?(?:同期)?(?:年初)?(?:决算|预算|执行|实际)?(?:支出)?数?(?:为|是)?\s*"
+)
+
+
+def _year_before(plan: Plan, index: int, cells: Sequence[ComparisonCell]) -> Group | None:
+    """The group of the year just before ``index`` when its figure was not found: no report
+    covers it, or its reports (an evaluation report of that year) do not state it."""
+    if plan.by != "year" or index == 0 or not cells[index - 1].missing:
         return None
     year, before = (re.match(r"(\d{4})年$", g.label) for g in (plan.groups[index], plan.groups[index - 1]))
     return plan.groups[index - 1] if year and before and int(year[1]) - int(before[1]) == 1 else None
+
+
+def _printed_before(cell: _Cell, before: Group) -> Figure | None:
+    """Last year's level as this year's report prints it right after this year's figure
+    (决算支出数为507.98万元，较2022年决算数427.83万元…; 比上年预算数22.00万元…); None when the
+    figure is followed by a change only (比上年减少5万元)."""
+    said = PRINTED_BEFORE.match(cell.after)
+    if cell.figure is None or said is None or said.group(1) not in ("上年", "去年", "上一年", before.label):
+        return None
+    figure = next(iter(find_figures(cell.after[said.end() :])), None)
+    if figure is None or figure.start != 0 or figure.kind != cell.figure.kind or figure.unit != cell.figure.unit:
+        return None
+    return figure
 
 
 def _with_change(part: str, stated: tuple[str, int] | None) -> str:
@@ -180,7 +207,9 @@ def _stated_change(
 
 
 # 部门预算收入4,676.96万元，较2025年年初预算增加206.09万元: the change said of the item
-CHANGE_OF = re.compile(r"[，,]\s*((?:较|比)[^，,。；;\[]{0,16}?(?:增加|减少|增长|下降|持平)[^，,。；;\[]{0,12})")
+CHANGE_OF = re.compile(
+    r"[，,]\s*((?:较|比|与上年相比|与上年度相比)[^，,。；;\[]{0,16}?(?:增加|减少|增长|下降|持平)(?:\d,\d|[^，,。；;\[]){0,12})"
+)
 
 
 OF_PART = re.compile(r"(?<=[出算费入表计])的")  # 一般公共预算基本支出的公用经费: a part of a total

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = ["Group", "Plan", "is_comparison", "items_of", "plan_comparison", "sub_question"]
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -70,7 +71,7 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
     each_year = len(analysis.years) >= 2 and EACH_ASKED.search(question)  # 2018年、2019年各安排多少
     if not is_comparison(question) and bodies_named < 2 and not each_year:
         return None  # two bodies (or years) named ask for each, with or without a comparison word
-    items = _compared_items(question, analysis, known)
+    items, shared = _compared_items(question, analysis, known)
     if not items:
         return None
     years = analysis.years or analysis.relative_years
@@ -83,7 +84,9 @@ def plan_comparison(question: str, documents: Sequence[DocumentInfo], known: Ite
     if plan is not None and _one_report_states_it(plan, question):
         return None  # 2026年…多少？比2025年多了多少？ with only the 2026 report: the change it states, quoted
     counted = COUNTED_IN.search(question)  # 各有多少户: each sub-question asks for 户 too
-    return replace(plan, asks=f"有多少{counted.group(1)}") if plan is not None and counted else plan
+    if plan is not None and counted:
+        plan = replace(plan, asks=f"有多少{counted.group(1)}")
+    return replace(plan, asks=shared + plan.asks) if plan is not None else None
 
 
 def _one_report_states_it(plan: Plan, question: str) -> bool:
@@ -93,16 +96,35 @@ def _one_report_states_it(plan: Plan, question: str) -> bool:
     return plan.by == "year" and len(covered) == 1 and covered[0] is plan.groups[-1] and not EACH_ASKED.search(question)
 
 
-def _compared_items(question: str, analysis: QueryAnalysis, known: Iterable[str]) -> tuple[str, ...]:
-    """What is compared; () when the question asks different things per group (2023年执行数和
-    2024年预算, 2025年预期增长多少)."""
+def _compared_items(question: str, analysis: QueryAnalysis, known: Iterable[str]) -> tuple[tuple[str, ...], str]:
+    """What is compared, and what the question asks of each (决算 in 22年和23年决算各是多少: every
+    group's 决算); () when it asks different things per group (2023年执行数和2024年预算, 2025年预期
+    增长多少)."""
     spoken = [m.text for m in analysis.mentions] + [
         p for d in analysis.departments for org in [parse_org(d)] for p in (*org.places, *org.place_stems)
     ]
     items = items_of(question, analysis.departments + analysis.unknown_orgs + tuple(spoken), known)
-    if any(item in ATTRIBUTES - QUALIFIERS for item in items):
-        return ()
-    return tuple(item for item in items if item not in QUALIFIERS)
+    attributes = {item for item in items if item in ATTRIBUTES}
+    kept = tuple(item for item in items if item not in ATTRIBUTES)
+    if not attributes & (ATTRIBUTES - QUALIFIERS):
+        return tuple(item for item in items if item not in QUALIFIERS), ""
+    attribute = min(attributes)
+    if len(attributes) > 1 or not kept or not _asked_of_every_group(question, attribute):
+        return (), ""
+    return kept, attribute
+
+
+def _asked_of_every_group(question: str, attribute: str) -> bool:
+    """Whether the one attribute named is asked of every group: said after the years listed (22年和
+    23年决算) or after each (15年决算和16年决算), not of one year only (2025年预期增长多少)."""
+    years = list(YEAR.finditer(question))
+    said = [m.start() for m in re.finditer(attribute, question)]
+    if len(years) < 2:
+        return True
+    listed = all(
+        re.fullmatch(r"[和、与及跟至到,，\s]*", question[a.end() : b.start()]) for a, b in itertools.pairwise(years)
+    )
+    return len(said) >= len(years) or (listed and any(at >= years[-1].end() for at in said))
 
 
 def _by_department(
@@ -166,6 +188,8 @@ def _by_year(
 ) -> Plan | None:
     """One group per year: that year's own reports, else a work report reviewing it (or the report
     the question says speaks of it); never a guess from another year."""
+    if analysis.unknown_orgs and not analysis.departments:
+        return None  # 云县…22年和23年: a body the library lacks is refused, not read from another's reports
     pool = [d for d in documents if not analysis.departments or d.department in analysis.departments]
     said_in = dict(reports_saying(question)) or _reports_listed(question, years) or _year_before_each(question)
     spoken = set(years) - set(named_report_years(question))

@@ -24,9 +24,10 @@ LABELLED_DEPARTMENT = re.compile(
     rf"(?:{LABELS})\s*[:：]?\s*({ORG}(?:[（(](?:本级|汇总|机关)[）)])?)(?=[\s:：，,。]|单位|部门|$)"
 )
 WORK_REPORT = re.compile(
-    r"(?:\d{4}年)?([\u4e00-\u9fff]{2,10}?(?:自治区|省|市|区|县))(?:\d{4}年度?)?(?:人民)?政府工作报告"
+    r"(?:\d{4}年)?(?![年度])([\u4e00-\u9fff]{1,10}?(?:自治区|省|市|区|县))(?:\d{4}年度?)?(?:人民)?政府工作报告"
 )
-CONGRESS = re.compile(r"在([\u4e00-\u9fff]{2,10}?(?:自治区|省|市|区|县))第[\u4e00-\u9fff]{1,4}届人民代表大会")
+CONGRESS = re.compile(r"在([\u4e00-\u9fff]{1,10}?(?:自治区|省|市|区|县))第[\u4e00-\u9fff]{1,4}届人民代表大会")
+LEVEL_ONLY = re.compile(r"(?:本|我|全)?(?:自治)?[省市区县州]|自治[区县州]")  # a level said without its place
 NATIONAL = re.compile(r"全国人民代表大会|我代表国务院|国务院总理")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -55,6 +56,8 @@ NOT_TITLE = re.compile(
 TITLE_STOP = re.compile(r"专项名称|项目名称|部门名称|单位名称|部门[（(]单位[）)]名称|单位[:：]|部门[:：]")
 # where a title glued to the text after it stops: …决算情况根据中央…的决策部署 (a sentence begins)
 SENTENCE_START = re.compile(r"(?<=[况明告表算])(?:根据|按照|现将|为了|为进一步|依据|目录)")
+# a line opening with the day a report was given (2023年1月8日在…第三次会议上) or its dash: not the title
+DATED = re.compile(r"^(?:——|--|[（(]?(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
 LABEL_PREFIX = re.compile(rf"^(?:{LABELS})\s*[:：]?")
 ORGAN_IN_BRACKETS = re.compile(r"([区县市镇乡])[（(](管委会|管理委员会|办事处|人民政府)[）)]")
 # where a title's body name ends and what the document reports of it begins: 某省财政厅一般公共预算…
@@ -94,7 +97,7 @@ def extract_title(lines: list[str]) -> str:
     """The first lines up to the first heading, label line or sentence end."""
     parts: list[str] = []
     for line in lines:
-        if parts and (heading_level(line) or LABEL_START.match(line) or line.startswith(("——", "--"))):
+        if parts and (heading_level(line) or LABEL_START.match(line) or DATED.match(line)):
             break
         if line.startswith(("目录", "目 录")):
             break
@@ -181,6 +184,9 @@ def work_report_name(title: str, text: str) -> str:
     if "政府工作报告" not in head and "各位代表" not in head:
         return ""
     congress = CONGRESS.search(head)
+    if congress and LEVEL_ONLY.fullmatch(congress.group(1)):  # 在自治县第十七届人民代表大会: the title's place
+        place = place_in_title(title)
+        return f"{place}人民政府" if place else ""
     if congress:
         return f"{congress.group(1)}人民政府"
     return "国务院" if NATIONAL.search(head) else ""

@@ -759,3 +759,40 @@ def test_an_average_is_not_the_total_it_is_worked_out_from() -> None:
     assert items_of("海口中院21年末公车保有量和红桥区法院17年公车保有量各几辆？", ["海口中院", "红桥区法院"]) == (
         "公车保有量",
     )
+
+
+def test_last_year_printed_beside_this_years_figure_is_read_not_worked_out() -> None:
+    """决算支出数507.98万元，较2022年决算数427.83万元…: the year without a report of its own takes
+    the figure this year's report prints for it, cited to that passage; a change alone is not one."""
+    plan = Plan(
+        (Group("2022年", (), "已收录的报告中没有甲县2022年度的报告"), Group("2023年", ("b",))),
+        ("公务用车运行维护费",),
+        ("甲县",),
+    )
+
+    def ask_one(question: str, doc_ids: Sequence[str]) -> Answer:
+        passage = "公务用车运行维护费决算支出数为507.98万元，较2022年决算数427.83万元增加80.15万元，增长18.73%"
+        citation = make_citation(1, "b.pdf", "b", 1, "第1页", passage, 1.0, "b")
+        return Answer(question, f"{passage}[1]", False, "", (citation,), (), "extractive")
+
+    done = compare(plan, "甲县公务用车运行维护费22年和23年决算各是多少？涨了多少？", ask_one, check_figures)
+    row = done.comparison.rows[0]
+    assert row.cells[0].value == "427.83万元" and row.cells[0].n == 1
+    assert "推算" not in done.text and "2022年427.83万元[1]" in done.text
+    assert row.difference == "80.15万元"
+
+
+def test_one_attribute_said_of_every_year_is_asked_of_each() -> None:
+    docs = [doc("a23", "甲县财政局", 2023), doc("a22", "甲县财政局", 2022)]
+    plan = plan_comparison("甲县财政局公务接待费，2022年和2023年决算各是多少？", docs)
+    assert plan is not None and plan.items == ("公务接待费",) and plan.asks == "决算是多少"
+    assert sub_question(plan, plan.groups[0], "公务接待费") == "2022年甲县财政局公务接待费决算是多少？"
+    twice = plan_comparison("甲县财政局公务接待费，2022年决算和2023年决算分别多少？", docs)
+    assert twice is not None and twice.asks == "决算是多少"
+    # different things asked of each year: not one comparison
+    assert plan_comparison("甲县财政局2022年执行数和2023年预算各是多少？", docs) is None
+
+
+def test_a_place_the_library_lacks_is_not_compared_over_other_bodies_reports() -> None:
+    docs = [doc("a23", "甲市财政局", 2023), doc("a22", "甲市财政局", 2022)]
+    assert plan_comparison("乙县公车运行维护费，2022年和2023年决算各是多少？", docs) is None

@@ -113,3 +113,21 @@ def test_more_titles_of_unseen_shapes(text: str, department: str) -> None:
 def test_run_on_titles_are_cut_and_关于_is_not_a_name(text: str, title: str, department: str) -> None:
     meta = extract_metadata(text, "report.txt")
     assert (meta.title, meta.department) == (title, department)
+
+
+def test_a_two_character_county_and_a_congress_said_by_its_level_name_the_government() -> None:
+    report = extract_metadata(
+        "2019年某县人民政府工作报告(全文)\n各位代表:现在,我代表县人民政府向大会作工作报告", "x.txt"
+    )
+    assert report.department == "某县人民政府"
+    budget = extract_metadata(
+        "龙溪侗族自治县2022年财政预算执行情况和2023年财政预算(草案)的报告\n"
+        "2023年1月8日在自治县第十七届人民代表大会第三次会议上\n各位代表:\n受自治县人民政府委托,向大会报告",
+        "x.txt",
+    )
+    assert budget.department == "龙溪侗族自治县人民政府"
+
+
+def test_a_broadcasting_station_is_a_body() -> None:
+    meta = extract_metadata("某某市广播电视台2021年“三公”经费预算\n一、2021年“三公”经费支出预算表", "x.txt")
+    assert meta.department == "某某市广播电视台"
