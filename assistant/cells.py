@@ -302,3 +302,41 @@ def _all_names_of(item: str) -> list[str]:
 def _mentions(name: str, text: str) -> list[re.Match[str]]:
     """Where ``text`` names ``name``, quotes and 的 inside it ignored (“三公”经费); [] when it does not."""
     return list(re.finditer(NAME_GAP.join(re.escape(c) for c in name.replace("的", "")), text))
+
+
+# a column header that names its year: 2014年决算数977.3万元, 上年决算数1679.69万元, 本年预算数…
+COLUMN_YEAR = re.compile(
+    r"^(?:((?:19|20)\d{2})年度?|(上年|上一年度?)(?=[决预执实]\S{0,3}数)|(本年)(?=[决预执实]\S{0,3}数))"
+)
+SENTENCE_EDGE = "。！？\n["
+HEADER_MAX = 30  # a column header, or the words before a figure in a sentence that starts with its year
+
+
+def column_year(text: str, figure: Figure, doc_year: int) -> int | None:
+    """The year the header before ``figure`` names (上年/本年 of a report of ``doc_year``); None
+    when it names none or is a change (比上年增减)."""
+    start = max(text.rfind(sep, 0, figure.start) for sep in "：:，,；;。）)\n]") + 1  # not （某局，2025年）
+    header = text[start : figure.start].strip()
+    said = COLUMN_YEAR.match(header)
+    if said is None or len(header) > HEADER_MAX or re.search(r"比|较|增|减", header):
+        return None
+    if said.group(1):
+        return int(said.group(1))
+    return doc_year - 1 if said.group(2) else doc_year
+
+
+def in_column_of(text: str, figure: Figure, year: int, doc_year: int) -> Figure | None:
+    """``figure``, or the figure of the same record in the column of ``year`` when its own column
+    names another year (2014年决算数977.3万元，2015年决算数918.5万元: 2015's is 918.5); None when
+    no column of the record names ``year``."""
+    own = column_year(text, figure, doc_year)
+    if own is None or own == year:
+        return figure
+    low = max(text.rfind(edge, 0, figure.start) for edge in SENTENCE_EDGE) + 1
+    ends = [i for i in (text.find(edge, figure.end) for edge in SENTENCE_EDGE) if i >= 0]
+    high = min(ends, default=len(text))
+    for other in find_figures(text[low:high]):
+        moved = replace(other, start=other.start + low, end=other.end + low)
+        if (other.kind, other.unit) == (figure.kind, figure.unit) and column_year(text, moved, doc_year) == year:
+            return moved
+    return None

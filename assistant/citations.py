@@ -10,6 +10,8 @@ from assistant.figures import chinese_figures, cited_after, find_figures, suppor
 from assistant.records import CheckedFigure, Citation, Hit
 from assistant.zh import MARKER
 
+REMOVED = "［未核实数字已删除］"  # where a figure its passage does not print stood
+
 
 def resolve_citations(
     text: str, hits: Sequence[Hit], quotes: Sequence[tuple[int, str]] = ()
@@ -55,5 +57,5 @@ def check_figures(text: str, citations: Sequence[Citation]) -> tuple[str, list[C
     kept = text
     for start, end, _, ok in reversed(checked):
         if not ok:
-            kept = kept[:start] + "［未核实数字已删除］" + kept[end:]
+            kept = kept[:start] + REMOVED + kept[end:]
     return kept, [CheckedFigure(figure, ok) for _, _, figure, ok in checked]

@@ -8,6 +8,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 
+from assistant.citations import REMOVED
 from assistant.records import Answer, AnswerMode, CheckedFigure, Citation
 from assistant.zh import MARKER, NOT_FOUND, SOURCE_LABEL
 
@@ -62,7 +63,7 @@ def kept_sentences(answer: Answer, keep: Callable[[str], bool]) -> Answer | None
     still use; None when none is kept. A refused answer is returned as it is."""
     if answer.refused:
         return answer
-    sentences = [s for s in JOINED.split(answer.answer) if keep(s)]
+    sentences = [s for s in JOINED.split(answer.answer) if keep(s) and REMOVED not in s]
     if not sentences:
         return None
     text = "；".join(sentences)

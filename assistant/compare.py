@@ -9,9 +9,9 @@ import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from assistant.cells import expected_kind, inner_item, item_names, measured, pick_value, printed_measure
+from assistant.cells import expected_kind, in_column_of, inner_item, item_names, measured, pick_value, printed_measure
 from assistant.comparison_plan import Group, Plan, is_comparison, items_of, plan_comparison, sub_question
 from assistant.differences import describe_change, in_wan
 from assistant.figures import Figure, cited_after, find_figures, states_value
@@ -112,6 +112,8 @@ class _Cell:
     part: str  # the cell as the answer's sentence says it
     figure: Figure | None = None
     after: str = ""  # what the sub-answer says right after the figure
+    sentence: str = ""  # the sub-answer's sentence that holds the figure
+    at: int = 0  # where the figure starts in ``sentence``
 
 
 # 各增减了多少 of each group: the change each report states beside its figure
@@ -133,6 +135,11 @@ PRINTED_BEFORE = re.compile(
 )
 
 
+def _label_year(label: str) -> int | None:
+    found = re.fullmatch(r"((?:19|20)\d{2})年", label)
+    return int(found.group(1)) if found else None
+
+
 def _year_before(plan: Plan, index: int, cells: Sequence[ComparisonCell]) -> Group | None:
     """The group of the year just before ``index`` when its figure was not found: no report
     covers it, or its reports (an evaluation report of that year) do not state it."""
@@ -146,8 +153,17 @@ def _printed_before(cell: _Cell, before: Group) -> Figure | None:
     """Last year's level as this year's report prints it right after this year's figure
     (决算支出数为507.98万元，较2022年决算数427.83万元…; 比上年预算数22.00万元…); None when the
     figure is followed by a change only (比上年减少5万元)."""
+    if cell.figure is None:
+        return None
+    year, this = _label_year(before.label), _label_year(cell.cell.group)
+    if year is not None and this is not None:  # 上年决算数1679.69万元，本年决算数1590.94万元: its column
+        own = next(iter(find_figures(cell.sentence[cell.at :])), None)
+        found = replace(own, start=own.start + cell.at, end=own.end + cell.at) if own else None
+        column = in_column_of(cell.sentence, found, year, this) if found else None
+        if column is not None and column is not found:
+            return column
     said = PRINTED_BEFORE.match(cell.after)
-    if cell.figure is None or said is None or said.group(1) not in ("上年", "去年", "上一年", before.label):
+    if said is None or said.group(1) not in ("上年", "去年", "上一年", before.label):
         return None
     figure = next(iter(find_figures(cell.after[said.end() :])), None)
     if figure is None or figure.start != 0 or figure.kind != cell.figure.kind or figure.unit != cell.figure.unit:
@@ -233,6 +249,10 @@ def _cell(
         if picked is None and inner != item and len(inner) >= 2:
             answer = ask_one(sub_question(plan, group, inner), group.doc_ids)
             picked = pick_value(answer, item, kind)
+    year = _label_year(group.label)
+    if picked is not None and year is not None:  # 2014年决算数977.3万元，2015年决算数918.5万元: the year's column
+        in_year = in_column_of(answer.answer, picked[0], year, year)
+        picked = (in_year, picked[1]) if in_year is not None else None
     if picked is None:
         why = answer.reason if answer.refused and answer.reason else f"{NOT_FOUND}所问的数字"
         return _Cell(ComparisonCell(group.label, missing=f"{NOT_FOUND}（{why}）"), f"{group.label}：{NOT_FOUND}")
@@ -242,7 +262,18 @@ def _cell(
     if measured(item)[1]:  # as printed: 40个教学班
         shown = figure.text + printed_measure(answer.answer, figure, figure.measure)
     part = f"{group.label}{shown}{in_wan(figure)}[{same.n}]"
-    return _Cell(ComparisonCell(group.label, shown, same.n), part, figure, answer.answer[figure.end :])
+    start = max(answer.answer.rfind(end, 0, figure.start) for end in "。！？\n") + 1
+    sentence = answer.answer[
+        start : answer.answer.find("[", figure.end) if "[" in answer.answer[figure.end :] else None
+    ]
+    return _Cell(
+        ComparisonCell(group.label, shown, same.n),
+        part,
+        figure,
+        answer.answer[figure.end :],
+        sentence,
+        figure.start - start,
+    )
 
 
 def _cited(citation: Citation, citations: list[Citation]) -> Citation:

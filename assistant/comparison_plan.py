@@ -117,7 +117,8 @@ def _compared_items(question: str, analysis: QueryAnalysis, known: Iterable[str]
 def _asked_of_every_group(question: str, attribute: str) -> bool:
     """Whether the one attribute named is asked of every group: said after the years listed (22年和
     23年决算) or after each (15年决算和16年决算), not of one year only (2025年预期增长多少)."""
-    years = list(YEAR.finditer(question))
+    first = {m.group(1): m for m in reversed(list(YEAR.finditer(question)))}  # each year where first said
+    years = sorted(first.values(), key=lambda m: m.start())
     said = [m.start() for m in re.finditer(attribute, question)]
     if len(years) < 2:
         return True

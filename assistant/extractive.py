@@ -361,7 +361,10 @@ def pick_sentences(
     # of those, one that speaks of the year named before one about another year (which is refused)
     covering = [p for p in covering if set(p.years) & set(named_years)] or covering
     best = prefer_narrative(covering[0], ranked, hits)
-    if len(years) >= 2:
+    # 收入预算15621.11万元，比2023年预算减少876.75万元, and no report of 2023: one sentence for both
+    held = {h.info.year for h in hits}
+    against = {y for y in years if y not in held and re.search(rf"(?:比|较|与){y}\s*年", best.text)}
+    if len(years) >= 2 and not set(years) <= set(best.years) | against:
         per_year: list[Pick] = []
         for year in years:
             if any(year in p.years for p in per_year):

@@ -84,6 +84,9 @@ def asked_years(inputs: ChainState) -> tuple[int, ...]:
     analysis = inputs.analysis
     reports = named_report_years(inputs.question)
     spoken = tuple(y for y in analysis.years if y not in reports)
+    bases = {int(y) for y in re.findall(r"(?:比|较|与)\s*((?:19|20)\d{2})\s*年", inputs.question)}
+    if spoken and set(spoken) <= bases:  # 2024年部门预算比2023年…: 2024 is asked, against 2023
+        return analysis.years
     past = reports and analysis.relative_years and PAST_ASKED.search(inputs.question)
     return spoken or (analysis.relative_years if past else analysis.years)
 
@@ -155,7 +158,9 @@ def missing_item(question: str, picks: list[Pick], hits: list[Hit]) -> str:
     asked = [item for item in NAMED_ITEMS if item in plain]
     said = "".join(PLAIN.sub("", _lead_in(pick, hits) + "".join(hits[pick.hit_index].headings)) for pick in picks)
     said = ECONOMY_GROWTH.sub("生产总值增长", said)  # 经济增长预期目标 is the growth of 生产总值
-    return "" if any(item in said for item in asked) else "、".join(asked)
+    # 公务接待经费 names 公务接待费
+    named = any(item in said or (item.endswith("费") and f"{item[:-1]}经费" in said) for item in asked)
+    return "" if named else "、".join(asked)
 
 
 ENUMERATED = re.compile(rf"\n|{POINT_NUMBER}")  # where a paragraph or a numbered point starts

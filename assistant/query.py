@@ -164,6 +164,7 @@ SPOKEN_WORDS = (  # what reports write for what people say
         "国务院",
     ),  # the Premier gives the State Council's
     (re.compile(r"社保(?![局卡费基金中心所处])"), "社会保障"),  # 社保和就业支出: the budget's 社会保障和就业支出
+    (re.compile(r"公车"), "公务用车"),  # 公车有几辆, 公车运行维护费
 )
 
 

@@ -18,7 +18,7 @@ RECORD_LABEL = re.compile(r"^(.*?)(?:（科目[\d ]+）)?$")
 UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:元|万元|亿元|千元)$")
 
 
-YEAR_MENTION = re.compile(r"(?<![\d比较])((?:19|20)\d{2})\s*年")  # not "比2024年": a comparison
+YEAR_MENTION = re.compile(r"(?<![\d比较与同])((?:19|20)\d{2})\s*年")  # not "比2024年", "与2015年度…相比": a comparison
 THIS_YEAR = re.compile(r"今年|本年|拟(?:安排|发行|增加|新增)")
 MET_TARGET = re.compile(r"(?:超过|完成|实现|达到|超额完成)了?(?:年初|全年)?预期目标")  # a result: the year before
 LAST_YEAR = re.compile(r"(?<![比较])(?:过去一年|去年|上年|上一年)")  # not "比上年": a comparison

@@ -57,6 +57,14 @@ STOPWORDS = frozenset(
         "吧",
         "啊",
         "多少",
+        # how a change or a reason is asked (还是减少了，差多少，啥原因，变了没): not what it is about
+        "还是",
+        "差",
+        "啥",
+        "咋",
+        "没",
+        "年变",  # 2025年变了没: the year's 年 glued to 变
+        "变",
         "什么",
         "哪些",
         "哪个",

@@ -20,10 +20,11 @@ from ingest.load import SUPPORTED, load_pages
 from ingest.metadata import Metadata, extract_metadata
 from ingest.ocr import OcrProgress, OcrSettings, OcrStats, mark_recognised, with_ocr
 from ingest.tables import locate_records, with_records
+from ingest.text_tables import with_text_records
 
 MIN_TEXT_CHARS = 20
 # raised when ingest writes something new for the same file: an older entry is then built again
-PIPELINE_VERSION = 3  # 2: table records and consistency checks; 3: names with their evidence
+PIPELINE_VERSION = 4  # 2: table records and consistency checks; 3: names with their evidence; 4: text tables
 STAGES = ("load", "ocr", "tables", "clean", "chunk", "embed", "store")
 
 
@@ -149,6 +150,8 @@ def prepare(
         raw, tables = with_records(raw, data)
     elif path.suffix.lower() == ".docx":
         raw, tables = with_docx_records(raw, data)
+    else:  # plain text: tables kept as rows of cells between bars
+        raw, tables = with_text_records(raw)
     checks = run_checks(tables)
     stages["tables"] += time.perf_counter() - tick
     tick = time.perf_counter()

@@ -236,8 +236,11 @@ def records_of(grid: Grid) -> list[TableRecord]:
 
 
 def _column_kind(grid: Grid, j: int) -> str:
-    """code (科目编码), value (figures; also an empty column: a fund with nothing budgeted) or label."""
+    """code (科目编码), value (figures; also an empty column: a fund with nothing budgeted), label,
+    or skip (行次: the numbers of the rows, no figures)."""
     headers = grid.headers[j]
+    if headers and headers[-1] in COLUMN_NUMBERS:
+        return "skip"
     if CODE_HEADER.search("".join(headers)) or (headers and CODE_HEADER.search(headers[-1])):
         return "code"
     if _is_value_column(grid.body, j, headers) and not LABEL_HEADER.search(headers[-1] if headers else ""):
@@ -249,6 +252,8 @@ def _segments(kinds: Sequence[str]) -> list[tuple[list[int], list[int]]]:
     """Label/code columns followed by their value columns, left to right."""
     segments: list[tuple[list[int], list[int]]] = []
     for j, kind in enumerate(kinds):
+        if kind == "skip":
+            continue
         if kind in ("code", "label"):
             if not segments or segments[-1][1]:
                 segments.append(([], []))

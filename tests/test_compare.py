@@ -796,3 +796,40 @@ def test_one_attribute_said_of_every_year_is_asked_of_each() -> None:
 def test_a_place_the_library_lacks_is_not_compared_over_other_bodies_reports() -> None:
     docs = [doc("a23", "甲市财政局", 2023), doc("a22", "甲市财政局", 2022)]
     assert plan_comparison("乙县公车运行维护费，2022年和2023年决算各是多少？", docs) is None
+
+
+def test_a_record_with_a_column_per_year_gives_each_year_its_own_figure() -> None:
+    """上年决算数120.00万元，本年决算数100.75万元 in the 2016 report: 2016 is 100.75, never the first
+    figure of the row; 2015, without a report, is the 上年 column of the same row."""
+    from assistant.cells import in_column_of
+
+    record = "1.公务接待费：上年决算数120.00万元，本年决算数100.75万元，增、减额-19.25万元。"
+    first = next(f for f in find_figures(record) if f.kind == "money")
+    assert in_column_of(record, first, 2016, 2016).text == "100.75万元"  # type: ignore[union-attr]
+    assert in_column_of(record, first, 2015, 2016) is first
+    assert in_column_of(record, first, 2014, 2016) is None  # no column of 2014: no figure, never a guess
+    plain = "2016年公务接待费100.75万元，比上年减少19.25万元。"
+    said = find_figures(plain)[0]
+    assert in_column_of(plain, said, 2015, 2016) is None and in_column_of(plain, said, 2016, 2016) is said
+    plan = Plan(
+        (Group("2015年", (), "已收录的报告中没有甲县2015年度的报告"), Group("2016年", ("b",))),
+        ("公务接待费",),
+        ("甲县",),
+    )
+
+    def ask_one(question: str, doc_ids: Sequence[str]) -> Answer:
+        citation = make_citation(1, "b.txt", "b", 1, "第1页", record, 1.0, "b")
+        return Answer(question, f"{record}[1]", False, "", (citation,), (), "extractive")
+
+    done = compare(plan, "甲县公务接待费，15年决算和16年决算分别多少？", ask_one, check_figures)
+    row = done.comparison.rows[0]
+    assert [c.value for c in row.cells] == ["120.00万元", "100.75万元"]
+    assert row.difference == "-19.25万元" or "19.25" in row.difference
+
+
+def test_the_source_label_of_a_sub_answer_is_no_column_header() -> None:
+    from assistant.cells import in_column_of
+
+    said = "（国务院，2005年）2004年中央财政用于“三农”的支出2626亿元，比上年增加300亿元[1]"
+    figure = next(f for f in find_figures(said) if f.kind == "money")
+    assert in_column_of(said, figure, 2004, 2004) is figure

@@ -120,6 +120,10 @@ def test_a_part_is_given_only_by_a_figure_said_of_its_own_item() -> None:
     )
     assert kept is not None and kept.answer == "（甲法院，2017年）其中:基本支出4904.4万元;[2]"
     assert [c.n for c in kept.citations] == [2]
+    # a sentence whose figures the check removed is never kept, whatever it names
+    garbled = "（甲法院，2017年）［未核实数字已删除］项目支出合计［未核实数字已删除］[1]；其中:基本支出4904.4万元;[2]"
+    kept = kept_sentences(Answer("q", garbled, False, "", cited, (), "extractive"), lambda s: True)
+    assert kept is not None and "未核实" not in kept.answer and [c.n for c in kept.citations] == [2]
 
 
 def test_a_bare_number_is_an_amount_only_as_a_table_cell() -> None:
@@ -288,6 +292,8 @@ def test_a_budget_item_asked_by_name_must_be_named_by_the_passage() -> None:
     quoted = hit("“三公”经费财政拨款支出决算0.16万元。")
     assert missing_item("三公经费花了多少？", [Pick(0, quoted.text, 1.0, 0.8)], [quoted]) == ""
     assert missing_item("垃圾分类投入多少？", picks, [other]) == ""  # no budget item named: nothing to require
+    spelt = hit("公务接待经费支出26.4万元,与2015年度决算相比,减少9.6万元。")
+    assert missing_item("公务接待费比15年少了多少？", [Pick(0, spelt.text, 1.0, 0.8)], [spelt]) == ""
 
 
 def test_an_item_named_where_the_numbered_point_starts_names_its_later_sentences() -> None:
@@ -528,3 +534,27 @@ def test_people_asked_are_not_given_by_a_fee_per_visit() -> None:
     assert "人数" in figure_refusal("某医院17年门急诊总人次是多少", [Pick(0, fee.text, 1.0, 0.9)], [fee])
     visits = hit("全年门急诊总人次12.5万人次。")
     assert figure_refusal("某医院门急诊总人次是多少", [Pick(0, visits.text, 1.0, 0.9)], [visits]) == ""
+
+
+def test_a_budget_compared_with_an_earlier_year_asks_of_its_own_year_too() -> None:
+    """某街道2024年部门预算比2023年多了还是少了: 2024年部门预算 reads like a report's name, but with
+    only 2023 left as a base of the comparison, both years are asked; the sentence that states the
+    change against 2023 answers it, not a row that names 2023 first."""
+    from assistant.offline import asked_years
+
+    info = DocumentInfo("b", "b.pdf", "2024年某街道部门预算", "某街道办事处", 2024, "部门预算", 1)
+    question = "某街道2024年部门预算比2023年是多了还是少了？差多少，啥原因"
+    state = ChainState(question, analyse(question, [info]), (), (), lambda _: 1.0)
+    assert set(asked_years(state)) == {2023, 2024}
+    total = "2024年，某街道办事处收入预算15621.11万元，其中：财政拨款收入15621.11万元，比2023年预算减少876.75万元。"
+    row = "2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数减少57.14%。"
+    hits = [hit(total, info, ("2024年部门预算编制说明",), "c1"), hit(row, info, ("专项普查活动（项）",), "c2")]
+    state = ChainState(question, state.analysis, tuple(hits), ("部门", "预算", "比"), lambda _: 1.0)
+    draft = extractive_model(state)
+    assert not draft.refused and "876.75万元" in draft.text and "60.13" not in draft.text
+
+
+def test_a_year_compared_against_is_not_the_year_a_sentence_speaks_of() -> None:
+    text = "公务接待经费支出26.4万元,与2015年度决算相比,减少9.6万元,公务接待220批次,人数2929人。"
+    accounts = DocumentInfo("a", "a.txt", "某局2016年三公经费决算", "某局", 2016, "部门决算", 1)
+    assert sentence_years(text, "", "", hit(text, accounts)) == {2016}

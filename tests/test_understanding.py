@@ -104,7 +104,7 @@ def test_another_organ_of_the_same_place_is_another_body() -> None:
 
 def test_a_place_said_after_the_body_or_once_for_two_bodies_is_each_body_s() -> None:
     assert spelled_out("县政协(甲乙)22年公务接待花了多少") == "甲乙县政协2022年公务接待花了多少"
-    assert spelled_out("人社局（丙丁市）公车费用") == "丙丁市人社局公车费用"
+    assert spelled_out("人社局（丙丁市）公车费用") == "丙丁市人社局公务用车费用"
     assert spelled_out("某局（本级）2024年预算") == "某局（本级）2024年预算"
     assert spelled_out("甲乙县政协和县文旅局22年三公") == "甲乙县政协和甲乙县文旅局2022年三公"
     assert spelled_out("丙丁市纪委监委和市图书馆21年三公") == "丙丁市纪委监委和丙丁市图书馆2021年三公"
@@ -382,3 +382,22 @@ def test_a_second_body_of_the_same_city_and_each_change_against_last_year() -> N
     assert spelled_out("甲乙市统计局与市财政局2026年培训费") == "甲乙市统计局与甲乙市财政局2026年培训费"
     asked = spelled_out("甲局、乙局2026年部门预算支出较2025年年初预算各增减多少？两家26年的预算相差多少？")
     assert items_of(asked, ["甲局", "乙局"]) == ("部门预算支出", "预算")  # 预算 qualifies, dropped by the plan
+
+
+def test_a_difference_or_reason_asked_after_a_change_is_not_a_part_of_its_own() -> None:
+    question = "某街道2024年部门预算比2023年是多了还是少了？差多少，啥原因"
+    assert question_parts(question) == [question_parts(question)[0]] and len(question_parts(question)) == 1
+    two = question_parts("某局2024年基本支出是多少？项目支出是多少？")
+    assert len(two) == 2
+
+
+def test_a_place_whose_accounts_are_a_document_is_named_without_its_level() -> None:
+    """A province's own accounts (department 湖北省) are named 湖北 in a question, as officials say it;
+    one character is no name (the 云 of 云县)."""
+    docs = [
+        DocumentInfo("p", "p.txt", "湖北省2020年决算", "湖北省", 2020, "部门决算", 1),
+        DocumentInfo("q", "q.txt", "某县2023年三公经费决算", "云县", 2023, "部门决算", 1),
+    ]
+    assert analyse("湖北2020年的中央补助是多少？", docs).departments == ("湖北省",)
+    assert analyse("湖北全省一般公共预算支出2020年是多少？", docs).departments == ("湖北省",)
+    assert analyse("云南2023年三公经费是多少？", docs).departments == ()

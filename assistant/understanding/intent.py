@@ -24,14 +24,23 @@ ASKED_THEN = re.compile(
 EACH = re.compile(r"(各|分别)(?=(?:是|为|有|安排|花|预算|支出|占|达到|增加|减少|下降|增长|多少|了|都))")
 COUNTED = re.compile(r"(?:这|那)?[两二三四五六七八九几]+(?:项|个|类|部分|笔|者)$")  # X和Y两项各…
 LIST_SPLIT = re.compile(r"[和及与]|以及")
-ASKS = re.compile(r"多少|多[大高快长重远]|几|哪些|哪几|什么|为何|为什么|原因|如何|怎么|是否|吗")
+ASKS = re.compile(
+    r"多少|多[大高快长重远]|几|哪些|哪几|什么|为何|为什么|原因|如何|怎么|是否|吗|还是|是增是减|啥|咋|了没|有没有"
+)
 YEARS = re.compile(r"(?:(?:19|20)\d{2}\s*[-—–~至到、和]\s*)*(?:19|20)\d{2}\s*年度?")
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{3,30})[”\"」』]")
 MAX_PARTS = 4
-DEPENDENT = re.compile(r"^(?:其中|主要|原因|为什么|为啥|为何|是什么原因|占|比上年|比去年|增长|增加|减少|下降)")
+DEPENDENT = re.compile(
+    r"^(?:其中|主要|原因|为什么|为啥|为何|是什么原因|啥原因|咋|占|比上年|比去年|增长|增加|减少|下降|差|相差)"
+)
 
 
-CHANGE_ONLY = re.compile(r"(?:比上年|比去年|同比)?(?:增长|增加|减少|下降|增幅|降幅|变化)?")  # of the item before
+SAID_WITH_IT = re.compile(
+    r"^(?:差多少|相差多少|差了多少|差额是?多少|(?:是|有)?(?:啥|什么|哪些)原因|原因是什么|为啥|为什么|咋回事)[？?]?$"
+)
+CHANGE_ONLY = re.compile(
+    r"(?:比上年|比去年|同比)?(?:增长|增加|减少|下降|增幅|降幅|变化|差额?|相差)?"
+)  # of the item before
 
 
 class Part(NamedTuple):
@@ -58,6 +67,8 @@ def question_parts(question: str, mentions: Sequence[Mention] = ()) -> list[Part
         split += _each(clause)
     split = [s for s in split if ASKS.search(s[0])]
     context = context_of(question, mentions)
+    # 比23年多了还是少了？差多少，啥原因: the change and its reason are said with the first part's figure
+    split = split[:1] + [s for s in split[1:] if not (s[1] == "" and SAID_WITH_IT.match(s[0]))]
     if len(split) < 2 or len(split) > MAX_PARTS:
         return [Part(question, "")]
     scene = _scene(split[0][0], context)

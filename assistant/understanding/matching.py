@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.understanding.orgs import NOT_PLACES, PLACE_SUFFIXES, Org, parse_org, stem
+from assistant.understanding.orgs import NOT_PLACES, PLACE_SUFFIXES, Org, leading_places, parse_org, stem
 
 PROVINCES = tuple(
     "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 "
@@ -124,7 +124,8 @@ def _score(question: str, end: int, positions: list[int], org: Org, places: str,
         all(any(p == at + k for p in positions) for k in range(len(stem(place)))) for place, at in _place_offsets(org)
     )
     whole_core = len(core) >= 2 and all(body_at + k in positions for k in range(len(core)))
-    place_like = org.organ in PLACE_ORGANS  # 万里 names 万里街道办事处
+    # 万里 names 万里街道办事处; 湖南 names the accounts of 湖南省 (a name that is all place)
+    place_like = org.organ in PLACE_ORGANS or (not org.places and not leading_places(org.body, whole=True)[1])
     if not ends_in_organ and not (whole_core and (positions[0] < body_at or place_like)):
         return None  # 统计 alone is a word; 省政协 / 深圳统计 name a body
     if len(in_body) < 2 or (len(in_body) / len(org.body) < MIN_BODY_SHARE and not place_named):
