@@ -121,7 +121,8 @@ EACH_CHANGE = re.compile(
     r"(?:各|分别)(?:是|有)?(?:增减|增长|增加|减少|下降|变化|[增减多少变])了?(?:多少|几)|(?:各|分别)(?:是|有)?什么变化|"
     r"(?:增幅|降幅|增减)(?:各|分别)(?:是|为)?多少|"
     r"(?:各|分别)(?:是)?(?:多了还是少了|增加还是减少|增加了还是减少了)|比上年(?:预算)?(?:各|分别)|"
-    r"哪[个家些]是?(?:增加|减少|增长|下降)的"
+    r"哪[个家些]是?(?:增加|减少|增长|下降)的|"
+    r"每年(?:都)?(?:比上年|比前一年|比去年)(?:各)?(?:涨|增|增长|增加|多|减少|少|降)了?(?:多少|几)"
 )
 STATED_CHANGE = re.compile(
     r"^[，,]\s*((?:较|比|同比)[^，,。；;\[]{0,16}?(?:增加|减少|增长|下降|持平)(?:\d,\d|[^，,。；;\[]){0,12}"
@@ -215,7 +216,7 @@ def _stated_change(
     said = None if answer.refused else CHANGE_OF.search(answer.answer)
     numbers = cited_after(answer.answer, said.end()) if said else []
     source = next((c for c in answer.citations if c.n in numbers), None)
-    if said is None or source is None or not any(n in answer.answer[: said.start()] for n in item_names(item)):
+    if said is None or source is None or not _said_of(answer.answer[: said.start()], item):
         return None
     if not all(states_value(source.text, f.value) for f in find_figures(said.group(1))):
         return None  # a figure its passage does not print is never shown
@@ -274,6 +275,14 @@ def _cell(
         sentence,
         figure.start - start,
     )
+
+
+def _said_of(before: str, item: str) -> bool:
+    """Whether a change that follows ``before`` is said of ``item``: named in the same sentence, with
+    at most its own level between (公共服务支出16992.37万元，比上年增加…), not another item's."""
+    names = [n for n in item_names(item) if len(n) >= min(len(item), max(4, len(item) - 2))]  # not 一般公共 alone
+    at = max((before.rfind(n) for n in names), default=-1)
+    return at >= 0 and not re.search(r"[。；;]", before[at:]) and len(find_figures(before[at:])) <= 1
 
 
 def _cited(citation: Citation, citations: list[Citation]) -> Citation:

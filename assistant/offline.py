@@ -42,6 +42,8 @@ NAMED_ITEMS = (
     "三公经费", "机关运行经费", "政府采购", "公务接待费", "公务用车", "因公出国", "基本支出", "项目支出",
     "人员经费", "公用经费", "生产总值", "居民人均可支配收入", "城镇调查失业率",
 )  # fmt: skip
+# items a passage may name with a word between (一般公共预算拨款收入)
+LOOSE_ITEMS = {"一般公共预算收入": r"一般公共预算.{0,4}收入"}
 PEOPLE_ASKED = re.compile(r"(?:人次|人数)(?:是|有|为|共|一共)?多少|多少(?:人次|人)(?![民均])")
 ECONOMY_GROWTH = re.compile(r"经济增长|经济增速")
 PLAIN = re.compile(r"[“”\"'‘’「」\s]")
@@ -158,9 +160,12 @@ def missing_item(question: str, picks: list[Pick], hits: list[Hit]) -> str:
     asked = [item for item in NAMED_ITEMS if item in plain]
     said = "".join(PLAIN.sub("", _lead_in(pick, hits) + "".join(hits[pick.hit_index].headings)) for pick in picks)
     said = ECONOMY_GROWTH.sub("生产总值增长", said)  # 经济增长预期目标 is the growth of 生产总值
-    # 公务接待经费 names 公务接待费
+    # 公务接待经费 names 公务接待费; 一般公共预算拨款收入 names 一般公共预算收入
     named = any(item in said or (item.endswith("费") and f"{item[:-1]}经费" in said) for item in asked)
-    return "" if named else "、".join(asked)
+    loose = [item for item in LOOSE_ITEMS if item in plain]
+    if named or any(re.search(LOOSE_ITEMS[item], said) for item in loose):
+        return ""
+    return "、".join(asked + loose)
 
 
 ENUMERATED = re.compile(rf"\n|{POINT_NUMBER}")  # where a paragraph or a numbered point starts

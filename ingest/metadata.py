@@ -27,6 +27,10 @@ WORK_REPORT = re.compile(
     r"(?:\d{4}年)?(?![年度])([\u4e00-\u9fff]{1,10}?(?:自治区|省|市|区|县))(?:\d{4}年度?)?(?:人民)?政府工作报告"
 )
 CONGRESS = re.compile(r"在([\u4e00-\u9fff]{1,10}?(?:自治区|省|市|区|县))第[\u4e00-\u9fff]{1,4}届人民代表大会")
+# the first sentence of the text opening with a place and the year: the place's own accounts
+OPENING_PLACE = re.compile(
+    r"^\s*([\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|区|县|旗))(?:19|20)\d{2}\s*年", re.M
+)
 LEVEL_ONLY = re.compile(r"(?:本|我|全)?(?:自治)?[省市区县州]|自治[区县州]")  # a level said without its place
 NATIONAL = re.compile(r"全国人民代表大会|我代表国务院|国务院总理")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -120,7 +124,7 @@ def plausible_title(title: str) -> bool:
     return (
         bool(title)
         and not NOT_TITLE.match(title)
-        and re.search(r"预算|决算|报告|自评|评价|说明|公开|目标", title) is not None
+        and re.search(r"预算|决算|报告|自评|评价|说明|公开|目标|收支", title) is not None
         and not title.endswith(("。", "："))
         and len(re.findall(r"\d", title)) <= 10
     )
@@ -208,7 +212,10 @@ def extract_names(title: str, lines: list[str], text: str, file_name: str) -> li
     place = place_in_title(title) if plausible_title(title) and not names else ""
     if place:
         names.append(Name(place, "标题"))
-    from_file = name_in_title(file_title(file_name))
+    opening = OPENING_PLACE.search("\n".join(lines[1:6])) if not names else None
+    if opening:  # 鄂城区2022年的“三公”经费决算数…, under a title that names no body
+        names.append(Name(opening.group(1), "正文"))
+    from_file = name_in_title(file_title(file_name)) or (place_in_title(file_title(file_name)) if not names else "")
     if from_file:
         names.append(Name(from_file, "文件名"))
     unique: dict[str, Name] = {}

@@ -833,3 +833,15 @@ def test_the_source_label_of_a_sub_answer_is_no_column_header() -> None:
     said = "（国务院，2005年）2004年中央财政用于“三农”的支出2626亿元，比上年增加300亿元[1]"
     figure = next(f for f in find_figures(said) if f.kind == "money")
     assert in_column_of(said, figure, 2004, 2004) is figure
+
+
+def test_each_years_stated_change_is_quoted_only_when_said_of_its_own_item() -> None:
+    from assistant.compare import EACH_CHANGE, _said_of
+
+    assert EACH_CHANGE.search("甲局17、18、19这三年收支预算总计各是多少？每年比上年多了多少？")
+    assert EACH_CHANGE.search("一般公共服务支出三年分别多少，每年比上年涨了多少")
+    own = "一般公共服务支出16992.37万元，"
+    assert _said_of(own, "一般公共服务支出")
+    # the change of another item whose name shares a piece with the one asked
+    assert not _said_of("2017年本部门一般公共预算机关运行经费预算支出10101.76万元，", "一般公共服务支出")
+    assert not _said_of("一般公共服务支出16992.37万元。其中基本支出9000.00万元，", "一般公共服务支出")

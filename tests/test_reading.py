@@ -558,3 +558,11 @@ def test_a_year_compared_against_is_not_the_year_a_sentence_speaks_of() -> None:
     text = "公务接待经费支出26.4万元,与2015年度决算相比,减少9.6万元,公务接待220批次,人数2929人。"
     accounts = DocumentInfo("a", "a.txt", "某局2016年三公经费决算", "某局", 2016, "部门决算", 1)
     assert sentence_years(text, "", "", hit(text, accounts)) == {2016}
+
+
+def test_an_item_a_passage_names_with_a_word_between_is_named() -> None:
+    growth = hit("主要预期目标为：生产总值增长5.5%左右，居民消费价格涨幅2%左右。")
+    picks = [Pick(0, growth.text, 1.0, 0.8)]
+    assert missing_item("某省25年一般公共预算收入目标增长多少？", picks, [growth]) == "一般公共预算收入"
+    funded = hit("一般公共预算拨款收入4,676.96万元，比上年减少5.0%。")
+    assert missing_item("某局一般公共预算收入多少？", [Pick(0, funded.text, 1.0, 0.8)], [funded]) == ""

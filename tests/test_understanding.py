@@ -401,3 +401,23 @@ def test_a_place_whose_accounts_are_a_document_is_named_without_its_level() -> N
     assert analyse("湖北2020年的中央补助是多少？", docs).departments == ("湖北省",)
     assert analyse("湖北全省一般公共预算支出2020年是多少？", docs).departments == ("湖北省",)
     assert analyse("云南2023年三公经费是多少？", docs).departments == ()
+
+
+def test_last_year_said_in_the_first_part_is_carried_to_the_next() -> None:
+    parts = question_parts("某省2025年政府工作报告中，去年地方一般公共预算收入是多少？进出口总额增长了多少？")
+    assert len(parts) == 2 and "去年进出口总额" in parts[1].text
+    own = question_parts("某省2025年政府工作报告中，去年地方一般公共预算收入是多少？今年进出口预期增长多少？")
+    assert "去年" not in own[1].text
+
+
+def test_a_zone_and_a_county_body_are_named_by_their_place_alone() -> None:
+    docs = [
+        DocumentInfo("z", "z.txt", "甲州台商投资区2022年财政决算说明", "甲州台商投资区", 2022, "部门决算", 1),
+        DocumentInfo("a", "a.txt", "乙丙县财政局2021年预算执行报告", "乙丙县财政局", 2021, "部门预算", 1),
+        DocumentInfo("b", "b.txt", "丁戊县财政局2022年预算执行报告", "丁戊县财政局", 2022, "部门预算", 1),
+    ]
+    assert analyse("台商区2022年宣传事务花了多少钱？", docs).departments == ("甲州台商投资区",)
+    both = analyse("乙丙2021年和丁戊2022年的地方一般公共预算收入各是多少？", docs)
+    assert set(both.departments) == {"乙丙县财政局", "丁戊县财政局"}
+    # a body of the place named that the library lacks is not the place's other body
+    assert analyse("乙丙县教育局2021年的收入是多少？", docs).departments == ()

@@ -86,10 +86,16 @@ def question_parts(question: str, mentions: Sequence[Mention] = ()) -> list[Part
         else:
             text, listed = _same_item(text, listed, first_item)
             whole = text if _has_context(text, context) else scene + text
+            said_when = SAID_WHEN.search(split[0][0])  # …里，去年X是多少？Y增长了多少？: Y of 去年 too
+            if said_when and not SAID_WHEN.search(whole):
+                whole = (
+                    whole[: len(scene)] + said_when.group() + whole[len(scene) :] if whole.startswith(scene) else whole
+                )
             parts.append(Part(whole, listed or part_item(text, context), named if whole.startswith(scene) else ""))
     return parts
 
 
+SAID_WHEN = re.compile(r"今年|去年|上年|上一年|明年")
 WHEN = re.compile(r"今年|去年|上年|明年|全年|实际|预计|目标")
 
 

@@ -49,6 +49,8 @@ def _segment_starts(org: Org) -> set[int]:
         starts |= {at, at + len(place) - 1}
         at += len(place)
     starts.add(at)
+    if not org.places and len(org.body) >= 5 and not leading_places(org.body, whole=True)[1]:
+        starts.add(2)  # 泉州台商投资区: a zone after its city's two characters (台商区)
     return starts
 
 

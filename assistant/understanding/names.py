@@ -157,9 +157,28 @@ def _resolve(question: str, book: Directory) -> Names:
             for owner in owners:
                 found.append((span, body_of.get(owner, (owner,))))
     mentions = [m for mention in _group(question, found) for m in _by_named_places(question, mention, book)]
+    if not mentions and not unknown:  # 远安21年和黄平22年…: places said without a body
+        mentions = _by_place_stems(question, book)
     covered = {i for m in mentions for i in range(m.start, m.end)}
     strays = [u for u in dict.fromkeys(unknown) if not any(question.find(u) + k in covered for k in range(len(u)))]
     return Names(tuple(mentions), tuple(strays))
+
+
+def _by_place_stems(question: str, book: Directory) -> list[Mention]:
+    """Bodies named by their place's stem alone (远安 for 远安县财政局), in the order named: each stem
+    said, not followed by another body's word, gives the bodies of that place (several: ambiguous)."""
+    by_stem: dict[str, list[tuple[str, ...]]] = {}
+    for department, body in book.body_of:
+        places = parse_org(department).places
+        if places and len(stem(places[-1])) >= 2 and body not in by_stem.get(stem(places[-1]), []):
+            by_stem.setdefault(stem(places[-1]), []).append(body)
+    found = []
+    for said, bodies in by_stem.items():
+        at = question.find(said)
+        rest = question[at + len(said) :]
+        if at >= 0 and not BODY_AFTER_PLACE.match(rest) and not re.match(r"[\u4e00-\u9fff]{0,2}[省市区县州]", rest):
+            found.append(Mention(said, at, at + len(said), 0.5, tuple(bodies)))
+    return sorted(found, key=lambda m: m.start)
 
 
 def spoken_organ(question: str, start: int, end: int) -> tuple[str, int]:
