@@ -84,7 +84,7 @@ def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
     text = answer.answer
     units = {c.table_unit for c in answer.citations}
     unit = units.pop() if len(units) == 1 else ""  # 项目支出 86,246.64: in the cited table's unit
-    figures = [f for f in find_figures(text, unit if unit in MONEY else "") if not kind or f.kind == kind]
+    figures = [f for f in find_figures(text, unit if unit in MONEY else "") if not kind or _of_kind(f, kind)]
     name, measure = measured(item)
     if measure:  # 公务接待人次: the figure printed in 人次, named by 公务接待 (or by nothing: 个班)
         # the measure asked, so that 40个教学班 and 18个班级 compare
@@ -120,6 +120,13 @@ def pick_value(answer: Answer, item: str, kind: str) -> PickedValue:
         if cited and _worded_otherwise(item, text[: figure.start]):  # said of much the same words
             return figure, cited[0]
     return None
+
+
+def _of_kind(figure: Figure, kind: str) -> bool:
+    """Whether ``figure`` is of the kind asked; an amount asked may be printed in 万 without 元
+    (三公经费决算数合计为1000.86万)."""
+    bare_wan = figure.kind == "count" and figure.unit in ("万", "亿") and not figure.measure
+    return figure.kind == kind or (kind == "money" and bare_wan)
 
 
 def _of_the_kind_asked(text: str, figures: list[Figure], item: str, kind: str) -> list[Figure]:

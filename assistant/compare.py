@@ -15,6 +15,7 @@ from assistant.cells import expected_kind, in_column_of, inner_item, item_names,
 from assistant.comparison_plan import Group, Plan, is_comparison, items_of, plan_comparison, sub_question
 from assistant.differences import describe_change, in_wan
 from assistant.figures import Figure, cited_after, find_figures, states_value
+from assistant.reading import YEAR_MENTION
 from assistant.records import (
     Answer,
     CheckedFigure,
@@ -23,7 +24,7 @@ from assistant.records import (
     ComparisonCell,
     ComparisonRow,
 )
-from assistant.zh import NOT_FOUND
+from assistant.zh import NOT_FOUND, SOURCE_LABEL
 
 __all__ = ["Compared", "Group", "Plan", "compare", "is_comparison", "items_of", "plan_comparison", "sub_question"]
 
@@ -68,12 +69,14 @@ def compare(
             cell = _cell(plan, group, item, kind, ask_one, citations)
             cells.append(cell.cell)
             before = _year_before(plan, index, cells)  # 今年比去年多了还是少了, last year not found
-            printed = _printed_before(cell, before) if before else None
-            if printed is not None and before is not None:  # 决算数507.98万元，较2022年决算数427.83万元
-                cells[-2] = ComparisonCell(before.label, printed.text, cell.cell.n)
-                parts[-1] = f"{before.label}{printed.text}{in_wan(printed)}[{cell.cell.n}]"
+            printed = (_printed_before(cell, before), cell.cell.n) if before else (None, 0)
+            if printed[0] is None and before is not None and cell.figure is not None:  # 2021年的…合计为807.95万
+                printed = _read_in_next(plan, before, group, item, kind, ask_one, citations)
+            if printed[0] is not None and before is not None:  # 决算数507.98万元，较2022年决算数427.83万元
+                cells[-2] = ComparisonCell(before.label, printed[0].text, printed[1])
+                parts[-1] = f"{before.label}{printed[0].text}{in_wan(printed[0])}[{printed[1]}]"
                 worked_out.append(f"{before.label}的数字为{group.label}报告所列的上年数")
-                found.append((before.label, printed))
+                found.append((before.label, printed[0]))
                 before = None
             stated = None
             if cell.figure is not None and (EACH_CHANGE.search(question) or before):
@@ -170,6 +173,33 @@ def _printed_before(cell: _Cell, before: Group) -> Figure | None:
     if figure is None or figure.start != 0 or figure.kind != cell.figure.kind or figure.unit != cell.figure.unit:
         return None
     return figure
+
+
+def _read_in_next(
+    plan: Plan,
+    before: Group,
+    group: Group,
+    item: str,
+    kind: str,
+    ask_one: Callable[[str, Sequence[str]], Answer],
+    citations: list[Citation],
+) -> tuple[Figure | None, int]:
+    """Last year's figure as this year's report states it in a sentence of last year alone
+    (2021年的三公经费决算数合计为807.95万), asked of this year's documents and cited to them."""
+    year = _label_year(before.label)
+    if year is None:
+        return None, 0
+    answer = ask_one(sub_question(plan, before, item), group.doc_ids)
+    picked = pick_value(answer, item, kind)
+    if picked is None:
+        return None, 0
+    figure, citation = picked
+    text = SOURCE_LABEL.sub("", answer.answer[: figure.start])
+    start = max(text.rfind(edge) for edge in "。；;\n]") + 1
+    sentence = text[start:] + answer.answer[figure.start : answer.answer.find("[", figure.end)]
+    if {int(y) for y in YEAR_MENTION.findall(sentence)} != {year}:
+        return None, 0
+    return figure, _cited(citation, citations).n
 
 
 def _with_change(part: str, stated: tuple[str, int] | None) -> str:

@@ -104,6 +104,7 @@ def _compared_items(question: str, analysis: QueryAnalysis, known: Iterable[str]
         p for d in analysis.departments for org in [parse_org(d)] for p in (*org.places, *org.place_stems)
     ]
     items = items_of(question, analysis.departments + analysis.unknown_orgs + tuple(spoken), known)
+    items = tuple(i for i in items if i not in spoken and i not in analysis.departments)  # 青海省检察院: who
     attributes = {item for item in items if item in ATTRIBUTES}
     kept = tuple(item for item in items if item not in ATTRIBUTES)
     if not attributes & (ATTRIBUTES - QUALIFIERS):

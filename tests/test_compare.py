@@ -845,3 +845,35 @@ def test_each_years_stated_change_is_quoted_only_when_said_of_its_own_item() -> 
     # the change of another item whose name shares a piece with the one asked
     assert not _said_of("2017年本部门一般公共预算机关运行经费预算支出10101.76万元，", "一般公共服务支出")
     assert not _said_of("一般公共服务支出16992.37万元。其中基本支出9000.00万元，", "一般公共服务支出")
+
+
+def test_last_year_stated_in_a_sentence_of_its_own_in_this_years_report_is_read() -> None:
+    """甲区2022年的三公经费决算数合计为1000.86万…。2021年的三公经费决算数合计为807.95万: with no report
+    of 2021, its figure is the 2022 report's sentence about 2021 alone (万 without 元 is an amount)."""
+    plan = Plan(
+        (Group("2021年", (), "已收录的报告中没有甲区2021年度的报告"), Group("2022年", ("b",))),
+        ("三公经费决算",),
+        ("甲区",),
+    )
+    this = "甲区2022年的“三公”经费决算数合计为1000.86万,其中:公务接待费43.77万元。"
+    last = "2021年的三公经费决算数合计为807.95万,其中:公务接待费39.43万元。"
+
+    def ask_one(question: str, doc_ids: Sequence[str]) -> Answer:
+        passage = last if question.startswith("2021年") else this
+        citation = make_citation(1 if passage is this else 2, "b.txt", "b", 1, "第1段", passage, 1.0, passage[:4])
+        return Answer(question, f"（甲区，2022年）{passage}[{citation.n}]", False, "", (citation,), (), "extractive")
+
+    done = compare(plan, "甲区22年三公经费决算跟21年比多了还是少了？两年各是多少？", ask_one, check_figures)
+    row = done.comparison.rows[0]
+    assert [c.value for c in row.cells] == ["807.95万", "1000.86万"]
+    assert "2021年的数字为2022年报告所列的上年数" in done.text and "192.91万" in done.text
+    # a sentence that names the year asked and another is not the year's own figure
+    mixed = "2022年比2021年的三公经费决算数合计增加192.91万。"
+
+    def ask_mixed(question: str, doc_ids: Sequence[str]) -> Answer:
+        passage = mixed if question.startswith("2021年") else this
+        citation = make_citation(1, "b.txt", "b", 1, "第1段", passage, 1.0, passage[:4])
+        return Answer(question, f"{passage}[1]", False, "", (citation,), (), "extractive")
+
+    again = compare(plan, "甲区22年三公经费决算跟21年比多了还是少了？两年各是多少？", ask_mixed, check_figures)
+    assert again.comparison.rows[0].cells[0].missing

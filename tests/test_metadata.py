@@ -134,7 +134,9 @@ def test_a_broadcasting_station_is_a_body() -> None:
 
 
 def test_accounts_whose_title_names_no_body_take_the_place_their_text_opens_with() -> None:
-    text = "2022年一般公共预算“三公”经费决算执行情况说明\n日期:2023-11-17\n甲乙区2022年的“三公”经费决算数合计为1000.86万"
+    text = (
+        "2022年一般公共预算“三公”经费决算执行情况说明\n日期:2023-11-17\n甲乙区2022年的“三公”经费决算数合计为1000.86万"
+    )
     assert extract_metadata(text, "x.txt").department == "甲乙区"
     monthly = extract_metadata("甲乙县2024年4月财政收支完成情况\n一、一般公共预算收支完成情况", "x.txt")
     assert monthly.department == "甲乙县" and monthly.year == 2024

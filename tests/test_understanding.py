@@ -421,3 +421,8 @@ def test_a_zone_and_a_county_body_are_named_by_their_place_alone() -> None:
     assert set(both.departments) == {"乙丙县财政局", "丁戊县财政局"}
     # a body of the place named that the library lacks is not the place's other body
     assert analyse("乙丙县教育局2021年的收入是多少？", docs).departments == ()
+
+
+def test_a_part_asked_with_ne_is_a_part() -> None:
+    parts = question_parts("某检察院2015年基本支出多少？人员经费和公用经费各多少？项目支出呢？")
+    assert [p.item for p in parts][-1] == "项目支出" and len(parts) == 4
