@@ -149,8 +149,8 @@ def _year_before(plan: Plan, index: int, cells: Sequence[ComparisonCell]) -> Gro
     covers it, or its reports (an evaluation report of that year) do not state it."""
     if plan.by != "year" or index == 0 or not cells[index - 1].missing:
         return None
-    year, before = (re.match(r"(\d{4})年$", g.label) for g in (plan.groups[index], plan.groups[index - 1]))
-    return plan.groups[index - 1] if year and before and int(year[1]) - int(before[1]) == 1 else None
+    year, before = _label_year(plan.groups[index].label), _label_year(plan.groups[index - 1].label)
+    return plan.groups[index - 1] if year and before and year - before == 1 else None
 
 
 def _printed_before(cell: _Cell, before: Group) -> Figure | None:
