@@ -69,14 +69,13 @@ def compare(
             cell = _cell(plan, group, item, kind, ask_one, citations)
             cells.append(cell.cell)
             before = _year_before(plan, index, cells)  # 今年比去年多了还是少了, last year not found
-            printed = (_printed_before(cell, before), cell.cell.n) if before else (None, 0)
-            if printed[0] is None and before is not None and cell.figure is not None:  # 2021年的…合计为807.95万
-                printed = _read_in_next(plan, before, group, item, kind, ask_one, citations)
-            if printed[0] is not None and before is not None:  # 决算数507.98万元，较2022年决算数427.83万元
-                cells[-2] = ComparisonCell(before.label, printed[0].text, printed[1])
-                parts[-1] = f"{before.label}{printed[0].text}{in_wan(printed[0])}[{printed[1]}]"
+            printed = _read_before(plan, cell, before, group, item, kind, ask_one, citations) if before else None
+            if printed is not None and before is not None:  # 决算数507.98万元，较2022年决算数427.83万元
+                level, n = printed
+                cells[-2] = ComparisonCell(before.label, level.text, n)
+                parts[-1] = f"{before.label}{level.text}{in_wan(level)}[{n}]"
                 worked_out.append(f"{before.label}的数字为{group.label}报告所列的上年数")
-                found.append((before.label, printed[0]))
+                found.append((before.label, level))
                 before = None
             stated = None
             if cell.figure is not None and (EACH_CHANGE.search(question) or before):
@@ -175,6 +174,24 @@ def _printed_before(cell: _Cell, before: Group) -> Figure | None:
     return figure
 
 
+def _read_before(
+    plan: Plan,
+    cell: _Cell,
+    before: Group,
+    group: Group,
+    item: str,
+    kind: str,
+    ask_one: Callable[[str, Sequence[str]], Answer],
+    citations: list[Citation],
+) -> tuple[Figure, int] | None:
+    """Last year's level as this year's report prints it, and the number of the passage that says
+    it: beside this year's figure, else in a sentence of its own (2021年的…合计为807.95万)."""
+    beside = _printed_before(cell, before)
+    if beside is not None:
+        return beside, cell.cell.n
+    return _read_in_next(plan, before, group, item, kind, ask_one, citations) if cell.figure is not None else None
+
+
 def _read_in_next(
     plan: Plan,
     before: Group,
@@ -183,22 +200,22 @@ def _read_in_next(
     kind: str,
     ask_one: Callable[[str, Sequence[str]], Answer],
     citations: list[Citation],
-) -> tuple[Figure | None, int]:
+) -> tuple[Figure, int] | None:
     """Last year's figure as this year's report states it in a sentence of last year alone
     (2021年的三公经费决算数合计为807.95万), asked of this year's documents and cited to them."""
     year = _label_year(before.label)
     if year is None:
-        return None, 0
+        return None
     answer = ask_one(sub_question(plan, before, item), group.doc_ids)
     picked = pick_value(answer, item, kind)
     if picked is None:
-        return None, 0
+        return None
     figure, citation = picked
     text = SOURCE_LABEL.sub("", answer.answer[: figure.start])
     start = max(text.rfind(edge) for edge in "。；;\n]") + 1
     sentence = text[start:] + answer.answer[figure.start : answer.answer.find("[", figure.end)]
     if {int(y) for y in YEAR_MENTION.findall(sentence)} != {year}:
-        return None, 0
+        return None
     return figure, _cited(citation, citations).n
 
 
